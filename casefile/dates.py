@@ -1,0 +1,119 @@
+"""Dates as journalists know them: a year, a month, a day, or a range of them.
+
+The precision written is the precision kept: ``2021-06`` is "June 2021", never
+the 1st of June, and sorts before ``2021-06-13``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+_POINT = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+MONTHS = list(calendar.month_name)
+
+
+@dataclass(frozen=True, order=True)
+class Day:
+    """A point in time at year, month or day precision (missing parts are 0)."""
+
+    year: int
+    month: int = 0
+    day: int = 0
+
+    @classmethod
+    def parse(cls, text: str) -> Day:
+        match = _POINT.match(text)
+        if not match:
+            raise ValueError(text)
+        year, month, day = (int(g) if g else 0 for g in match.groups())
+        if match.group(2) and not 1 <= month <= 12:
+            raise ValueError(text)
+        if match.group(3) and not 1 <= day <= calendar.monthrange(year, month)[1]:
+            raise ValueError(text)
+        return cls(year, month, day)
+
+    @property
+    def iso(self) -> str:
+        return "-".join([f"{self.year:04d}"] + [f"{p:02d}" for p in (self.month, self.day) if p])
+
+    def __str__(self) -> str:
+        parts = [str(self.day)] if self.day else []
+        if self.month:
+            parts.append(MONTHS[self.month])
+        return " ".join(parts + [str(self.year)])
+
+
+@dataclass(frozen=True)
+class FuzzyDate:
+    """A date or a closed range ``start/end``, displayed as people write it."""
+
+    start: Day
+    end: Day | None = None
+
+    @classmethod
+    def parse(cls, value: Any) -> FuzzyDate:
+        if isinstance(value, FuzzyDate):
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            raise PydanticCustomError("date_type", "expected a date like 2021, 2021-06 or 2021-06-13")
+        text = value.strip()
+        try:
+            if "/" in text:
+                first, last = text.split("/", 1)
+                start, end = Day.parse(first), Day.parse(last)
+                if end < start:
+                    raise PydanticCustomError("date_order", "the range '{value}' ends before it starts", {"value": text})
+                return cls(start, end)
+            return cls(Day.parse(text))
+        except ValueError:
+            raise PydanticCustomError(
+                "date_format",
+                "'{value}' is not a date: write 2021, 2021-06, 2021-06-13 or a range 2021-06-13/2021-06-19",
+                {"value": text},
+            ) from None
+
+    @property
+    def iso(self) -> str:
+        return self.start.iso + (f"/{self.end.iso}" if self.end else "")
+
+    @property
+    def sort_key(self) -> tuple[int, int, int, int, int, int]:
+        end = self.end or self.start
+        return (self.start.year, self.start.month, self.start.day, end.year, end.month, end.day)
+
+    @property
+    def year(self) -> int:
+        return self.start.year
+
+    def __str__(self) -> str:
+        start, end = self.start, self.end
+        if end is None or end == start:
+            return str(start)
+        same_precision = bool(start.month) == bool(end.month) and bool(start.day) == bool(end.day)
+        if same_precision and start.year == end.year:
+            if start.day and start.month == end.month:
+                return f"{start.day}–{end.day} {MONTHS[start.month]} {start.year}"
+            if start.day:
+                return f"{start.day} {MONTHS[start.month]} – {end.day} {MONTHS[end.month]} {start.year}"
+            if start.month:
+                return f"{MONTHS[start.month]}–{MONTHS[end.month]} {start.year}"
+        separator = "–" if not start.month and not end.month else " – "
+        return f"{start}{separator}{end}"
+
+
+DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?$"
+
+Date = Annotated[
+    FuzzyDate,
+    BeforeValidator(FuzzyDate.parse),
+    PlainSerializer(lambda d: d.iso, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": DATE_PATTERN, "examples": ["2021", "2021-06", "2021-06-13/2021-06-19"]}),
+]

@@ -1,0 +1,97 @@
+"""Problems a journalist can fix: where they are, what is wrong, how to fix it.
+
+Every stage reports through one exception type, :class:`ContentError`, and
+collects them in a :class:`Diagnostics` so a single run shows every problem.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a content file; line and column count from 1."""
+
+    path: Path
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if not self.line:
+            return str(self.path)
+        return f"{self.path}:{self.line}:{self.column or 1}"
+
+
+class ContentError(Exception):
+    """A content problem with its place and a hint; never shown as a traceback."""
+
+    def __init__(
+        self,
+        location: Location,
+        message: str,
+        hint: str = "",
+        severity: Severity = "error",
+    ) -> None:
+        super().__init__(message)
+        self.location = location
+        self.message = message
+        self.hint = hint
+        self.severity = severity
+
+    def format(self, root: Path | None = None) -> str:
+        """``path:line:col: error: message`` and the hint on its own line."""
+        where = self.location
+        if root is not None:
+            try:
+                where = Location(where.path.relative_to(root), where.line, where.column)
+            except ValueError:
+                pass
+        text = f"{where}: {self.severity}: {self.message}"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+    def sort_key(self) -> tuple:
+        return (str(self.location.path), self.location.line, self.location.column, self.message)
+
+
+@dataclass
+class Diagnostics:
+    """Collects every problem of a run so they are reported together."""
+
+    problems: list[ContentError] = field(default_factory=list)
+
+    def add(self, problem: ContentError) -> None:
+        if problem.sort_key() not in {p.sort_key() for p in self.problems}:
+            self.problems.append(problem)
+
+    def error(self, location: Location, message: str, hint: str = "") -> None:
+        self.add(ContentError(location, message, hint))
+
+    def warning(self, location: Location, message: str, hint: str = "") -> None:
+        self.add(ContentError(location, message, hint, severity="warning"))
+
+    @property
+    def errors(self) -> list[ContentError]:
+        return sorted((p for p in self.problems if p.severity == "error"), key=ContentError.sort_key)
+
+    @property
+    def warnings(self) -> list[ContentError]:
+        return sorted((p for p in self.problems if p.severity == "warning"), key=ContentError.sort_key)
+
+    def has_errors(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """A hint naming the closest candidate(s), or '' when none is close."""
+    matches = difflib.get_close_matches(word, sorted(set(candidates)), n=3, cutoff=0.6)
+    if not matches:
+        return ""
+    return "did you mean " + " or ".join(f"'{m}'" for m in matches) + "?"

@@ -1,0 +1,176 @@
+"""Markdown as Casefile writes it: ``[[id]]`` links and ``[@source]`` citations.
+
+Both are plain markdown-it-py plugins.  Parsing happens once, at load time;
+the tokens keep each reference's line so the resolver can point at it, and
+rendering asks the page (through ``env``) for link targets and footnote
+markers, so a page's footnotes are numbered in order of first use.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterator, Protocol
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+
+SAFE_SCHEMES = ("http", "https", "mailto", "")
+_CITATION = re.compile(r"\[(@[^\]\n]+)\]")
+_CITE_ITEM = re.compile(r"^@([^,\s;]+)\s*(?:,\s*(.+))?$")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A ``[[link]]`` or one ``[@citation]`` found in a markdown text."""
+
+    kind: str  # "link" or "cite"
+    target: str
+    line: int  # 1-based, within the markdown text
+    markup: str
+
+
+class PageContext(Protocol):
+    """What rendering needs from the page being built."""
+
+    def link(self, target: str, text: str | None) -> str: ...
+    def cite(self, refs: list[tuple[str, str | None]]) -> str: ...
+
+
+def link_is_safe(url: str) -> bool:
+    return urlsplit(url.strip()).scheme.lower() in SAFE_SCHEMES
+
+
+def _wikilink_rule(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith("[[", state.pos):
+        return False
+    end = state.src.find("]]", state.pos + 2)
+    if end < 0 or "\n" in state.src[state.pos:end]:
+        return False
+    body = state.src[state.pos + 2 : end]
+    target, _, text = body.partition("|")
+    if not silent:
+        token = state.push("wikilink", "", 0)
+        token.meta = {"target": target.strip(), "text": text.strip() or None, "pos": state.pos}
+        token.markup = state.src[state.pos : end + 2]
+    state.pos = end + 2
+    return True
+
+
+def _citation_rule(state: StateInline, silent: bool) -> bool:
+    match = _CITATION.match(state.src, state.pos)
+    if not match:
+        return False
+    refs = []
+    for part in match.group(1).split(";"):
+        item = _CITE_ITEM.match(part.strip())
+        if not item:
+            return False
+        refs.append((item.group(1), item.group(2)))
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.meta = {"refs": refs, "pos": state.pos}
+        token.markup = match.group(0)
+    state.pos = match.end()
+    return True
+
+
+def _record_lines(state: Any) -> None:
+    """Give every link and citation the line it stands on (inline tokens lack one)."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.map or not block.children:
+            continue
+        for child in block.children:
+            if child.type in ("wikilink", "citation"):
+                child.meta["line"] = block.map[0] + 1 + block.content[: child.meta["pos"]].count("\n")
+
+
+def _context(env: dict) -> PageContext:
+    return env["page"]
+
+
+def _render_wikilink(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
+    meta = tokens[idx].meta
+    return _context(env).link(meta["target"], meta["text"])
+
+
+def _render_citation(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
+    return _context(env).cite(tokens[idx].meta["refs"])
+
+
+def _render_link_open(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
+    token = tokens[idx]
+    if not link_is_safe(str(token.attrGet("href") or "")):
+        token.attrs.pop("href", None)
+    elif urlsplit(str(token.attrGet("href"))).scheme in ("http", "https"):
+        token.attrSet("rel", "noopener noreferrer")
+    return self.renderToken(tokens, idx, options, env)
+
+
+def casefile_plugin(md: MarkdownIt) -> None:
+    md.inline.ruler.before("link", "wikilink", _wikilink_rule)
+    md.inline.ruler.before("link", "citation", _citation_rule)
+    md.core.ruler.push("casefile_lines", _record_lines)
+    md.add_render_rule("wikilink", _render_wikilink)
+    md.add_render_rule("citation", _render_citation)
+    md.add_render_rule("link_open", _render_link_open)
+
+
+def make_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True})
+    md.enable(["table", "strikethrough", "replacements", "smartquotes"])
+    md.validateLink = lambda url: True  # unsafe schemes are reported by the resolver, dropped at render
+    md.use(anchors_plugin, min_level=2, max_level=3)
+    md.use(casefile_plugin)
+    return md
+
+
+PARSER = make_parser()
+
+
+def parse(text: str) -> list[Token]:
+    return PARSER.parse(text, {})
+
+
+def parse_inline(text: str) -> list[Token]:
+    """Tokens for one-line fields such as claims (no paragraphs)."""
+    return PARSER.parseInline(text, {})
+
+
+def render(tokens: list[Token], page: PageContext) -> str:
+    return PARSER.renderer.render(tokens, PARSER.options, {"page": page})
+
+
+def references(tokens: list[Token]) -> list[Reference]:
+    """Every link and citation in ``tokens``, in order."""
+    found: list[Reference] = []
+    for token in _walk(tokens):
+        line = token.meta.get("line", 1) if token.meta else 1
+        if token.type == "wikilink":
+            found.append(Reference("link", token.meta["target"], line, token.markup))
+        elif token.type == "citation":
+            found.extend(Reference("cite", target, line, token.markup) for target, _ in token.meta["refs"])
+    return found
+
+
+def unsafe_links(tokens: list[Token]) -> list[tuple[str, int]]:
+    """Link targets with a scheme other than http, https or mailto, with lines."""
+    bad = []
+    line = 1
+    for token in _walk(tokens):
+        if token.map:
+            line = token.map[0] + 1
+        href = token.attrGet("href") or token.attrGet("src") if token.type in ("link_open", "image") else None
+        if href is not None and not link_is_safe(str(href)):
+            bad.append((str(href), line))
+    return bad
+
+
+def _walk(tokens: list[Token]) -> Iterator[Token]:
+    for token in tokens:
+        yield token
+        if token.children:
+            yield from _walk(token.children)

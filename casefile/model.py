@@ -1,0 +1,345 @@
+"""The investigation's typed model: dossiers, the facts in them, their sources.
+
+Every fact that can be disputed (a role, a party, a value, a date, a
+participant, a claim) carries its own ``sources``; the dossier's ``sources``
+cover the rest.  Fields that point at other dossiers are marked with
+:class:`RefTo`, so one resolver checks them all.  No I/O here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, ClassVar, Iterator, Literal, Union, get_args, get_origin
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
+
+from . import markdown
+from .dates import Date, FuzzyDate
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+ACTOR_KINDS = ("person", "organization", "company", "state", "military-unit", "government-body")
+DEAL_KINDS = ("arms-sale", "contract", "agreement", "memorandum", "delivery", "arms-transfers", "other")
+PARTY_ROLES = ("buyer", "seller", "intermediary", "signatory", "supplier", "recipient", "party")
+DEAL_DATE_KINDS = ("signed", "announced", "agreed", "delivered", "reported")
+EVENT_KINDS = ("visit", "meeting", "vote", "delivery", "statement", "coup", "conference", "ceremony", "trip", "other")
+SOURCE_KINDS = ("article", "report", "document", "dataset", "statement", "news-agency", "website", "database", "other")
+
+
+@dataclass(frozen=True)
+class RefTo:
+    """Marks a field whose value is the id of a dossier of one of ``kinds``."""
+
+    kinds: tuple[str, ...]
+
+
+def _check_slug(value: str) -> str:
+    if not SLUG.match(value):
+        raise PydanticCustomError(
+            "slug", "'{value}' is not a valid id: use lowercase letters, digits and hyphens", {"value": value}
+        )
+    return value
+
+
+def _check_url(value: str) -> str:
+    parts = urlsplit(value.strip())
+    if parts.scheme.lower() not in ("http", "https"):
+        raise PydanticCustomError(
+            "url_scheme", "'{value}' is not a web address: only http:// and https:// links are allowed", {"value": value}
+        )
+    if not parts.netloc or " " in value.strip():
+        raise PydanticCustomError("url_host", "'{value}' is not a complete web address", {"value": value})
+    return value.strip()
+
+
+Slug = Annotated[str, AfterValidator(_check_slug)]
+Url = Annotated[str, AfterValidator(_check_url)]
+ActorId = Annotated[Slug, RefTo(("actor",))]
+EventId = Annotated[Slug, RefTo(("event",))]
+SourceId = Annotated[Slug, RefTo(("source",))]
+
+
+def _id_shorthand(value: Any) -> Any:
+    """``- tass`` is short for ``- {id: tass}``."""
+    return {"id": value} if isinstance(value, str) else value
+
+
+def _date_shorthand(value: Any) -> Any:
+    """``date: 2021-06`` is short for ``date: {date: 2021-06}``."""
+    return {"date": value} if isinstance(value, (str, int)) and not isinstance(value, bool) else value
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a typo must not silently drop a fact."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, arbitrary_types_allowed=True)
+
+
+class SourceRef(Strict):
+    """One citation: which source, where in it, and whom that source was citing."""
+
+    id: SourceId
+    locator: str | None = None
+    citing: list[SourceId] = []
+
+
+SourceRefs = list[Annotated[SourceRef, BeforeValidator(_id_shorthand)]]
+
+
+class Sourced(Strict):
+    sources: SourceRefs = []
+
+
+class Claim(Sourced):
+    """A statement that fits no field; its text may hold inline markdown."""
+
+    text: str
+    _tokens: list[Any] = PrivateAttr(default_factory=list)
+
+    def model_post_init(self, context: Any) -> None:
+        self._tokens = markdown.parse_inline(self.text)
+
+    @property
+    def tokens(self) -> list[Any]:
+        return self._tokens
+
+
+class DatedFact(Sourced):
+    date: Date
+
+
+FactDate = Annotated[DatedFact, BeforeValidator(_date_shorthand)]
+
+
+class Role(Sourced):
+    title: str
+    of: ActorId | None = None
+    start: FactDate | None = Field(None, alias="from")
+    end: FactDate | None = Field(None, alias="to")
+
+
+class Party(Sourced):
+    actor: ActorId
+    role: Literal[PARTY_ROLES]  # type: ignore[valid-type]
+
+
+class Item(Sourced):
+    what: str
+    quantity: int | str | None = None
+
+
+class Value(Sourced):
+    text: str
+    amount: float | None = None
+    currency: str | None = None
+    period: FactDate | None = None
+    note: str | None = None
+
+
+class Participant(Sourced):
+    actor: ActorId
+    role: str | None = None
+
+
+class CitedSource(Strict):
+    """What a source itself relies on (SIPRI data reported by a newspaper)."""
+
+    id: SourceId
+    note: str | None = None
+
+
+@dataclass
+class Document:
+    """A markdown text, parsed once; ``line_offset`` places its lines in the file."""
+
+    path: Path
+    text: str
+    tokens: list[Any]
+    line_offset: int = 0
+
+
+class Dossier(Sourced):
+    """What every dossier has; ``id`` is the file's stem."""
+
+    type: ClassVar[str]
+    section: ClassVar[str]
+    id: SkipJsonSchema[str] = Field("", exclude=True)
+    path: SkipJsonSchema[Path] = Field(Path(), exclude=True)
+    origin: SkipJsonSchema[Any] = Field(None, exclude=True, repr=False)
+    narrative: SkipJsonSchema[Document | None] = Field(None, exclude=True, repr=False)
+    summary: str | None = None
+    claims: list[Claim] = []
+    updated: Date | None = None
+
+    @property
+    def label(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def page(self) -> str:
+        """Site-relative path of the dossier's page."""
+        return f"{self.section}/{self.id}.html"
+
+    @property
+    def when(self) -> FuzzyDate | None:
+        """The date the dossier sorts and appears by on timelines."""
+        return None
+
+
+class Actor(Dossier):
+    type: ClassVar[str] = "actor"
+    section: ClassVar[str] = "actors"
+    name: str
+    kind: Literal[ACTOR_KINDS]  # type: ignore[valid-type]
+    aliases: list[str] = []
+    country: Annotated[Slug, RefTo(("actor",))] | None = None
+    roles: list[Role] = []
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+
+class Deal(Dossier):
+    type: ClassVar[str] = "deal"
+    section: ClassVar[str] = "deals"
+    title: str
+    kind: Literal[DEAL_KINDS]  # type: ignore[valid-type]
+    parties: list[Party] = []
+    items: list[Item] = []
+    values: list[Value] = []
+    dates: dict[Literal[DEAL_DATE_KINDS], FactDate] = {}  # type: ignore[valid-type]
+    status: str | None = None
+    agreed_at: EventId | None = None
+
+    @property
+    def label(self) -> str:
+        return self.title
+
+    @property
+    def when(self) -> FuzzyDate | None:
+        dated = [self.dates[k].date for k in DEAL_DATE_KINDS if k in self.dates]
+        if dated:
+            return dated[0]
+        periods = [v.period.date for v in self.values if v.period]
+        return periods[0] if periods else None
+
+
+class Event(Dossier):
+    type: ClassVar[str] = "event"
+    section: ClassVar[str] = "events"
+    title: str
+    kind: Literal[EVENT_KINDS]  # type: ignore[valid-type]
+    date: FactDate | None = None
+    place: str | None = None
+    part_of: EventId | None = None
+    participants: list[Participant] = []
+
+    @property
+    def label(self) -> str:
+        return self.title
+
+    @property
+    def when(self) -> FuzzyDate | None:
+        return self.date.date if self.date else None
+
+
+class Source(Dossier):
+    type: ClassVar[str] = "source"
+    section: ClassVar[str] = "sources"
+    title: str
+    publisher: str
+    authors: list[str] = []
+    date: FactDate | None = None
+    url: Url | None = None
+    archived_url: Url | None = None
+    kind: Literal[SOURCE_KINDS]  # type: ignore[valid-type]
+    language: str | None = None
+    cites: list[Annotated[CitedSource, BeforeValidator(_id_shorthand)]] = []
+    read: bool = True
+
+    @property
+    def label(self) -> str:
+        return self.title
+
+    @property
+    def when(self) -> FuzzyDate | None:
+        return self.date.date if self.date else None
+
+
+class Page(Dossier):
+    """A free-standing markdown page; ``index`` is the home page."""
+
+    type: ClassVar[str] = "page"
+    section: ClassVar[str] = "pages"
+    title: str
+    order: int = 0
+
+    @property
+    def label(self) -> str:
+        return self.title
+
+    @property
+    def page(self) -> str:
+        return "index.html" if self.id == "index" else f"pages/{self.id}.html"
+
+
+DOSSIER_TYPES: dict[str, type[Dossier]] = {cls.section: cls for cls in (Actor, Deal, Event, Source)}
+AnyDossier = Union[Actor, Deal, Event, Source, Page]
+
+YamlPath = tuple[str | int, ...]
+
+
+def _ref_marker(annotation: Any) -> RefTo | None:
+    """The RefTo inside an annotation, looking through Optional and list."""
+    if get_origin(annotation) is Annotated:
+        found = next((m for m in annotation.__metadata__ if isinstance(m, RefTo)), None)
+        return found or _ref_marker(get_args(annotation)[0])
+    for arg in get_args(annotation):
+        if arg is not type(None) and (found := _ref_marker(arg)):
+            return found
+    return None
+
+
+def references(obj: Any, path: YamlPath = ()) -> Iterator[tuple[YamlPath, str, RefTo]]:
+    """Every dossier id ``obj`` refers to, with its YAML path and expected kinds."""
+    if isinstance(obj, BaseModel):
+        for name, info in type(obj).model_fields.items():
+            if info.exclude:
+                continue
+            value = getattr(obj, name)
+            key = info.alias or name
+            marker = next((m for m in info.metadata if isinstance(m, RefTo)), None) or _ref_marker(info.annotation)
+            if marker and isinstance(value, str):
+                yield path + (key,), value, marker
+            elif marker and isinstance(value, list) and all(isinstance(v, str) for v in value):
+                yield from ((path + (key, i), v, marker) for i, v in enumerate(value))
+            else:
+                yield from references(value, path + (key,))
+    elif isinstance(obj, list):
+        for index, item in enumerate(obj):
+            yield from references(item, path + (index,))
+    elif isinstance(obj, dict):
+        for key, item in obj.items():
+            yield from references(item, path + (key,))
+
+
+def source_refs(obj: Any, path: YamlPath = ()) -> Iterator[tuple[YamlPath, SourceRef]]:
+    """Every citation in ``obj`` with its YAML path, in document order."""
+    if isinstance(obj, SourceRef):
+        yield path, obj
+    elif isinstance(obj, BaseModel):
+        for name, info in type(obj).model_fields.items():
+            if not info.exclude:
+                yield from source_refs(getattr(obj, name), path + (info.alias or name,))
+    elif isinstance(obj, list):
+        for index, item in enumerate(obj):
+            yield from source_refs(item, path + (index,))
+    elif isinstance(obj, dict):
+        for key, item in obj.items():
+            yield from source_refs(item, path + (key,))

@@ -1,0 +1,148 @@
+"""Turn the resolved investigation into HTML pages through Jinja templates.
+
+Each page gets a :class:`PageContext`: it makes links relative to the page
+(so the site works at a domain root, under a sub-path and from disk) and
+numbers footnotes in the order the template first cites them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from . import markdown
+from .model import ACTOR_KINDS, Actor, Claim, Document, Dossier, Source, SourceRef
+from .resolve import Investigation
+
+DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+SECTION_TITLES = {"actors": "Actors", "deals": "Deals", "events": "Events", "sources": "Sources"}
+
+
+@dataclass
+class Note:
+    """One numbered footnote and the places on the page that cite it."""
+
+    number: int
+    source: Source
+    locator: str | None
+    citing: list[Source]
+    backrefs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PageContext:
+    """Per-page helpers for templates: relative links, citations, markdown."""
+
+    path: str
+    investigation: Investigation
+    notes: dict[tuple, Note] = field(default_factory=dict)
+
+    def url(self, target: Dossier | str) -> str:
+        """``target`` (a dossier or a site path) relative to this page."""
+        site_path = target if isinstance(target, str) else target.page
+        return posixpath.relpath(site_path, posixpath.dirname(self.path) or ".")
+
+    def link(self, target: Dossier | str, text: str | None = None) -> Markup:
+        dossier = self.investigation.dossiers[target] if isinstance(target, str) else target
+        return Markup('<a href="{}">{}</a>').format(self.url(dossier), text or dossier.label)
+
+    def cite(self, refs: list[SourceRef] | list[tuple[str, str | None]]) -> Markup:
+        """Footnote markers for ``refs``, numbering new sources as they appear."""
+        markers = []
+        for ref in refs:
+            ref = ref if isinstance(ref, SourceRef) else SourceRef(id=ref[0], locator=ref[1])
+            key = (ref.id, ref.locator, tuple(ref.citing))
+            note = self.notes.get(key)
+            if note is None:
+                sources = self.investigation.dossiers
+                note = Note(len(self.notes) + 1, sources[ref.id], ref.locator, [sources[c] for c in ref.citing])
+                self.notes[key] = note
+            anchor = f"ref-{note.number}-{len(note.backrefs) + 1}"
+            note.backrefs.append(anchor)
+            markers.append(Markup('<a class="fn-ref" id="{}" href="#fn-{}" role="doc-noteref">[{}]</a>')
+                           .format(anchor, note.number, note.number))
+        return Markup('<sup class="fn">{}</sup>').format(Markup("").join(markers)) if markers else Markup("")
+
+    def markdown(self, document: Document | None) -> Markup:
+        return Markup(markdown.render(document.tokens, self)) if document else Markup("")
+
+    def inline(self, claim: Claim) -> Markup:
+        return Markup(markdown.render(claim.tokens, self))
+
+    @property
+    def footnotes(self) -> list[Note]:
+        return sorted(self.notes.values(), key=lambda n: n.number)
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page to write: where, with which template, with what data."""
+
+    path: str
+    template: str
+    title: str
+    data: dict[str, Any]
+    dossier: Dossier | None = None
+
+
+def by_date(dossiers: list[Dossier]) -> list[Dossier]:
+    """Oldest first; undated ones last, by title."""
+    return sorted(dossiers, key=lambda d: (d.when is None, d.when.sort_key if d.when else (), d.label.lower()))
+
+
+def page_specs(investigation: Investigation) -> list[PageSpec]:
+    """Every page of the site, in a fixed order."""
+    specs = [PageSpec(d.page, f"{d.type}.html", d.label, {"dossier": d, "links": investigation.backlinks[d.id]}, d)
+             for d in investigation.dossiers.values()]
+    if investigation.home is None:
+        specs.append(PageSpec("index.html", "home.html", investigation.config.title, {}))
+    actors = sorted(investigation.actors, key=lambda a: (ACTOR_KINDS.index(a.kind), a.name.lower()))
+    specs += [
+        PageSpec("actors/index.html", "actors_index.html", "Actors",
+                 {"groups": [(kind, list(group)) for kind, group in groupby(actors, key=lambda a: a.kind)]}),
+        PageSpec("deals/index.html", "deals_index.html", "Deals", {"deals": by_date(investigation.deals)}),
+        PageSpec("events/index.html", "events_index.html", "Events", {"events": by_date(investigation.events)}),
+        PageSpec("sources/index.html", "sources_index.html", "Sources",
+                 {"sources": sorted(investigation.sources, key=lambda s: (not s.read, s.publisher.lower(),
+                                                                          s.when.sort_key if s.when else (), s.id))}),
+    ]
+    return sorted(specs, key=lambda s: s.path)
+
+
+class Renderer:
+    """A Jinja environment over the site's templates, then the defaults."""
+
+    def __init__(self, investigation: Investigation, templates: list[Path]) -> None:
+        self.investigation = investigation
+        self.env = Environment(
+            loader=FileSystemLoader([str(t) for t in templates] + [str(DEFAULT_TEMPLATES)]),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters["kind_label"] = kind_label
+
+    def render(self, spec: PageSpec) -> str:
+        page = PageContext(spec.path, self.investigation)
+        template = self.env.get_template(spec.template)
+        return template.render(spec.data, page=page, site=self.investigation, config=self.investigation.config,
+                               spec=spec, nav=SECTION_TITLES, is_actor=lambda d: isinstance(d, Actor))
+
+
+def kind_label(kind: str) -> str:
+    """``military-unit`` → ``Military unit``."""
+    return kind.replace("-", " ").capitalize()
+
+
+def render_all(investigation: Investigation, templates: list[Path]) -> dict[str, str]:
+    renderer = Renderer(investigation, templates)
+    return {spec.path: renderer.render(spec) for spec in page_specs(investigation)}
+
