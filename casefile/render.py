@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from . import markdown
 from .model import ACTOR_KINDS, Actor, Claim, Document, Dossier, Source, SourceRef
-from .resolve import Investigation
+from .resolve import D, Investigation, date_key
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SECTION_TITLES = {"actors": "Actors", "deals": "Deals", "events": "Events", "sources": "Sources"}
@@ -91,9 +91,9 @@ class PageSpec:
     dossier: Dossier | None = None
 
 
-def by_date(dossiers: list[Dossier]) -> list[Dossier]:
-    """Oldest first; undated ones last, by title."""
-    return sorted(dossiers, key=lambda d: (d.when is None, d.when.sort_key if d.when else (), d.label.lower()))
+def by_date(dossiers: list[D]) -> list[D]:
+    """Oldest first; undated ones last."""
+    return sorted(dossiers, key=date_key)
 
 
 def page_specs(investigation: Investigation) -> list[PageSpec]:

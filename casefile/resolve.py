@@ -180,7 +180,17 @@ def _backlinks(dossiers: dict[str, Dossier]) -> dict[str, Backlinks]:
                 links[target].mentioned_by.append(dossier)
         for target in _unique(_citations(dossier)):
             links[target].cited_by.append(dossier)
+    for backlinks in links.values():
+        backlinks.deals.sort(key=lambda pair: date_key(pair[0]))
+        backlinks.events.sort(key=lambda pair: date_key(pair[0]))
+        backlinks.sub_events.sort(key=date_key)
     return {i: links[i] for i in dossiers}
+
+
+def date_key(dossier: Dossier) -> tuple:
+    """Oldest first; undated last, then by id, so order never depends on file order."""
+    when = dossier.when
+    return (when is None, when.sort_key if when else (), dossier.id)
 
 
 def _unique(items: Iterator[str]) -> list[str]:
