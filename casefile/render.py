@@ -19,9 +19,16 @@ from markupsafe import Markup
 from . import markdown
 from .model import ACTOR_KINDS, Actor, Claim, Document, Dossier, Source, SourceRef
 from .resolve import D, Investigation, date_key
+from .timeline import by_year, timeline, timeline_actors
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-SECTION_TITLES = {"actors": "Actors", "deals": "Deals", "events": "Events", "sources": "Sources"}
+NAVIGATION = [
+    ("actors/index.html", "Actors"),
+    ("deals/index.html", "Deals"),
+    ("events/index.html", "Events"),
+    ("timeline.html", "Timeline"),
+    ("sources/index.html", "Sources"),
+]
 
 
 @dataclass
@@ -98,8 +105,9 @@ def by_date(dossiers: list[D]) -> list[D]:
 
 def page_specs(investigation: Investigation) -> list[PageSpec]:
     """Every page of the site, in a fixed order."""
-    specs = [PageSpec(d.page, f"{d.type}.html", d.label, {"dossier": d, "links": investigation.backlinks[d.id]}, d)
+    specs = [PageSpec(d.page, f"{d.type}.html", d.label, _dossier_data(investigation, d), d)
              for d in investigation.dossiers.values()]
+    entries = timeline(investigation)
     if investigation.home is None:
         specs.append(PageSpec("index.html", "home.html", investigation.config.title, {}))
     actors = sorted(investigation.actors, key=lambda a: (ACTOR_KINDS.index(a.kind), a.name.lower()))
@@ -108,11 +116,20 @@ def page_specs(investigation: Investigation) -> list[PageSpec]:
                  {"groups": [(kind, list(group)) for kind, group in groupby(actors, key=lambda a: a.kind)]}),
         PageSpec("deals/index.html", "deals_index.html", "Deals", {"deals": by_date(investigation.deals)}),
         PageSpec("events/index.html", "events_index.html", "Events", {"events": by_date(investigation.events)}),
+        PageSpec("timeline.html", "timeline.html", "Timeline",
+                 {"entries_by_year": by_year(entries), "actors": timeline_actors(investigation, entries)}),
         PageSpec("sources/index.html", "sources_index.html", "Sources",
                  {"sources": sorted(investigation.sources, key=lambda s: (not s.read, s.publisher.lower(),
                                                                           s.when.sort_key if s.when else (), s.id))}),
     ]
     return sorted(specs, key=lambda s: s.path)
+
+
+def _dossier_data(investigation: Investigation, dossier: Dossier) -> dict[str, Any]:
+    data: dict[str, Any] = {"dossier": dossier, "links": investigation.backlinks[dossier.id]}
+    if isinstance(dossier, Actor):
+        data["entries_by_year"] = by_year(timeline(investigation, dossier))
+    return data
 
 
 class Renderer:
@@ -134,7 +151,7 @@ class Renderer:
         page = PageContext(spec.path, self.investigation)
         template = self.env.get_template(spec.template)
         return template.render(spec.data, page=page, site=self.investigation, config=self.investigation.config,
-                               spec=spec, nav=SECTION_TITLES, is_actor=lambda d: isinstance(d, Actor))
+                               spec=spec, nav=NAVIGATION, is_actor=lambda d: isinstance(d, Actor))
 
 
 def kind_label(kind: str) -> str:

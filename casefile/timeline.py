@@ -1,0 +1,62 @@
+"""Every dated event and deal in order, with the actors each involves.
+
+A month-precision date stays a month and a range stays a range: entries carry
+the :class:`DatedFact` itself, so pages show the date as reported, with its
+sources.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import groupby
+
+from .model import DEAL_DATE_KINDS, Actor, DatedFact, Deal, Dossier, Event
+from .resolve import Investigation
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One dated line on a timeline."""
+
+    dossier: Dossier
+    date: DatedFact
+    what: str  # "" for events; "signed", "delivered", … for deal dates
+    actors: tuple[str, ...]
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.date.date.sort_key, self.dossier.id, DEAL_DATE_KINDS.index(self.what) if self.what else -1)
+
+    @property
+    def precision(self) -> str:
+        start = self.date.date.start
+        kind = "day" if start.day else "month" if start.month else "year"
+        return kind + (" range" if self.date.date.end else "")
+
+
+def _entries_for(dossier: Dossier) -> list[Entry]:
+    if isinstance(dossier, Event) and dossier.date:
+        actors = tuple(sorted({p.actor for p in dossier.participants}))
+        return [Entry(dossier, dossier.date, "", actors)]
+    if isinstance(dossier, Deal):
+        actors = tuple(sorted({p.actor for p in dossier.parties}))
+        return [Entry(dossier, fact, kind, actors) for kind, fact in dossier.dates.items()]
+    return []
+
+
+def timeline(investigation: Investigation, actor: Actor | None = None) -> list[Entry]:
+    """All entries, oldest first; only ``actor``'s when one is given."""
+    entries = [e for d in investigation.dossiers.values() for e in _entries_for(d)]
+    if actor is not None:
+        entries = [e for e in entries if actor.id in e.actors]
+    return sorted(entries, key=lambda e: e.sort_key)
+
+
+def by_year(entries: list[Entry]) -> list[tuple[int, list[Entry]]]:
+    return [(year, list(group)) for year, group in groupby(entries, key=lambda e: e.date.date.year)]
+
+
+def timeline_actors(investigation: Investigation, entries: list[Entry]) -> list[Actor]:
+    """The actors that appear on the timeline, for the filter, by name."""
+    ids = {a for e in entries for a in e.actors}
+    return sorted((investigation.dossiers[i] for i in ids), key=lambda a: a.label.lower())

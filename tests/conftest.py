@@ -1,0 +1,312 @@
+"""Shared helpers: tiny investigation folders built from dicts, the real
+``build.py`` run as a subprocess, and a small HTML tree from the stdlib parser."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "build.py"
+
+# --------------------------------------------------------------------------------------------
+# The valid base investigation.  Every test that needs a "good" site starts from this.
+# --------------------------------------------------------------------------------------------
+
+BASE: dict[str, str] = {
+    "site.yaml": "title: Test investigation\ndescription: A tiny investigation for the test suite.\n",
+    # Actors: Min Aung Hlaing holds a role of the Tatmadaw, the Tatmadaw one of Russia.
+    "content/actors/russia.yaml": """\
+name: Russia
+kind: state
+summary: The Russian Federation.
+sources: [moscow-times-2021]
+""",
+    "content/actors/tatmadaw.yaml": """\
+name: Tatmadaw
+kind: military-unit
+aliases: [Myanmar armed forces]
+summary: Myanmar's armed forces.
+roles:
+  - title: Arms customer
+    of: russia
+    sources: [moscow-times-2021]
+sources: [myanmar-now-2021]
+""",
+    "content/actors/min-aung-hlaing.yaml": """\
+name: Min Aung Hlaing
+kind: person
+summary: Commander-in-chief of Myanmar's armed forces.
+roles:
+  - title: Commander-in-chief
+    of: tatmadaw
+    from: 2011-03
+    sources: [myanmar-now-2021]
+sources: [moscow-times-2021]
+""",
+    "content/actors/min-aung-hlaing.md": """\
+Min Aung Hlaing leads the [[tatmadaw]].
+
+He received a Russian delegation [@myanmar-now-2021, p. 3].
+The visit was reported on both sides [@moscow-times-2021; @sipri-arms-data].
+""",
+    # A deal with two parties and two values that disagree, each from another source.
+    "content/deals/pantsir-contract.yaml": """\
+title: Pantsir-S1 contract
+kind: contract
+summary: Air-defence systems sold to the Tatmadaw.
+parties:
+  - actor: russia
+    role: seller
+    sources: [moscow-times-2021]
+  - actor: tatmadaw
+    role: buyer
+    sources: [myanmar-now-2021]
+items:
+  - what: Pantsir-S1 air-defence systems
+    quantity: 6
+    sources: [moscow-times-2021]
+values:
+  - text: $1.5 billion
+    amount: 1500000000
+    currency: USD
+    sources: [{id: myanmar-now-2021, citing: [sipri-arms-data]}]
+  - text: $807 million
+    amount: 807000000
+    currency: USD
+    sources: [moscow-times-2021]
+dates:
+  signed: 2018-01
+status: reported signed
+sources: [moscow-times-2021]
+""",
+    "content/events/naval-visit.yaml": """\
+title: Russian naval delegation visits Myanmar
+kind: visit
+date: 2021-06-13/2021-06-19
+place: Naypyitaw and Yangon
+participants:
+  - actor: min-aung-hlaing
+    role: received the delegation
+    sources: [myanmar-now-2021]
+  - actor: russia
+    sources: [moscow-times-2021]
+claims:
+  - text: The purpose of the visit was not made public.
+    sources: [moscow-times-2021]
+sources: [moscow-times-2021]
+""",
+    # Three sources: one with a URL, one without, one known only through another report.
+    "content/sources/moscow-times-2021.yaml": """\
+title: Russia to deepen ties with Myanmar's military
+publisher: The Moscow Times
+authors: [Uliana Pavlova]
+date: 2021-03-26
+url: https://www.themoscowtimes.com/2021/03/26/russia-myanmar-a73387
+kind: article
+language: en
+""",
+    "content/sources/myanmar-now-2021.yaml": """\
+title: Russia's embrace of the junta
+publisher: Myanmar Now
+date: 2021-07
+kind: article
+cites:
+  - id: sipri-arms-data
+    note: SIPRI arms-transfer data
+""",
+    "content/sources/sipri-arms-data.yaml": """\
+title: SIPRI Arms Transfers Database
+publisher: SIPRI
+url: https://www.sipri.org/databases/armstransfers
+kind: database
+read: false
+""",
+    "content/pages/index.md": """\
+---
+title: About this investigation
+---
+This site follows the [[pantsir-contract]] and the [[naval-visit]] [@moscow-times-2021].
+""",
+    "content/pages/method.md": """\
+---
+title: How we source
+summary: Our rules.
+order: 1
+---
+We cite every statement.
+
+See [[tatmadaw|the armed forces]].
+""",
+}
+
+# --------------------------------------------------------------------------------------------
+# Building
+# --------------------------------------------------------------------------------------------
+
+
+def make_site(root: Path, files: dict[str, str | bytes | None]) -> Path:
+    """Write ``files`` (relative path → text, bytes, or None to delete) under ``root``."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        path = root / name
+        if content is None:
+            path.unlink(missing_ok=True)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8", newline="\n")
+    return root
+
+
+def run_build(site: Path, *args: str, out: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real ``build.py`` from inside ``site`` with ``--site .``, so paths print relative."""
+    command = [sys.executable, str(BUILD), *args, "--site", "."]
+    if out is not None:
+        command += ["--out", str(out)]
+    return subprocess.run(command, cwd=site, capture_output=True, text=True, timeout=60)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (relative POSIX path → bytes)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def built_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The base site, built once into its default ``output/``; treat as read-only."""
+    site = make_site(tmp_path_factory.mktemp("base") / "site", BASE)
+    result = run_build(site)
+    assert result.returncode == 0, result.stderr
+    assert "warning" not in result.stderr, result.stderr
+    return site
+
+
+@pytest.fixture()
+def base_site(built_base: Path, tmp_path: Path) -> Path:
+    """A private copy of the built base site (content and a good ``output/``)."""
+    return Path(shutil.copytree(built_base, tmp_path / "site"))
+
+
+# --------------------------------------------------------------------------------------------
+# HTML
+# --------------------------------------------------------------------------------------------
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+@dataclass(eq=False)
+class Node:
+    """An element: tag, attributes, children (elements and text)."""
+
+    tag: str
+    attrs: dict[str, str] = field(default_factory=dict)
+    children: list[Node | str] = field(default_factory=list)
+    parent: Node | None = field(default=None, repr=False)
+
+    def iter(self) -> Iterator[Node]:
+        """This element and every element inside it, in document order."""
+        yield self
+        for child in self.children:
+            if isinstance(child, Node):
+                yield from child.iter()
+
+    def find_all(self, tag: str | None = None, predicate: Callable[[Node], bool] | None = None,
+                 **attrs: str) -> list[Node]:
+        """Elements with ``tag`` whose attributes equal ``attrs`` (``class_`` matches one class)."""
+        found = []
+        for node in self.iter():
+            if tag is not None and node.tag != tag:
+                continue
+            if "class_" in attrs and attrs["class_"] not in node.classes:
+                continue
+            if any(node.attrs.get(k) != v for k, v in attrs.items() if k != "class_"):
+                continue
+            if predicate is not None and not predicate(node):
+                continue
+            found.append(node)
+        return found
+
+    def find(self, tag: str | None = None, **attrs: str) -> Node | None:
+        found = self.find_all(tag, **attrs)
+        return found[0] if found else None
+
+    @property
+    def classes(self) -> list[str]:
+        return (self.attrs.get("class") or "").split()
+
+    @property
+    def text(self) -> str:
+        """Text content with whitespace collapsed."""
+        parts: list[str] = []
+
+        def collect(node: Node) -> None:
+            for child in node.children:
+                if isinstance(child, str):
+                    parts.append(child)
+                else:
+                    collect(child)
+
+        collect(self)
+        return " ".join("".join(parts).split())
+
+    @property
+    def ids(self) -> set[str]:
+        return {n.attrs["id"] for n in self.iter() if "id" in n.attrs}
+
+    def hrefs(self) -> list[str]:
+        return [a.attrs["href"] for a in self.find_all("a") if "href" in a.attrs]
+
+    def section(self, heading: str) -> Node:
+        """The ``<section>`` whose ``<h2>`` reads ``heading``; fails the test if there is none."""
+        for node in self.find_all("section"):
+            h2 = node.find("h2")
+            if h2 is not None and h2.text == heading:
+                return node
+        raise AssertionError(f"no section headed {heading!r}")
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Node("#document")
+        self.current = self.root
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        node = Node(tag, {k: v or "" for k, v in attrs}, parent=self.current)
+        self.current.children.append(node)
+        if tag not in VOID:
+            self.current = node
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.current.children.append(Node(tag, {k: v or "" for k, v in attrs}, parent=self.current))
+
+    def handle_endtag(self, tag: str) -> None:
+        node: Node | None = self.current
+        while node is not None and node.tag != tag:
+            node = node.parent
+        if node is not None and node.parent is not None:
+            self.current = node.parent
+
+    def handle_data(self, data: str) -> None:
+        self.current.children.append(data)
+
+
+def parse_html(text: str) -> Node:
+    builder = _TreeBuilder()
+    builder.feed(text)
+    builder.close()
+    return builder.root
+
+
+def load_html(path: Path) -> Node:
+    return parse_html(path.read_text(encoding="utf-8"))
