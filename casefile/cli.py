@@ -12,8 +12,13 @@ from .diagnostics import Diagnostics
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python build.py", description="Build a Casefile investigation site.")
-    parser.add_argument("verb", nargs="?", default="build", choices=["build", "check"],
-                        help="build (default): write the site; check: validate only, write nothing")
+    parser.add_argument(
+        "verb",
+        nargs="?",
+        default="build",
+        choices=["build", "check"],
+        help="build (default): write the site; check: validate only, write nothing",
+    )
     parser.add_argument("--site", type=Path, default=Path("."), help="the investigation folder (default: .)")
     parser.add_argument("--out", type=Path, default=None, help="where to write the site (default: SITE/output)")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")

@@ -20,8 +20,13 @@ class SiteConfig(Strict):
 def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[ContentError]]:
     path = site_dir / "site.yaml"
     if not path.is_file():
-        return None, [ContentError(Location(path), "site.yaml is missing",
-                                   "create site.yaml with at least `title: …` at the top of the investigation folder")]
+        return None, [
+            ContentError(
+                Location(path),
+                "site.yaml is missing",
+                "create site.yaml with at least `title: …` at the top of the investigation folder",
+            )
+        ]
     try:
         doc = load_yaml(path)
     except ContentError as problem:

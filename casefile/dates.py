@@ -70,7 +70,9 @@ class FuzzyDate:
                 first, last = text.split("/", 1)
                 start, end = Day.parse(first), Day.parse(last)
                 if end < start:
-                    raise PydanticCustomError("date_order", "the range '{value}' ends before it starts", {"value": text})
+                    raise PydanticCustomError(
+                        "date_order", "the range '{value}' ends before it starts", {"value": text}
+                    )
                 return cls(start, end)
             return cls(Day.parse(text))
         except ValueError:
@@ -115,5 +117,7 @@ Date = Annotated[
     FuzzyDate,
     BeforeValidator(FuzzyDate.parse),
     PlainSerializer(lambda d: d.iso, return_type=str),
-    WithJsonSchema({"type": "string", "pattern": DATE_PATTERN, "examples": ["2021", "2021-06", "2021-06-13/2021-06-19"]}),
+    WithJsonSchema(
+        {"type": "string", "pattern": DATE_PATTERN, "examples": ["2021", "2021-06", "2021-06-13/2021-06-19"]}
+    ),
 ]

@@ -12,7 +12,7 @@ from pathlib import Path
 from . import markdown
 from .config import SiteConfig, load_config
 from .diagnostics import ContentError, Diagnostics, Location
-from .model import DOSSIER_TYPES, SLUG, Dossier, Document, Page
+from .model import DOSSIER_TYPES, SLUG, Document, Dossier, Page
 from .validation import validate
 from .yamlio import YamlDocument, parse_yaml, read_text
 
@@ -46,8 +46,11 @@ def load_site(root: Path, diagnostics: Diagnostics) -> LoadedSite:
     site = LoadedSite(root, config)
     content = root / "content"
     if not content.is_dir():
-        diagnostics.error(Location(content), "the content/ folder is missing",
-                          "create content/ with actors/, deals/, events/, sources/ and pages/ inside")
+        diagnostics.error(
+            Location(content),
+            "the content/ folder is missing",
+            "create content/ with actors/, deals/, events/, sources/ and pages/ inside",
+        )
         return site
     seen: dict[str, Path] = {}
     for path, dossier in _load_all(content, diagnostics):
@@ -55,9 +58,11 @@ def load_site(root: Path, diagnostics: Diagnostics) -> LoadedSite:
             site.broken_ids.add(path.stem)
             continue
         if dossier.id in seen:
-            diagnostics.error(Location(dossier.path, 1, 1),
-                              f"the id '{dossier.id}' is already used by {seen[dossier.id].relative_to(root)}",
-                              "ids are file names and must be unique across the investigation: rename one file")
+            diagnostics.error(
+                Location(dossier.path, 1, 1),
+                f"the id '{dossier.id}' is already used by {seen[dossier.id].relative_to(root)}",
+                "ids are file names and must be unique across the investigation: rename one file",
+            )
             continue
         seen[dossier.id] = dossier.path
         site.dossiers.append(dossier)
@@ -73,8 +78,11 @@ def _load_all(content: Path, diagnostics: Diagnostics):
         elif entry.is_dir() and entry.name == "pages":
             yield from _load_pages(entry, diagnostics)
         else:
-            diagnostics.warning(Location(entry), f"'{entry.name}' is not part of the content and is ignored",
-                                "content/ holds the folders actors, deals, events, sources and pages")
+            diagnostics.warning(
+                Location(entry),
+                f"'{entry.name}' is not part of the content and is ignored",
+                "content/ holds the folders actors, deals, events, sources and pages",
+            )
 
 
 def _files(folder: Path, diagnostics: Diagnostics, suffixes: tuple[str, ...]) -> list[Path]:
@@ -84,13 +92,15 @@ def _files(folder: Path, diagnostics: Diagnostics, suffixes: tuple[str, ...]) ->
         if is_editor_noise(path) or path.suffix == ".md" and suffixes != (".md",):
             continue
         if path.is_dir() or path.suffix not in suffixes:
-            diagnostics.warning(Location(path), f"'{path.name}' is ignored: expected {' or '.join(suffixes)} files",
-                                "")
+            diagnostics.warning(Location(path), f"'{path.name}' is ignored: expected {' or '.join(suffixes)} files", "")
             continue
         if not SLUG.match(path.stem):
-            diagnostics.error(Location(path), f"'{path.stem}' is not a valid id",
-                              "rename the file: lowercase letters, digits and hyphens, e.g. "
-                              f"'{_suggest_slug(path.stem)}{path.suffix}'")
+            diagnostics.error(
+                Location(path),
+                f"'{path.stem}' is not a valid id",
+                "rename the file: lowercase letters, digits and hyphens, e.g. "
+                f"'{_suggest_slug(path.stem)}{path.suffix}'",
+            )
             continue
         found.append(path)
     return found
@@ -116,8 +126,11 @@ def _load_section(folder: Path, diagnostics: Diagnostics):
         yield path, _build(model, doc, narrative, diagnostics)
     for orphan in sorted(folder.glob("*.md")):
         if orphan.stem not in yaml_stems and not is_editor_noise(orphan):
-            diagnostics.error(Location(orphan), f"'{orphan.name}' has no dossier {orphan.stem}.yaml beside it",
-                              f"create {orphan.stem}.yaml or move the text into content/pages/")
+            diagnostics.error(
+                Location(orphan),
+                f"'{orphan.name}' has no dossier {orphan.stem}.yaml beside it",
+                f"create {orphan.stem}.yaml or move the text into content/pages/",
+            )
 
 
 def _narrative(path: Path) -> Document | None:
@@ -127,14 +140,19 @@ def _narrative(path: Path) -> Document | None:
     return Document(path, text, markdown.parse(text))
 
 
-def _build(model: type[Dossier], doc: YamlDocument, narrative: Document | None,
-           diagnostics: Diagnostics) -> Dossier | None:
+def _build(
+    model: type[Dossier], doc: YamlDocument, narrative: Document | None, diagnostics: Diagnostics
+) -> Dossier | None:
     if isinstance(doc.data, dict) and "id" in doc.data:
-        diagnostics.error(doc.location(("id",), at_key=True), "a dossier cannot set its own id",
-                          f"the id is the file name ('{doc.path.stem}'): remove the `id:` line")
+        diagnostics.error(
+            doc.location(("id",), at_key=True),
+            "a dossier cannot set its own id",
+            f"the id is the file name ('{doc.path.stem}'): remove the `id:` line",
+        )
         return None
-    dossier, problems = validate(model, doc, {"id": doc.path.stem, "path": doc.path, "origin": doc,
-                                              "narrative": narrative})
+    dossier, problems = validate(
+        model, doc, {"id": doc.path.stem, "path": doc.path, "origin": doc, "narrative": narrative}
+    )
     for problem in problems:
         diagnostics.add(problem)
     return dossier
@@ -157,8 +175,11 @@ def _load_pages(folder: Path, diagnostics: Diagnostics):
             text = read_text(path)
             front, body, offset = split_front_matter(text)
             if not front and not text.startswith("---"):
-                raise ContentError(Location(path, 1, 1), "the page has no front matter",
-                                   "start the file with three lines: ---, title: …, ---")
+                raise ContentError(
+                    Location(path, 1, 1),
+                    "the page has no front matter",
+                    "start the file with three lines: ---, title: …, ---",
+                )
             doc = parse_yaml(front, path, line_offset=1)
         except ContentError as problem:
             diagnostics.add(problem)

@@ -9,8 +9,9 @@ markers, so a page's footnotes are numbered in order of first use.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator, Protocol
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
@@ -48,7 +49,7 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
     if not state.src.startswith("[[", state.pos):
         return False
     end = state.src.find("]]", state.pos + 2)
-    if end < 0 or "\n" in state.src[state.pos:end]:
+    if end < 0 or "\n" in state.src[state.pos : end]:
         return False
     body = state.src[state.pos + 2 : end]
     target, _, text = body.partition("|")

@@ -9,9 +9,10 @@ cover the rest.  Fields that point at other dossiers are marked with
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Iterator, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, ClassVar, Literal, get_args, get_origin
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
@@ -50,7 +51,9 @@ def _check_url(value: str) -> str:
     parts = urlsplit(value.strip())
     if parts.scheme.lower() not in ("http", "https"):
         raise PydanticCustomError(
-            "url_scheme", "'{value}' is not a web address: only http:// and https:// links are allowed", {"value": value}
+            "url_scheme",
+            "'{value}' is not a web address: only http:// and https:// links are allowed",
+            {"value": value},
         )
     if not parts.netloc or " " in value.strip():
         raise PydanticCustomError("url_host", "'{value}' is not a complete web address", {"value": value})
@@ -290,7 +293,6 @@ class Page(Dossier):
 
 
 DOSSIER_TYPES: dict[str, type[Dossier]] = {cls.section: cls for cls in (Actor, Deal, Event, Source)}
-AnyDossier = Union[Actor, Deal, Event, Source, Page]
 
 YamlPath = tuple[str | int, ...]
 

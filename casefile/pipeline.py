@@ -57,5 +57,8 @@ def _template_problem(exc: TemplateError, paths: SitePaths) -> ContentError:
         where = Location(Path(exc.filename or exc.name or "templates"), exc.lineno or 0, 1)
     else:
         where = Location(paths.site / "templates")
-    return ContentError(where, f"template error: {exc.message or exc}",
-                        "the templates are code: undo the last change to them, or ask a developer")
+    return ContentError(
+        where,
+        f"template error: {exc.message or exc}",
+        "the templates are code: undo the last change to them, or ask a developer",
+    )

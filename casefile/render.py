@@ -72,8 +72,11 @@ class PageContext:
                 self.notes[key] = note
             anchor = f"ref-{note.number}-{len(note.backrefs) + 1}"
             note.backrefs.append(anchor)
-            markers.append(Markup('<a class="fn-ref" id="{}" href="#fn-{}" role="doc-noteref">[{}]</a>')
-                           .format(anchor, note.number, note.number))
+            markers.append(
+                Markup('<a class="fn-ref" id="{}" href="#fn-{}" role="doc-noteref">[{}]</a>').format(
+                    anchor, note.number, note.number
+                )
+            )
         return Markup('<sup class="fn">{}</sup>').format(Markup("").join(markers)) if markers else Markup("")
 
     def markdown(self, document: Document | None) -> Markup:
@@ -105,22 +108,40 @@ def by_date(dossiers: list[D]) -> list[D]:
 
 def page_specs(investigation: Investigation) -> list[PageSpec]:
     """Every page of the site, in a fixed order."""
-    specs = [PageSpec(d.page, f"{d.type}.html", d.label, _dossier_data(investigation, d), d)
-             for d in investigation.dossiers.values()]
+    specs = [
+        PageSpec(d.page, f"{d.type}.html", d.label, _dossier_data(investigation, d), d)
+        for d in investigation.dossiers.values()
+    ]
     entries = timeline(investigation)
     if investigation.home is None:
         specs.append(PageSpec("index.html", "home.html", investigation.config.title, {}))
     actors = sorted(investigation.actors, key=lambda a: (ACTOR_KINDS.index(a.kind), a.name.lower()))
     specs += [
-        PageSpec("actors/index.html", "actors_index.html", "Actors",
-                 {"groups": [(kind, list(group)) for kind, group in groupby(actors, key=lambda a: a.kind)]}),
+        PageSpec(
+            "actors/index.html",
+            "actors_index.html",
+            "Actors",
+            {"groups": [(kind, list(group)) for kind, group in groupby(actors, key=lambda a: a.kind)]},
+        ),
         PageSpec("deals/index.html", "deals_index.html", "Deals", {"deals": by_date(investigation.deals)}),
         PageSpec("events/index.html", "events_index.html", "Events", {"events": by_date(investigation.events)}),
-        PageSpec("timeline.html", "timeline.html", "Timeline",
-                 {"entries_by_year": by_year(entries), "actors": timeline_actors(investigation, entries)}),
-        PageSpec("sources/index.html", "sources_index.html", "Sources",
-                 {"sources": sorted(investigation.sources, key=lambda s: (not s.read, s.publisher.lower(),
-                                                                          s.when.sort_key if s.when else (), s.id))}),
+        PageSpec(
+            "timeline.html",
+            "timeline.html",
+            "Timeline",
+            {"entries_by_year": by_year(entries), "actors": timeline_actors(investigation, entries)},
+        ),
+        PageSpec(
+            "sources/index.html",
+            "sources_index.html",
+            "Sources",
+            {
+                "sources": sorted(
+                    investigation.sources,
+                    key=lambda s: (not s.read, s.publisher.lower(), s.when.sort_key if s.when else (), s.id),
+                )
+            },
+        ),
     ]
     return sorted(specs, key=lambda s: s.path)
 
@@ -150,8 +171,15 @@ class Renderer:
     def render(self, spec: PageSpec) -> str:
         page = PageContext(spec.path, self.investigation)
         template = self.env.get_template(spec.template)
-        return template.render(spec.data, page=page, site=self.investigation, config=self.investigation.config,
-                               spec=spec, nav=NAVIGATION, is_actor=lambda d: isinstance(d, Actor))
+        return template.render(
+            spec.data,
+            page=page,
+            site=self.investigation,
+            config=self.investigation.config,
+            spec=spec,
+            nav=NAVIGATION,
+            is_actor=lambda d: isinstance(d, Actor),
+        )
 
 
 def kind_label(kind: str) -> str:
@@ -162,4 +190,3 @@ def kind_label(kind: str) -> str:
 def render_all(investigation: Investigation, templates: list[Path]) -> dict[str, str]:
     renderer = Renderer(investigation, templates)
     return {spec.path: renderer.render(spec) for spec in page_specs(investigation)}
-

@@ -9,16 +9,30 @@ work from it, never from files.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, TypeVar
+from typing import TypeVar
 
 from . import markdown
 from .config import SiteConfig
 from .diagnostics import Diagnostics, Location, did_you_mean
 from .loader import LoadedSite
-from .model import (Actor, Deal, Document, Dossier, Event, Page, Participant, Party, Role, Source, SourceRef,
-                    references, source_refs)
+from .model import (
+    Actor,
+    Deal,
+    Document,
+    Dossier,
+    Event,
+    Page,
+    Participant,
+    Party,
+    Role,
+    Source,
+    SourceRef,
+    references,
+    source_refs,
+)
 
 D = TypeVar("D", bound=Dossier)
 
@@ -107,8 +121,11 @@ class _ReferenceChecker:
             self._check_citing(ref, origin.location, path)
         if isinstance(dossier, Actor) and isinstance(country := self.dossiers.get(dossier.country or ""), Actor):
             if country.kind != "state":
-                self.diagnostics.error(origin.location(("country",)), f"'{country.id}' is a {country.kind}, not a state",
-                                       "`country:` names the actor of kind state the actor belongs to")
+                self.diagnostics.error(
+                    origin.location(("country",)),
+                    f"'{country.id}' is a {country.kind}, not a state",
+                    "`country:` names the actor of kind state the actor belongs to",
+                )
         for index, claim in enumerate(dossier.claims):
             self._check_tokens(claim.tokens, lambda line, markup, i=index: origin.location(("claims", i, "text")))
         if (document := dossier.narrative) is not None:
@@ -135,16 +152,21 @@ class _ReferenceChecker:
         relied_on = {c.id for c in source.cites}
         for index, cited in enumerate(ref.citing):
             if cited in self.dossiers and cited not in relied_on:
-                self.diagnostics.warning(locate(path + ("citing", index)),
-                                         f"'{source.id}' does not list '{cited}' in its `cites:`",
-                                         f"add `- {cited}` to cites: in {source.id}.yaml")
+                self.diagnostics.warning(
+                    locate(path + ("citing", index)),
+                    f"'{source.id}' does not list '{cited}' in its `cites:`",
+                    f"add `- {cited}` to cites: in {source.id}.yaml",
+                )
 
     def _check_tokens(self, tokens: list, locate) -> None:
         for ref in markdown.references(tokens):
             self._expect(ref.target, ("source",) if ref.kind == "cite" else _TYPES, locate(ref.line, ref.markup))
         for href, line in markdown.unsafe_links(tokens):
-            self.diagnostics.error(locate(line, href), f"the link '{href}' is not allowed",
-                                   "links may use http://, https://, mailto: or a relative address")
+            self.diagnostics.error(
+                locate(line, href),
+                f"the link '{href}' is not allowed",
+                "links may use http://, https://, mailto: or a relative address",
+            )
 
 
 def _markdown_location(document: Document, line: int, markup: str) -> Location:

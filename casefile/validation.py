@@ -32,12 +32,19 @@ _TYPE_NAMES = {
 }
 
 
-def validate(model: type[M], doc: YamlDocument, extra: dict[str, Any] | None = None) -> tuple[M | None, list[ContentError]]:
+def validate(
+    model: type[M], doc: YamlDocument, extra: dict[str, Any] | None = None
+) -> tuple[M | None, list[ContentError]]:
     """The model built from ``doc.data`` plus ``extra``, or the problems found."""
     data = doc.data if doc.data is not None else {}
     if not isinstance(data, dict):
-        return None, [ContentError(doc.location(()), f"expected `key: value` lines, found {_describe(data)}",
-                                   "a dossier is a mapping such as `name: …` on its own line")]
+        return None, [
+            ContentError(
+                doc.location(()),
+                f"expected `key: value` lines, found {_describe(data)}",
+                "a dossier is a mapping such as `name: …` on its own line",
+            )
+        ]
     try:
         return model.model_validate({**data, **(extra or {})}), []
     except ValidationError as exc:
@@ -60,11 +67,13 @@ def _translate(error: Any, model: type[BaseModel], doc: YamlDocument) -> Content
         choices = [str(c) for c in _literal_choices(model, loc)]
         at_key = "[key]" in loc
         hint = did_you_mean(str(value), choices) or "choose one of the values listed"
-        return ContentError(doc.location(path, at_key=at_key),
-                            f"expected one of: {', '.join(choices)} — but got '{value}'", hint)
+        return ContentError(
+            doc.location(path, at_key=at_key), f"expected one of: {', '.join(choices)} — but got '{value}'", hint
+        )
     if kind in _TYPE_NAMES:
-        return ContentError(doc.location(path), f"'{field}' should be {_TYPE_NAMES[kind]}, not {_describe(value)}",
-                            _type_hint(kind))
+        return ContentError(
+            doc.location(path), f"'{field}' should be {_TYPE_NAMES[kind]}, not {_describe(value)}", _type_hint(kind)
+        )
     hint = ""
     if kind == "url_scheme":
         hint = "copy the full address from the browser, starting with https://"

@@ -29,7 +29,9 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 _CONSTRUCTOR = _Loader("")  # builds scalar values from already-composed nodes
@@ -141,7 +143,9 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: Path, line_offset:
     problem = exc.problem or "invalid YAML"
     line_text = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
     if "\\t" in problem or line_text[: (mark.column if mark else 0) + 1].lstrip(" ").startswith("\t"):
-        return ContentError(location, "a tab is used for indentation", "YAML indents with spaces only: replace the tab with spaces")
+        return ContentError(
+            location, "a tab is used for indentation", "YAML indents with spaces only: replace the tab with spaces"
+        )
     hint = "check the indentation and that every `key: value` has a space after the colon"
     if "mapping values are not allowed" in problem:
         hint = "a value that contains ': ' must be quoted, e.g. title: \"Fomin: a visit\""
