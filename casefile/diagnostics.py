@@ -20,13 +20,11 @@ class Location:
     """A place in a content file; line and column count from 1."""
 
     path: Path
-    line: int = 0
-    column: int = 0
+    line: int = 1
+    column: int = 1
 
     def __str__(self) -> str:
-        if not self.line:
-            return str(self.path)
-        return f"{self.path}:{self.line}:{self.column or 1}"
+        return f"{self.path}:{self.line}:{self.column}"
 
 
 class ContentError(Exception):

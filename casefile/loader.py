@@ -6,7 +6,9 @@ dossiers are checked afterwards, by :mod:`casefile.resolve`.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from . import markdown
@@ -39,7 +41,40 @@ def is_editor_noise(path: Path) -> bool:
     )
 
 
-def load_site(root: Path, diagnostics: Diagnostics) -> LoadedSite:
+FileResult = tuple[Dossier | None, list[ContentError]]
+
+
+class LoadCache:
+    """Parsed files by path, reused while the file and its .md keep size and mtime.
+
+    The dev server keeps one across rebuilds, so saving one dossier re-reads one file.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[Path, tuple[tuple, FileResult]] = {}
+
+    def load(self, path: Path, read: Callable[[Path], FileResult]) -> FileResult:
+        stamp = tuple(_stamp(p) for p in (path, path.with_suffix(".md")))
+        cached = self._entries.get(path)
+        if cached is None or cached[0] != stamp:
+            cached = (stamp, read(path))
+            self._entries[path] = cached
+        return cached[1]
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    return (info.st_mtime_ns, info.st_size)
+
+
+def _uncached(path: Path, read: Callable[[Path], FileResult]) -> FileResult:
+    return read(path)
+
+
+def load_site(root: Path, diagnostics: Diagnostics, cache: LoadCache | None = None) -> LoadedSite:
     config, problems = load_config(root)
     for problem in problems:
         diagnostics.add(problem)
@@ -52,8 +87,12 @@ def load_site(root: Path, diagnostics: Diagnostics) -> LoadedSite:
             "create content/ with actors/, deals/, events/, sources/ and pages/ inside",
         )
         return site
+    load = cache.load if cache is not None else _uncached
     seen: dict[str, Path] = {}
-    for path, dossier in _load_all(content, diagnostics):
+    for path, reader in _content_files(content, diagnostics):
+        dossier, file_problems = load(path, reader)
+        for problem in file_problems:
+            diagnostics.add(problem)
         if dossier is None:
             site.broken_ids.add(path.stem)
             continue
@@ -69,14 +108,18 @@ def load_site(root: Path, diagnostics: Diagnostics) -> LoadedSite:
     return site
 
 
-def _load_all(content: Path, diagnostics: Diagnostics):
+def _content_files(content: Path, diagnostics: Diagnostics) -> Iterator[tuple[Path, Callable[[Path], FileResult]]]:
+    """Every content file with the function that reads it."""
     for entry in sorted(content.iterdir()):
         if is_editor_noise(entry):
             continue
         if entry.is_dir() and entry.name in DOSSIER_TYPES:
-            yield from _load_section(entry, diagnostics)
+            model = DOSSIER_TYPES[entry.name]
+            files = _files(entry, diagnostics, YAML_SUFFIXES)
+            yield from ((path, partial(_read_dossier, model)) for path in files)
+            _orphan_narratives(entry, {p.stem for p in files}, diagnostics)
         elif entry.is_dir() and entry.name == "pages":
-            yield from _load_pages(entry, diagnostics)
+            yield from ((path, _read_page) for path in _files(entry, diagnostics, (".md",)))
         else:
             diagnostics.warning(
                 Location(entry),
@@ -111,21 +154,9 @@ def _suggest_slug(text: str) -> str:
     return "-".join(part for part in cleaned.split("-") if part) or "my-id"
 
 
-def _load_section(folder: Path, diagnostics: Diagnostics):
-    model = DOSSIER_TYPES[folder.name]
-    yaml_stems = set()
-    for path in _files(folder, diagnostics, YAML_SUFFIXES):
-        yaml_stems.add(path.stem)
-        try:
-            doc = parse_yaml(read_text(path), path)
-            narrative = _narrative(path.with_suffix(".md"))
-        except ContentError as problem:
-            diagnostics.add(problem)
-            yield path, None
-            continue
-        yield path, _build(model, doc, narrative, diagnostics)
+def _orphan_narratives(folder: Path, stems: set[str], diagnostics: Diagnostics) -> None:
     for orphan in sorted(folder.glob("*.md")):
-        if orphan.stem not in yaml_stems and not is_editor_noise(orphan):
+        if orphan.stem not in stems and not is_editor_noise(orphan) and SLUG.match(orphan.stem):
             diagnostics.error(
                 Location(orphan),
                 f"'{orphan.name}' has no dossier {orphan.stem}.yaml beside it",
@@ -133,29 +164,29 @@ def _load_section(folder: Path, diagnostics: Diagnostics):
             )
 
 
-def _narrative(path: Path) -> Document | None:
-    if not path.is_file():
-        return None
-    text = read_text(path)
-    return Document(path, text, markdown.parse(text))
+def _read_dossier(model: type[Dossier], path: Path) -> FileResult:
+    try:
+        doc = parse_yaml(read_text(path), path)
+        narrative_path = path.with_suffix(".md")
+        narrative = None
+        if narrative_path.is_file():
+            text = read_text(narrative_path)
+            narrative = Document(narrative_path, text, markdown.parse(text))
+    except ContentError as problem:
+        return None, [problem]
+    return _build(model, doc, narrative)
 
 
-def _build(
-    model: type[Dossier], doc: YamlDocument, narrative: Document | None, diagnostics: Diagnostics
-) -> Dossier | None:
+def _build(model: type[Dossier], doc: YamlDocument, narrative: Document | None) -> FileResult:
     if isinstance(doc.data, dict) and "id" in doc.data:
-        diagnostics.error(
+        problem = ContentError(
             doc.location(("id",), at_key=True),
             "a dossier cannot set its own id",
             f"the id is the file name ('{doc.path.stem}'): remove the `id:` line",
         )
-        return None
-    dossier, problems = validate(
-        model, doc, {"id": doc.path.stem, "path": doc.path, "origin": doc, "narrative": narrative}
-    )
-    for problem in problems:
-        diagnostics.add(problem)
-    return dossier
+        return None, [problem]
+    extra = {"id": doc.path.stem, "path": doc.path, "origin": doc, "narrative": narrative}
+    return validate(model, doc, extra)
 
 
 def split_front_matter(text: str) -> tuple[str, str, int]:
@@ -169,20 +200,17 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
     return "", text, 0
 
 
-def _load_pages(folder: Path, diagnostics: Diagnostics):
-    for path in _files(folder, diagnostics, (".md",)):
-        try:
-            text = read_text(path)
-            front, body, offset = split_front_matter(text)
-            if not front and not text.startswith("---"):
-                raise ContentError(
-                    Location(path, 1, 1),
-                    "the page has no front matter",
-                    "start the file with three lines: ---, title: …, ---",
-                )
-            doc = parse_yaml(front, path, line_offset=1)
-        except ContentError as problem:
-            diagnostics.add(problem)
-            yield path, None
-            continue
-        yield path, _build(Page, doc, Document(path, body, markdown.parse(body), offset), diagnostics)
+def _read_page(path: Path) -> FileResult:
+    try:
+        text = read_text(path)
+        front, body, offset = split_front_matter(text)
+        if not front and not text.startswith("---"):
+            raise ContentError(
+                Location(path, 1, 1),
+                "the page has no front matter",
+                "start the file with three lines: ---, title: …, ---",
+            )
+        doc = parse_yaml(front, path, line_offset=1)
+    except ContentError as problem:
+        return None, [problem]
+    return _build(Page, doc, Document(path, body, markdown.parse(body), offset))

@@ -160,13 +160,13 @@ def references(tokens: list[Token]) -> list[Reference]:
 def unsafe_links(tokens: list[Token]) -> list[tuple[str, int]]:
     """Link targets with a scheme other than http, https or mailto, with lines."""
     bad = []
-    line = 1
-    for token in _walk(tokens):
-        if token.map:
-            line = token.map[0] + 1
-        href = token.attrGet("href") or token.attrGet("src") if token.type in ("link_open", "image") else None
-        if href is not None and not link_is_safe(str(href)):
-            bad.append((str(href), line))
+    for block in tokens:
+        start = block.map[0] + 1 if block.map else 1
+        for token in _walk(block.children or []):
+            href = token.attrGet("href") or token.attrGet("src") if token.type in ("link_open", "image") else None
+            if href is not None and not link_is_safe(str(href)):
+                offset = max(block.content.find(str(href)), 0)
+                bad.append((str(href), start + block.content[:offset].count("\n")))
     return bad
 
 

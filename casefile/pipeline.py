@@ -46,15 +46,15 @@ def build(paths: SitePaths, diagnostics: Diagnostics, strict: bool = False) -> I
     try:
         pages = render_all(investigation, paths.templates)
     except TemplateError as exc:
-        diagnostics.add(_template_problem(exc, paths))
+        diagnostics.add(template_problem(exc, paths))
         return None
     write_site(pages, paths.static, paths.out)
     return investigation
 
 
-def _template_problem(exc: TemplateError, paths: SitePaths) -> ContentError:
+def template_problem(exc: TemplateError, paths: SitePaths) -> ContentError:
     if isinstance(exc, TemplateSyntaxError):
-        where = Location(Path(exc.filename or exc.name or "templates"), exc.lineno or 0, 1)
+        where = Location(Path(exc.filename or exc.name or "templates"), exc.lineno or 1, 1)
     else:
         where = Location(paths.site / "templates")
     return ContentError(

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from . import markdown
 from .model import ACTOR_KINDS, Actor, Claim, Document, Dossier, Source, SourceRef
 from .resolve import D, Investigation, date_key
-from .timeline import by_year, timeline, timeline_actors
+from .timeline import Entry, by_year, entries_by_actor, timeline, timeline_actors
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 NAVIGATION = [
@@ -49,9 +49,12 @@ class PageContext:
     path: str
     investigation: Investigation
     notes: dict[tuple, Note] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)  # dossier ids the page showed: rebuild it when they change
 
     def url(self, target: Dossier | str) -> str:
         """``target`` (a dossier or a site path) relative to this page."""
+        if not isinstance(target, str):
+            self.used.add(target.id)
         site_path = target if isinstance(target, str) else target.page
         return posixpath.relpath(site_path, posixpath.dirname(self.path) or ".")
 
@@ -65,6 +68,7 @@ class PageContext:
         for ref in refs:
             ref = ref if isinstance(ref, SourceRef) else SourceRef(id=ref[0], locator=ref[1])
             key = (ref.id, ref.locator, tuple(ref.citing))
+            self.used.update(key[:1] + key[2])
             note = self.notes.get(key)
             if note is None:
                 sources = self.investigation.dossiers
@@ -99,6 +103,7 @@ class PageSpec:
     title: str
     data: dict[str, Any]
     dossier: Dossier | None = None
+    shows_all: frozenset[str] = frozenset()  # dossier types listed in full (index pages)
 
 
 def by_date(dossiers: list[D]) -> list[D]:
@@ -108,48 +113,55 @@ def by_date(dossiers: list[D]) -> list[D]:
 
 def page_specs(investigation: Investigation) -> list[PageSpec]:
     """Every page of the site, in a fixed order."""
+    entries = timeline(investigation)
+    per_actor = entries_by_actor(entries)
     specs = [
-        PageSpec(d.page, f"{d.type}.html", d.label, _dossier_data(investigation, d), d)
+        PageSpec(d.page, f"{d.type}.html", d.label, _dossier_data(investigation, d, per_actor), d)
         for d in investigation.dossiers.values()
     ]
-    entries = timeline(investigation)
     if investigation.home is None:
         specs.append(PageSpec("index.html", "home.html", investigation.config.title, {}))
     actors = sorted(investigation.actors, key=lambda a: (ACTOR_KINDS.index(a.kind), a.name.lower()))
+    sources = sorted(investigation.sources, key=lambda s: (not s.read, s.publisher.lower(), date_key(s)))
+    groups = [(kind, list(group)) for kind, group in groupby(actors, key=lambda a: a.kind)]
     specs += [
+        PageSpec("actors/index.html", "actors_index.html", "Actors", {"groups": groups}, shows_all=_types("actor")),
         PageSpec(
-            "actors/index.html",
-            "actors_index.html",
-            "Actors",
-            {"groups": [(kind, list(group)) for kind, group in groupby(actors, key=lambda a: a.kind)]},
+            "deals/index.html",
+            "deals_index.html",
+            "Deals",
+            {"deals": by_date(investigation.deals)},
+            shows_all=_types("deal"),
         ),
-        PageSpec("deals/index.html", "deals_index.html", "Deals", {"deals": by_date(investigation.deals)}),
-        PageSpec("events/index.html", "events_index.html", "Events", {"events": by_date(investigation.events)}),
+        PageSpec(
+            "events/index.html",
+            "events_index.html",
+            "Events",
+            {"events": by_date(investigation.events)},
+            shows_all=_types("event"),
+        ),
         PageSpec(
             "timeline.html",
             "timeline.html",
             "Timeline",
             {"entries_by_year": by_year(entries), "actors": timeline_actors(investigation, entries)},
+            shows_all=_types("event", "deal", "actor"),
         ),
         PageSpec(
-            "sources/index.html",
-            "sources_index.html",
-            "Sources",
-            {
-                "sources": sorted(
-                    investigation.sources,
-                    key=lambda s: (not s.read, s.publisher.lower(), s.when.sort_key if s.when else (), s.id),
-                )
-            },
+            "sources/index.html", "sources_index.html", "Sources", {"sources": sources}, shows_all=_types("source")
         ),
     ]
     return sorted(specs, key=lambda s: s.path)
 
 
-def _dossier_data(investigation: Investigation, dossier: Dossier) -> dict[str, Any]:
+def _types(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
+def _dossier_data(investigation: Investigation, dossier: Dossier, per_actor: dict[str, list[Entry]]) -> dict[str, Any]:
     data: dict[str, Any] = {"dossier": dossier, "links": investigation.backlinks[dossier.id]}
     if isinstance(dossier, Actor):
-        data["entries_by_year"] = by_year(timeline(investigation, dossier))
+        data["entries_by_year"] = by_year(per_actor.get(dossier.id, []))
     return data
 
 
@@ -168,18 +180,19 @@ class Renderer:
         )
         self.env.filters["kind_label"] = kind_label
 
-    def render(self, spec: PageSpec) -> str:
+    def render(self, spec: PageSpec) -> tuple[str, set[str]]:
+        """The page's HTML and the ids of the dossiers it shows."""
         page = PageContext(spec.path, self.investigation)
         template = self.env.get_template(spec.template)
-        return template.render(
+        html = template.render(
             spec.data,
             page=page,
             site=self.investigation,
             config=self.investigation.config,
             spec=spec,
             nav=NAVIGATION,
-            is_actor=lambda d: isinstance(d, Actor),
         )
+        return html, page.used
 
 
 def kind_label(kind: str) -> str:
@@ -189,4 +202,4 @@ def kind_label(kind: str) -> str:
 
 def render_all(investigation: Investigation, templates: list[Path]) -> dict[str, str]:
     renderer = Renderer(investigation, templates)
-    return {spec.path: renderer.render(spec) for spec in page_specs(investigation)}
+    return {spec.path: renderer.render(spec)[0] for spec in page_specs(investigation)}

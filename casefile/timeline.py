@@ -44,12 +44,19 @@ def _entries_for(dossier: Dossier) -> list[Entry]:
     return []
 
 
-def timeline(investigation: Investigation, actor: Actor | None = None) -> list[Entry]:
-    """All entries, oldest first; only ``actor``'s when one is given."""
+def timeline(investigation: Investigation) -> list[Entry]:
+    """All entries, oldest first."""
     entries = [e for d in investigation.dossiers.values() for e in _entries_for(d)]
-    if actor is not None:
-        entries = [e for e in entries if actor.id in e.actors]
     return sorted(entries, key=lambda e: e.sort_key)
+
+
+def entries_by_actor(entries: list[Entry]) -> dict[str, list[Entry]]:
+    """Each actor's own timeline, in the same order as ``entries``."""
+    result: dict[str, list[Entry]] = {}
+    for entry in entries:
+        for actor in entry.actors:
+            result.setdefault(actor, []).append(entry)
+    return result
 
 
 def by_year(entries: list[Entry]) -> list[tuple[int, list[Entry]]]:

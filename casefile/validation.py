@@ -75,7 +75,7 @@ def _translate(error: Any, model: type[BaseModel], doc: YamlDocument) -> Content
             doc.location(path), f"'{field}' should be {_TYPE_NAMES[kind]}, not {_describe(value)}", _type_hint(kind)
         )
     hint = ""
-    if kind == "url_scheme":
+    if kind in ("url_scheme", "url_host"):
         hint = "copy the full address from the browser, starting with https://"
     elif kind == "slug":
         hint = "ids look like min-aung-hlaing: lowercase, digits, hyphens"
@@ -103,11 +103,15 @@ def _sentence(message: str) -> str:
 
 
 def _type_hint(kind: str) -> str:
-    if kind in ("list_type",):
+    if kind == "list_type":
         return "write each entry on its own line starting with '- ', or [a, b]"
-    if kind in ("string_type",):
+    if kind == "string_type":
         return "put quotes around the value if it is meant as text"
-    return ""
+    if kind.startswith(("int", "float")):
+        return "write the number without quotes or words, e.g. 3"
+    if kind.startswith("bool"):
+        return "write true or false"
+    return "indent the lines below this key to make a mapping"
 
 
 def _describe(value: Any) -> str:

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -55,6 +57,7 @@ sources: [moscow-times-2021]
 Min Aung Hlaing leads the [[tatmadaw]].
 
 He received a Russian delegation [@myanmar-now-2021, p. 3].
+
 The visit was reported on both sides [@moscow-times-2021; @sipri-arms-data].
 """,
     # A deal with two parties and two values that disagree, each from another source.
@@ -174,6 +177,12 @@ def run_build(site: Path, *args: str, out: Path | None = None) -> subprocess.Com
     if out is not None:
         command += ["--out", str(out)]
     return subprocess.run(command, cwd=site, capture_output=True, text=True, timeout=60)
+
+
+def run_builds(jobs: list[tuple[Path, tuple[str, ...]]]) -> list[subprocess.CompletedProcess[str]]:
+    """``run_build(site, *args)`` for every job, a few at a time (each build is a fresh Python)."""
+    with ThreadPoolExecutor(max_workers=(os.cpu_count() or 1) + 1) as pool:
+        return list(pool.map(lambda job: run_build(job[0], *job[1]), jobs))
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -1,0 +1,498 @@
+"""The example investigation in a real browser: Debian's chromium driven by Playwright.
+
+The site is built once per module with the real ``build.py`` and served by ``python -m http.server`` on
+127.0.0.1, so pages load over HTTP exactly as a reader's browser would load them from a static host.
+Every page is checked for console and page errors (CSP violations are console errors), failed
+responses, requests that leave 127.0.0.1, horizontal overflow on a phone and a desktop, and serious
+accessibility problems (axe); footnotes, the timeline filter and the graph's links are clicked and
+followed; and every page must still read without JavaScript.
+
+Screenshots of the five pages at both widths are written to ``screenshots/`` at the repository root.
+
+Without chromium or Playwright the tests skip, except under ``CI=true``, where they fail: CI must run them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlparse
+
+import pytest
+
+try:
+    from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+except ImportError as error:  # pragma: no cover - depends on the environment
+    sync_playwright = None
+    PLAYWRIGHT_ERROR: str | None = str(error)
+else:
+    PLAYWRIGHT_ERROR = None
+
+try:
+    from axe_playwright_python.sync_playwright import Axe
+except ImportError as error:  # pragma: no cover - depends on the environment
+    Axe = None
+    AXE_ERROR: str | None = str(error)
+else:
+    AXE_ERROR = None
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "screenshots"
+
+PAGES = {
+    "home": "index.html",
+    "actor": "actors/min-aung-hlaing.html",
+    "deal": "deals/pantsir-orlan-radar-contract-2021.html",
+    "timeline": "timeline.html",
+    "graph": "graph.html",
+}
+WIDTHS = (375, 1280)
+HEIGHT = 800
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+# Stop chromium from resolving any name but loopback (it looks up Google hosts on its own otherwise).
+RESOLVER_RULES = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"
+TIMEOUT_MS = 15_000
+
+
+def _missing(reason: str) -> None:
+    """Skip for want of a tool, unless this is CI, which must run the browser tests."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(
+            f"{reason} (CI=true: the browser tests must run in CI, so this fails instead of skipping)", pytrace=False
+        )
+    pytest.skip(reason)
+
+
+# --------------------------------------------------------------------------------------------
+# Fixtures: the built site, a real HTTP server, one browser per module
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    problems = []
+    if sync_playwright is None:
+        problems.append(f"Playwright for Python is not importable ({PLAYWRIGHT_ERROR}); install requirements-dev.txt")
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        problems.append("no `chromium` on PATH (apt-get install chromium; never `playwright install`)")
+    if problems:
+        _missing("browser tests need " + " and ".join(problems))
+    playwright = sync_playwright().start()
+    try:
+        launched = playwright.chromium.launch(executable_path=chromium, headless=True, args=[RESOLVER_RULES])
+    except Exception:
+        playwright.stop()
+        raise
+    yield launched
+    launched.close()
+    playwright.stop()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example investigation, built by the real ``build.py`` from the repository root."""
+    out = tmp_path_factory.mktemp("browser") / "public"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, f"build.py failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+    assert (out / "index.html").is_file(), f"build.py wrote no index.html into {out}"
+    return out
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path, request: pytest.FixtureRequest) -> str:
+    """``http://127.0.0.1:PORT/`` serving the built site; the server is always stopped afterwards."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def stop() -> None:
+        server.terminate()
+        try:
+            server.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+    request.addfinalizer(stop)
+    deadline = time.monotonic() + 15
+    while True:
+        if server.poll() is not None:
+            pytest.fail(f"http.server exited with code {server.returncode} before accepting connections")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        if time.monotonic() > deadline:
+            pytest.fail(f"http.server did not accept connections on 127.0.0.1:{port} within 15 s")
+        time.sleep(0.05)
+    return f"http://127.0.0.1:{port}/"
+
+
+@dataclass
+class Visit:
+    """One page load, with everything that went wrong while it loaded."""
+
+    page: Page
+    status: int | None = None
+    errors: list[str] = field(default_factory=list)  # console errors and uncaught exceptions
+    bad_responses: list[str] = field(default_factory=list)  # HTTP status >= 400
+    external: list[str] = field(default_factory=list)  # requests that tried to leave 127.0.0.1
+
+    def problems(self) -> str:
+        return "\n".join([*self.errors, *self.bad_responses, *(f"external request: {u}" for u in self.external)])
+
+
+def _is_external(url: str) -> bool:
+    if url.startswith(("data:", "blob:", "about:")):
+        return False
+    return urlparse(url).hostname not in LOCAL_HOSTS
+
+
+@dataclass
+class _Context:
+    """A browser context for one viewport width, JS setting and colour scheme, shared by the module's tests."""
+
+    context: BrowserContext
+    current: Visit | None = None  # the page being tested; requests blocked by the route guard land in it
+    stray: list[str] = field(default_factory=list)  # blocked while no test had a page open
+
+
+@pytest.fixture(scope="module")
+def contexts(browser: Browser) -> Iterator[Callable[..., _Context]]:
+    """``contexts(width, js, scheme)``: one guarded context per combination, made when first asked for."""
+    made: dict[tuple[int, bool, str], _Context] = {}
+
+    def get(width: int, js: bool = True, scheme: str = "light") -> _Context:
+        key = (width, js, scheme)
+        if key not in made:
+            context = browser.new_context(
+                viewport={"width": width, "height": HEIGHT}, java_script_enabled=js, color_scheme=scheme
+            )
+            context.set_default_timeout(TIMEOUT_MS)
+            holder = _Context(context)
+
+            def block(route: Any, holder: _Context = holder) -> None:
+                # Record, then hard-block, anything not on loopback.
+                (holder.current.external if holder.current else holder.stray).append(route.request.url)
+                route.abort()
+
+            context.route(_is_external, block)
+            made[key] = holder
+        return made[key]
+
+    yield get
+    for holder in made.values():
+        holder.context.close()
+    strays = [url for holder in made.values() for url in holder.stray]
+    assert not strays, "requests tried to leave 127.0.0.1 between tests:\n" + "\n".join(strays)
+
+
+@pytest.fixture()
+def open_page(contexts: Callable[..., _Context], base_url: str) -> Iterator[Callable[..., Visit]]:
+    """``open_page(path, width, js=True, wait="load", scheme="light")``: a new page, guarded and listened to."""
+    opened: list[tuple[_Context, Visit]] = []
+
+    def open_(path: str, width: int = 1280, *, js: bool = True, wait: str = "load", scheme: str = "light") -> Visit:
+        holder = contexts(width, js, scheme)
+        page = holder.context.new_page()
+        visit = Visit(page=page)
+        holder.current = visit
+        opened.append((holder, visit))
+
+        def on_console(message: Any) -> None:
+            if message.type == "error":
+                where = message.location.get("url") or "?"
+                line = message.location.get("lineNumber")
+                visit.errors.append(f"console error: {message.text} (at {where}:{line})")
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda exc: visit.errors.append(f"page error: {exc}"))
+        page.on("response", lambda r: r.status >= 400 and visit.bad_responses.append(f"HTTP {r.status}: {r.url}"))
+        response = page.goto(urljoin(base_url, path), wait_until=wait)
+        visit.status = response.status if response is not None else None
+        return visit
+
+    yield open_
+    for holder, visit in opened:
+        visit.page.close()
+        if holder.current is visit:
+            holder.current = None
+
+
+# --------------------------------------------------------------------------------------------
+# Every page, both widths: clean load, nothing external, no horizontal overflow, screenshots
+# --------------------------------------------------------------------------------------------
+
+OVERFLOW_JS = """() => {
+  const vw = window.innerWidth;
+  const describe = el => {
+    let s = el.tagName.toLowerCase();
+    if (el.id) s += '#' + el.id;
+    if (el.classList.length) s += '.' + [...el.classList].join('.');
+    return s;
+  };
+  const path = el => {
+    const parts = [];
+    for (let e = el; e && e !== document.documentElement; e = e.parentElement) parts.unshift(describe(e));
+    return parts.join(' > ');
+  };
+  // An element inside a scroll or clip box (e.g. .table-wrap) cannot widen the page.
+  const clipped = el => {
+    for (let e = el.parentElement; e && e !== document.body && e !== document.documentElement; e = e.parentElement) {
+      if (getComputedStyle(e).overflowX !== 'visible') return true;
+    }
+    return false;
+  };
+  const offenders = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) continue;
+    if ((r.right > vw + 0.5 || r.left < -0.5) && !clipped(el)) {
+      offenders.push({path: path(el), left: Math.round(r.left), right: Math.round(r.right),
+                      width: Math.round(r.width), html: el.outerHTML.slice(0, 200)});
+    }
+  }
+  offenders.sort((a, b) => (b.right - a.right) || (b.width - a.width));
+  return {scrollWidth: document.documentElement.scrollWidth, innerWidth: vw, offenders: offenders.slice(0, 5)};
+}"""
+
+
+def _overflow_message(name: str, width: int, result: dict[str, Any]) -> str:
+    lines = [
+        f"{name} at {width} px scrolls sideways: documentElement.scrollWidth={result['scrollWidth']} "
+        f"> innerWidth={result['innerWidth']}. Widest elements past the viewport edge:"
+    ]
+    for o in result["offenders"] or []:
+        lines.append(f"  {o['path']}  (left {o['left']}, right {o['right']}, width {o['width']})\n    {o['html']}")
+    if not result["offenders"]:
+        lines.append("  (no single element extends past the edge; look for margins or transforms)")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_loads_cleanly_and_fits(open_page: Callable[..., Visit], name: str, width: int) -> None:
+    path = PAGES[name]
+    visit = open_page(path, width, wait="networkidle")
+    page = visit.page
+    SCREENSHOTS.mkdir(exist_ok=True)
+    shot = SCREENSHOTS / f"{name}-{width}.png"
+    shot.unlink(missing_ok=True)  # never leave a stale picture of a page that no longer loads
+    assert visit.status == 200, f"{path} answered HTTP {visit.status}\n{visit.problems()}"
+
+    overflow = page.evaluate(OVERFLOW_JS)
+    page.screenshot(path=str(shot), full_page=True)
+
+    assert not visit.errors, f"{path} at {width} px logged errors:\n" + "\n".join(visit.errors)
+    assert not visit.bad_responses, f"{path} at {width} px got failed responses:\n" + "\n".join(visit.bad_responses)
+    assert visit.external == [], f"{path} at {width} px tried to leave 127.0.0.1:\n" + "\n".join(visit.external)
+    assert overflow["scrollWidth"] <= overflow["innerWidth"], _overflow_message(path, width, overflow)
+
+
+# --------------------------------------------------------------------------------------------
+# Accessibility: axe, no serious or critical violation
+# --------------------------------------------------------------------------------------------
+
+
+# Both widths, and both colour schemes (the stylesheet has a dark one), in two axe runs per page.
+AXE_VIEWS = [(375, "light"), (1280, "dark")]
+
+
+@pytest.mark.parametrize("width, scheme", AXE_VIEWS, ids=[f"{w}-{s}" for w, s in AXE_VIEWS])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_axe_finds_no_serious_violations(open_page: Callable[..., Visit], name: str, width: int, scheme: str) -> None:
+    if Axe is None:
+        _missing(f"axe-playwright-python is not importable ({AXE_ERROR}); install requirements-dev.txt")
+    path = PAGES[name]
+    visit = open_page(path, width, scheme=scheme)
+    assert visit.status == 200, f"{path} answered HTTP {visit.status}"
+    results = Axe().run(visit.page)
+    bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+    report = []
+    for v in bad:
+        report.append(f"{v['id']} ({v['impact']}): {v['help']}")
+        for node in v["nodes"]:
+            report.append(f"    target {node['target']}: {node.get('failureSummary', '').strip()}".replace("\n", " "))
+            report.append(f"      {node.get('html', '')[:200]}")
+    assert not bad, f"axe on {path} at {width} px, {scheme} colour scheme:\n" + "\n".join(report)
+
+
+# --------------------------------------------------------------------------------------------
+# Footnotes: marker -> note -> back to the marker
+# --------------------------------------------------------------------------------------------
+
+IN_VIEW_JS = "el => { const r = el.getBoundingClientRect(); return r.bottom > 0 && r.top < window.innerHeight; }"
+
+
+def test_footnote_marker_and_backlink_round_trip(open_page: Callable[..., Visit]) -> None:
+    path = PAGES["actor"]
+    visit = open_page(path, 1280)
+    page = visit.page
+    assert visit.status == 200, f"{path} answered HTTP {visit.status}"
+    marker = page.locator("main a.fn-ref").first
+    assert marker.count() == 1, f"{path} has no footnote marker (a.fn-ref)"
+    href = marker.get_attribute("href")
+    marker_id = marker.get_attribute("id")
+    assert href and href.startswith("#"), f"marker href is {href!r}"
+    assert marker_id, "the footnote marker has no id for the note to link back to"
+
+    marker.click()
+    page.wait_for_function("h => location.hash === h", arg=href, timeout=3000)
+    state = page.evaluate("() => ({hash: location.hash, target: document.querySelector('li:target')?.id ?? null})")
+    assert state["hash"] == href, f"after clicking {marker_id} the hash is {state['hash']!r}, expected {href!r}"
+    assert state["target"] == href[1:], f"after clicking {marker_id} li:target is {state['target']!r}, not {href[1:]}"
+    note = page.locator(f"li[id='{href[1:]}']")
+    assert note.evaluate(IN_VIEW_JS), f"note {href} is not scrolled into view after clicking its marker"
+
+    back = note.locator(f".backrefs a[href='#{marker_id}']")
+    if back.count() != 1:
+        links = note.locator(".backrefs a").evaluate_all("els => els.map(a => a.getAttribute('href'))")
+        pytest.fail(f"note {href} has {back.count()} back-links to #{marker_id}; its back-links are {links}")
+    back.click()
+    page.wait_for_function("h => location.hash === h", arg=f"#{marker_id}", timeout=3000)
+    state = page.evaluate("() => ({hash: location.hash, target: document.querySelector(':target')?.id ?? null})")
+    assert state["hash"].startswith("#ref-"), f"after the back-link the hash is {state['hash']!r}"
+    assert state["hash"] == f"#{marker_id}", f"back-link went to {state['hash']!r}, not #{marker_id}"
+    assert state["target"] == marker_id, f"after the back-link :target is {state['target']!r}, not {marker_id}"
+    assert marker.evaluate(IN_VIEW_JS), f"marker {marker_id} is not scrolled into view after the back-link"
+
+
+# --------------------------------------------------------------------------------------------
+# Graph: every node link leads to a page that exists
+# --------------------------------------------------------------------------------------------
+
+SVG_LINKS_JS = """() => [...document.querySelectorAll('svg a')].map(a =>
+  a.getAttribute('href') ?? a.getAttributeNS('http://www.w3.org/1999/xlink', 'href'))"""
+
+
+def _http_status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.mark.parametrize("name, required", [("graph", True), ("actor", False), ("deal", False)])
+def test_svg_node_links_lead_to_existing_pages(open_page: Callable[..., Visit], name: str, required: bool) -> None:
+    path = PAGES[name]
+    visit = open_page(path, 1280)
+    assert visit.status == 200, f"{path} answered HTTP {visit.status}"
+    hrefs = visit.page.evaluate(SVG_LINKS_JS)
+    if not hrefs:
+        if required:
+            pytest.fail(f"{path} has no node links (`svg a`)")
+        return  # the neighbourhood graph is optional on this page
+    page_url = visit.page.url
+    missing_href = [i for i, h in enumerate(hrefs) if not h]
+    assert not missing_href, f"{path}: {len(missing_href)} of {len(hrefs)} `svg a` have no href"
+    broken = []
+    for href in sorted(set(hrefs)):
+        url = urljoin(page_url, href)
+        if urlparse(url).hostname not in LOCAL_HOSTS:
+            broken.append(f"{href} -> {url} leaves the site")
+            continue
+        status = _http_status(url.split("#")[0])
+        if status != 200:
+            broken.append(f"{href} -> {url}: HTTP {status}")
+    assert not broken, f"{path}: node links that lead nowhere:\n" + "\n".join(broken)
+
+
+# --------------------------------------------------------------------------------------------
+# Timeline filter
+# --------------------------------------------------------------------------------------------
+
+ENTRIES_JS = """() => [...document.querySelectorAll('.timeline-entry')].map((li, i) => ({
+  index: i, actors: (li.dataset.actors || '').split(/\\s+/).filter(Boolean), visible: li.checkVisibility(),
+  text: li.textContent.replace(/\\s+/g, ' ').trim().slice(0, 80)}))"""
+
+
+def _check_filter(entries: list[dict[str, Any]], actor: str) -> set[int]:
+    visible = [e for e in entries if e["visible"]]
+    hidden = [e for e in entries if not e["visible"]]
+    strangers = [f"{e['text']} (data-actors={e['actors']})" for e in visible if actor not in e["actors"]]
+    assert not strangers, f"filtered on {actor}, these entries stay visible:\n" + "\n".join(strangers)
+    lost = [e["text"] for e in hidden if actor in e["actors"]]
+    assert not lost, f"filtered on {actor}, these entries involving {actor} are hidden:\n" + "\n".join(lost)
+    assert visible, f"filtered on {actor}, no entry is visible"
+    assert hidden, f"filtered on {actor}, no entry is hidden (all {len(entries)} shown)"
+    return {e["index"] for e in visible}
+
+
+def test_timeline_filter_by_actor(open_page: Callable[..., Visit]) -> None:
+    visit = open_page("timeline.html?actor=min-aung-hlaing", 1280)
+    page = visit.page
+    assert visit.status == 200, f"timeline.html answered HTTP {visit.status}"
+    assert page.locator("#actor-filter").input_value() == "min-aung-hlaing", "the select does not show ?actor="
+    first = _check_filter(page.evaluate(ENTRIES_JS), "min-aung-hlaing")
+
+    # Another actor whose entries differ from Min Aung Hlaing's (russia when there is such an option).
+    options = page.locator("#actor-filter option").evaluate_all("os => os.map(o => o.value)")
+    entries = page.evaluate(ENTRIES_JS)
+    candidates = sorted((o for o in options if o and o != "min-aung-hlaing"), key=lambda o: o != "russia")
+    other = next(
+        (o for o in candidates if {e["index"] for e in entries if o in e["actors"]} not in (set(), first)), None
+    )
+    assert other, f"no other actor in #actor-filter selects a different set of entries; options: {options}"
+    page.select_option("#actor-filter", other)
+    second = _check_filter(page.evaluate(ENTRIES_JS), other)
+    assert second != first, f"choosing {other} left the same entries visible"
+    assert not visit.errors, "\n".join(visit.errors)
+
+
+def test_timeline_shows_every_entry_without_javascript(open_page: Callable[..., Visit]) -> None:
+    visit = open_page("timeline.html", 1280, js=False)
+    assert visit.status == 200, f"timeline.html answered HTTP {visit.status}"
+    entries = visit.page.evaluate(ENTRIES_JS)
+    assert entries, "timeline.html has no .timeline-entry without JavaScript"
+    hidden = [e["text"][:80] for e in entries if not e["visible"]]
+    assert not hidden, f"without JavaScript {len(hidden)} of {len(entries)} timeline entries are hidden:\n" + "\n".join(
+        hidden
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Without JavaScript every page still has its content
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_reads_without_javascript(open_page: Callable[..., Visit], name: str) -> None:
+    path = PAGES[name]
+    visit = open_page(path, 375, js=False)
+    page = visit.page
+    assert visit.status == 200, f"{path} answered HTTP {visit.status}"
+    h1 = page.locator("h1")
+    assert h1.count() >= 1, f"{path} has no <h1> without JavaScript"
+    assert h1.first.is_visible() and h1.first.inner_text().strip(), f"{path}: the <h1> is empty or hidden without JS"
+    if name == "actor":
+        notes = page.locator("section.footnotes li[id^='fn-']")
+        assert page.locator("section.footnotes").count() == 1, f"{path} has no footnotes section without JavaScript"
+        assert notes.count() > 0 and notes.first.is_visible(), f"{path}: no visible footnote without JavaScript"
+    if name == "graph":
+        assert page.locator("svg a").count() > 0, f"{path}: the graph has no node links without JavaScript"
