@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from . import pipeline
-from .diagnostics import Diagnostics
+from .diagnostics import ContentError, Diagnostics
+from .scaffold import TEMPLATES, new_dossier
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -16,9 +17,13 @@ def _parser() -> argparse.ArgumentParser:
         "verb",
         nargs="?",
         default="build",
-        choices=["build", "check"],
-        help="build (default): write the site; check: validate only, write nothing",
+        choices=["build", "check", "serve", "new"],
+        help="build (default): write the site; check: validate only; serve: rebuild on save and reload the "
+        "browser; new TYPE ID: start a dossier",
     )
+    parser.add_argument("args", nargs="*", help="for new: actor|deal|event|source and the id")
+    parser.add_argument("--host", default="127.0.0.1", help="serve: address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="serve: port (default 8000)")
     parser.add_argument("--site", type=Path, default=Path("."), help="the investigation folder (default: .)")
     parser.add_argument("--out", type=Path, default=None, help="where to write the site (default: SITE/output)")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -43,6 +48,13 @@ def main(argv: list[str] | None = None) -> int:
     site = args.site.resolve()
     paths = pipeline.SitePaths(site, (args.out or site / "output").resolve())
     diagnostics = Diagnostics()
+    if args.verb == "new":
+        return _new(site, args.args)
+    if args.verb == "serve":
+        from .incremental import Session
+        from .serve import serve
+
+        return serve(Session(paths), args.host, args.port)
     if args.verb == "check":
         ok = pipeline.check(paths, diagnostics) is not None
     else:
@@ -52,3 +64,16 @@ def main(argv: list[str] | None = None) -> int:
     if ok:
         print(f"{'checked' if args.verb == 'check' else 'built ' + str(paths.out)}: no errors", file=sys.stderr)
     return 0 if ok else 1
+
+
+def _new(site: Path, words: list[str]) -> int:
+    if len(words) != 2 or words[0] not in TEMPLATES:
+        print("usage: python build.py new actor|deal|event|source ID", file=sys.stderr)
+        return 2
+    try:
+        path = new_dossier(site, words[0], words[1])
+    except ContentError as problem:
+        print(problem.format(Path.cwd()), file=sys.stderr)
+        return 1
+    print(f"wrote {path}: fill in the fields, then save", file=sys.stderr)
+    return 0

@@ -18,7 +18,8 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .diagnostics import Diagnostics
+from livereload.watcher import Watcher
+
 from .incremental import Session
 from .loader import is_editor_noise
 
@@ -78,26 +79,41 @@ def port_is_free(host: str, port: int) -> bool:
     return True
 
 
-def _changed_paths(session: Session) -> bool:
-    """Whether any watched, non-noise file changed since the last look."""
-    return session.snapshot_changed(lambda p: not is_editor_noise(p))
+class _Watcher(Watcher):
+    """livereload's watcher, which also notices deleted and renamed files."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._listings: dict[str, list[str]] = {}
+
+    def is_folder_changed(self, path: str, ignore: Callable[[str], bool] | None = None) -> bool:
+        changed = super().is_folder_changed(path, ignore)
+        listing = sorted(str(p) for p in Path(path).rglob("*") if p.is_file() and not is_editor_noise(p))
+        if self._listings.setdefault(path, listing) != listing:
+            self._listings[path] = listing
+            return True
+        return changed
+
+
+def _noise(path: str) -> bool:
+    return is_editor_noise(Path(path))
 
 
 def serve(session: Session, host: str, port: int) -> int:
     """Serve until Ctrl-C; returns the exit code."""
-    from livereload import Server
+    from livereload import Server  # imported here: only serve needs tornado
 
     if not port_is_free(host, port):
         print(f"error: port {port} on {host} is already in use; try --port {port + 1}", file=sys.stderr)
         return 1
     session.full_build()
     session.print_report()
-    server = Server(SiteApp(session, host, port))
-    # One watcher over everything: livereload calls the function after a change settles.
+    server = Server(SiteApp(session, host, port), watcher=_Watcher())
+    rebuild = _rebuild(session)
     for name in WATCHED:
         target = session.paths.site / name
         if target.exists():
-            server.watch(str(target / "**" / "*") if target.is_dir() else str(target), _rebuild(session), delay=0.2)
+            server.watch(str(target), rebuild, ignore=_noise)
     print(f"serving http://{host}:{port}/  (Ctrl-C to stop)", file=sys.stderr)
     try:
         server.serve(host=host, port=port, restart_delay=0)
@@ -118,6 +134,3 @@ def _rebuild(session: Session) -> Callable[[], None]:
             session.print_report()
 
     return run
-
-
-__all__ = ["serve", "SiteApp", "Diagnostics"]

@@ -70,6 +70,8 @@ def _translate(error: Any, model: type[BaseModel], doc: YamlDocument) -> Content
         return ContentError(
             doc.location(path, at_key=at_key), f"expected one of: {', '.join(choices)} — but got '{value}'", hint
         )
+    if kind in _TYPE_NAMES and value is None:
+        return ContentError(doc.location(path), f"'{field}' is empty", f"write the value after `{field}:`")
     if kind in _TYPE_NAMES:
         return ContentError(
             doc.location(path), f"'{field}' should be {_TYPE_NAMES[kind]}, not {_describe(value)}", _type_hint(kind)

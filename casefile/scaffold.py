@@ -1,0 +1,82 @@
+"""``python build.py new actor|deal|event|source ID``: a commented dossier to fill in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .diagnostics import ContentError, Location
+from .model import ACTOR_KINDS, DEAL_KINDS, EVENT_KINDS, PARTY_ROLES, SLUG, SOURCE_KINDS
+
+TEMPLATES = {
+    "actor": f"""\
+name:                      # required: the name most reports use
+kind: person               # required: {", ".join(ACTOR_KINDS)}
+aliases: []                # other spellings and transliterations, as the reports give them
+summary:                   # one line: who this is
+# country: myanmar         # id of an actor of kind state
+roles: []
+#  - title: Commander-in-chief
+#    of: tatmadaw          # id of an actor
+#    from: 2021-02         # 2021, 2021-02 or 2021-02-01
+#    sources: [source-id]
+sources: []                # ids of the sources for this dossier
+""",
+    "deal": f"""\
+title:                     # required
+kind: contract             # required: {", ".join(DEAL_KINDS)}
+summary:                   # one line
+parties: []
+#  - actor: russia
+#    role: seller          # {", ".join(PARTY_ROLES)}
+#    sources: [source-id]
+items: []
+#  - what: Su-30 fighter jets
+#    quantity: 6
+values: []                 # keep every reported figure, each with its own sources
+#  - text: $200 million
+#    sources: [source-id]
+dates: {{}}
+#  signed: 2021-01
+status:                    # free text; leave empty if unknown
+sources: []
+""",
+    "event": f"""\
+title:                     # required
+kind: visit                # required: {", ".join(EVENT_KINDS)}
+# date: 2021-06-13/2021-06-19
+place:
+summary:
+participants: []
+#  - actor: sergei-shoigu
+#    role: led the delegation
+#    sources: [source-id]
+sources: []
+""",
+    "source": f"""\
+title:                     # required: the headline
+publisher:                 # required
+kind: article              # required: {", ".join(SOURCE_KINDS)}
+authors: []
+# date: 2021-07-06
+# url: https://…           # the original address; leave out if there is none
+# archived_url: https://web.archive.org/…
+language: en
+cites: []                  # ids of sources this one relies on (e.g. tass, sipri)
+""",
+}
+
+
+def new_dossier(site: Path, kind: str, dossier_id: str) -> Path:
+    """Write the template for ``kind`` as ``dossier_id``; never overwrites."""
+    path = site / "content" / f"{kind}s" / f"{dossier_id}.yaml"
+    if not SLUG.match(dossier_id):
+        raise ContentError(
+            Location(path),
+            f"'{dossier_id}' is not a valid id",
+            "use lowercase letters, digits and hyphens, e.g. min-aung-hlaing",
+        )
+    if path.exists():
+        raise ContentError(Location(path), f"{path.name} already exists", "choose another id, or edit the file")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(TEMPLATES[kind], encoding="utf-8")
+    return path
