@@ -13,10 +13,11 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import markdown
+from . import graph, markdown
 from .model import ACTOR_KINDS, Actor, Claim, Document, Dossier, Source, SourceRef
 from .resolve import D, Investigation, date_key
 from .timeline import Entry, by_year, entries_by_actor, timeline, timeline_actors
@@ -27,6 +28,7 @@ NAVIGATION = [
     ("deals/index.html", "Deals"),
     ("events/index.html", "Events"),
     ("timeline.html", "Timeline"),
+    ("graph.html", "Network"),
     ("sources/index.html", "Sources"),
 ]
 
@@ -57,6 +59,9 @@ class PageContext:
             self.used.add(target.id)
         site_path = target if isinstance(target, str) else target.page
         return posixpath.relpath(site_path, posixpath.dirname(self.path) or ".")
+
+    def url_of_id(self, dossier_id: str) -> str:
+        return self.url(self.investigation.dossiers[dossier_id])
 
     def link(self, target: Dossier | str, text: str | None = None) -> Markup:
         dossier = self.investigation.dossiers[target] if isinstance(target, str) else target
@@ -115,8 +120,11 @@ def page_specs(investigation: Investigation) -> list[PageSpec]:
     """Every page of the site, in a fixed order."""
     entries = timeline(investigation)
     per_actor = entries_by_actor(entries)
+    network = Network.of(investigation)
     specs = [
-        PageSpec(d.page, f"{d.type}.html", d.label, _dossier_data(investigation, d, per_actor), d)
+        PageSpec(
+            d.page, f"{d.type}.html", d.label, _dossier_data(investigation, d, per_actor) | {"network": network}, d
+        )
         for d in investigation.dossiers.values()
     ]
     if investigation.home is None:
@@ -148,6 +156,13 @@ def page_specs(investigation: Investigation) -> list[PageSpec]:
             shows_all=_types("event", "deal", "actor"),
         ),
         PageSpec(
+            "graph.html",
+            "graph.html",
+            "Network",
+            {"network": network, "legend": graph.legend_items(), "limit": GRAPH_NODE_LIMIT},
+            shows_all=_types("actor", "deal", "event"),
+        ),
+        PageSpec(
             "sources/index.html", "sources_index.html", "Sources", {"sources": sources}, shows_all=_types("source")
         ),
     ]
@@ -163,6 +178,38 @@ def _dossier_data(investigation: Investigation, dossier: Dossier, per_actor: dic
     if isinstance(dossier, Actor):
         data["entries_by_year"] = by_year(per_actor.get(dossier.id, []))
     return data
+
+
+GRAPH_NODE_LIMIT = 400
+
+
+@dataclass
+class Network:
+    """The relation graph, laid out once per build; pages ask it for SVG."""
+
+    full: nx.Graph
+    shown: nx.Graph
+    positions: dict[str, graph.Position]
+
+    @classmethod
+    def of(cls, investigation: Investigation) -> Network:
+        full = graph.build_graph(investigation)
+        shown = graph.most_connected(full, GRAPH_NODE_LIMIT)
+        return cls(full, shown, graph.layout(shown))
+
+    def svg(self, page: PageContext) -> Markup:
+        return Markup(graph.graph_svg(self.shown, self.positions, page.url_of_id))
+
+    def around(self, page: PageContext, dossier_id: str) -> Markup:
+        """The one-hop map on a dossier page, or nothing when it has no relations."""
+        if dossier_id not in self.full or not self.full.degree(dossier_id):
+            return Markup("")
+        local = graph.neighbourhood(self.full, dossier_id)
+        title = f"Connections of {self.full.nodes[dossier_id]['label']}"
+        svg = graph.graph_svg(
+            local, graph.radial_layout(local, dossier_id), page.url_of_id, highlight=dossier_id, title=title
+        )
+        return Markup(svg)
 
 
 class Renderer:
