@@ -7,11 +7,11 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 
@@ -176,7 +176,7 @@ def run_build(site: Path, *args: str, out: Path | None = None) -> subprocess.Com
     command = [sys.executable, str(BUILD), *args, "--site", "."]
     if out is not None:
         command += ["--out", str(out)]
-    return subprocess.run(command, cwd=site, capture_output=True, text=True, timeout=60)
+    return subprocess.run(command, cwd=site, capture_output=True, text=True, timeout=180)
 
 
 def run_builds(jobs: list[tuple[Path, tuple[str, ...]]]) -> list[subprocess.CompletedProcess[str]]:
@@ -229,8 +229,9 @@ class Node:
             if isinstance(child, Node):
                 yield from child.iter()
 
-    def find_all(self, tag: str | None = None, predicate: Callable[[Node], bool] | None = None,
-                 **attrs: str) -> list[Node]:
+    def find_all(
+        self, tag: str | None = None, predicate: Callable[[Node], bool] | None = None, **attrs: str
+    ) -> list[Node]:
         """Elements with ``tag`` whose attributes equal ``attrs`` (``class_`` matches one class)."""
         found = []
         for node in self.iter():

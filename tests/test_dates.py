@@ -8,20 +8,23 @@ import pytest
 from casefile.dates import FuzzyDate
 
 
-@pytest.mark.parametrize(("written", "shown"), [
-    ("2021", "2021"),
-    (2021, "2021"),
-    ("2021-06", "June 2021"),
-    ("2018-01", "January 2018"),
-    ("2021-06-13", "13 June 2021"),
-    (" 2021-06-13 ", "13 June 2021"),
-    ("2021-06-13/2021-06-19", "13–19 June 2021"),
-    ("2021-06-28/2021-07-02", "28 June – 2 July 2021"),
-    ("2021-06/2021-07", "June–July 2021"),
-    ("1999/2018", "1999–2018"),
-    ("2021-12-30/2022-01-02", "30 December 2021 – 2 January 2022"),
-    ("2021-06-13/2021-06-13", "13 June 2021"),
-])
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("2021", "2021"),
+        (2021, "2021"),
+        ("2021-06", "June 2021"),
+        ("2018-01", "January 2018"),
+        ("2021-06-13", "13 June 2021"),
+        (" 2021-06-13 ", "13 June 2021"),
+        ("2021-06-13/2021-06-19", "13–19 June 2021"),
+        ("2021-06-28/2021-07-02", "28 June – 2 July 2021"),
+        ("2021-06/2021-07", "June–July 2021"),
+        ("1999/2018", "1999–2018"),
+        ("2021-12-30/2022-01-02", "30 December 2021 – 2 January 2022"),
+        ("2021-06-13/2021-06-13", "13 June 2021"),
+    ],
+)
 def test_display(written: str | int, shown: str) -> None:
     assert str(FuzzyDate.parse(written)) == shown
 
@@ -41,22 +44,25 @@ def test_year_of_a_range_is_its_start() -> None:
     assert FuzzyDate.parse("2021-12-30/2022-01-02").year == 2021
 
 
-@pytest.mark.parametrize("written", [
-    "2021-13-01",             # no 13th month
-    "2021-00",                # no month 0
-    "2021-02-30",             # no 30 February
-    "2023-02-29",             # not a leap year
-    "2021-06-19/2021-06-13",  # ends before it starts
-    "21-06-13",
-    "June 2021",
-    "13/06/2021",
-    "2021-6-13",
-    "",
-    "2021/",
-    None,
-    True,
-    [2021],
-])
+@pytest.mark.parametrize(
+    "written",
+    [
+        "2021-13-01",  # no 13th month
+        "2021-00",  # no month 0
+        "2021-02-30",  # no 30 February
+        "2023-02-29",  # not a leap year
+        "2021-06-19/2021-06-13",  # ends before it starts
+        "21-06-13",
+        "June 2021",
+        "13/06/2021",
+        "2021-6-13",
+        "",
+        "2021/",
+        None,
+        True,
+        [2021],
+    ],
+)
 def test_invalid_dates_raise(written: object) -> None:
     with pytest.raises(ValueError):
         FuzzyDate.parse(written)

@@ -90,9 +90,12 @@ def test_javascript_link_is_not_rendered_as_a_link() -> None:
 
 
 def test_raw_html_is_escaped_not_passed_through() -> None:
-    html = markdown.render(markdown.parse(
-        "<script>alert(1)</script>\n\nText with <b onclick=\"x()\">bold</b> and <img src=x onerror=alert(1)>.\n"
-    ), FakePage())
+    html = markdown.render(
+        markdown.parse(
+            '<script>alert(1)</script>\n\nText with <b onclick="x()">bold</b> and <img src=x onerror=alert(1)>.\n'
+        ),
+        FakePage(),
+    )
     assert "<script" not in html and "<b" not in html and "<img" not in html
     assert "&lt;script&gt;" in html
     assert "&lt;b onclick" in html
