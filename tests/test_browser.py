@@ -87,16 +87,16 @@ def browser() -> Iterator[Browser]:
     if chromium is None:
         problems.append("no `chromium` on PATH (apt-get install chromium; never `playwright install`)")
     if problems:
-        _missing("browser tests need " + " and ".join(problems))
+        _missing("browser tests cannot run: " + "; ".join(problems))
     playwright = sync_playwright().start()
     try:
         launched = playwright.chromium.launch(executable_path=chromium, headless=True, args=[RESOLVER_RULES])
-    except Exception:
+        try:
+            yield launched
+        finally:
+            launched.close()
+    finally:
         playwright.stop()
-        raise
-    yield launched
-    launched.close()
-    playwright.stop()
 
 
 @pytest.fixture(scope="module")
@@ -182,6 +182,16 @@ class _Context:
     stray: list[str] = field(default_factory=list)  # blocked while no test had a page open
 
 
+def _blocker(holder: _Context) -> Callable[[Any], None]:
+    """A route handler that records, then hard-blocks, a request that would leave loopback."""
+
+    def block(route: Any) -> None:
+        (holder.current.external if holder.current else holder.stray).append(route.request.url)
+        route.abort()
+
+    return block
+
+
 @pytest.fixture(scope="module")
 def contexts(browser: Browser) -> Iterator[Callable[..., _Context]]:
     """``contexts(width, js, scheme)``: one guarded context per combination, made when first asked for."""
@@ -194,15 +204,8 @@ def contexts(browser: Browser) -> Iterator[Callable[..., _Context]]:
                 viewport={"width": width, "height": HEIGHT}, java_script_enabled=js, color_scheme=scheme
             )
             context.set_default_timeout(TIMEOUT_MS)
-            holder = _Context(context)
-
-            def block(route: Any, holder: _Context = holder) -> None:
-                # Record, then hard-block, anything not on loopback.
-                (holder.current.external if holder.current else holder.stray).append(route.request.url)
-                route.abort()
-
-            context.route(_is_external, block)
-            made[key] = holder
+            made[key] = holder = _Context(context)
+            context.route(_is_external, _blocker(holder))
         return made[key]
 
     yield get
@@ -272,7 +275,7 @@ OVERFLOW_JS = """() => {
   for (const el of document.body.querySelectorAll('*')) {
     const r = el.getBoundingClientRect();
     if (r.width === 0 && r.height === 0) continue;
-    if ((r.right > vw + 0.5 || r.left < -0.5) && !clipped(el)) {
+    if (r.right > vw + 0.5 && !clipped(el)) {
       offenders.push({path: path(el), left: Math.round(r.left), right: Math.round(r.right),
                       width: Math.round(r.width), html: el.outerHTML.slice(0, 200)});
     }
@@ -308,10 +311,17 @@ def test_page_loads_cleanly_and_fits(open_page: Callable[..., Visit], name: str,
     overflow = page.evaluate(OVERFLOW_JS)
     page.screenshot(path=str(shot), full_page=True)
 
-    assert not visit.errors, f"{path} at {width} px logged errors:\n" + "\n".join(visit.errors)
-    assert not visit.bad_responses, f"{path} at {width} px got failed responses:\n" + "\n".join(visit.bad_responses)
-    assert visit.external == [], f"{path} at {width} px tried to leave 127.0.0.1:\n" + "\n".join(visit.external)
-    assert overflow["scrollWidth"] <= overflow["innerWidth"], _overflow_message(path, width, overflow)
+    # Report every kind of problem at once, so one run tells the template authors all there is to fix.
+    failures = []
+    if visit.errors:
+        failures.append(f"{path} at {width} px logged errors:\n" + "\n".join(visit.errors))
+    if visit.bad_responses:
+        failures.append(f"{path} at {width} px got failed responses:\n" + "\n".join(visit.bad_responses))
+    if visit.external:
+        failures.append(f"{path} at {width} px tried to leave 127.0.0.1:\n" + "\n".join(visit.external))
+    if overflow["scrollWidth"] > overflow["innerWidth"]:
+        failures.append(_overflow_message(path, width, overflow))
+    assert not failures, "\n\n".join(failures)
 
 
 # --------------------------------------------------------------------------------------------
@@ -390,9 +400,13 @@ SVG_LINKS_JS = """() => [...document.querySelectorAll('svg a')].map(a =>
   a.getAttribute('href') ?? a.getAttributeNS('http://www.w3.org/1999/xlink', 'href'))"""
 
 
+# Straight to the local server: never through a proxy named in the environment.
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
 def _http_status(url: str) -> int:
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
+        with _DIRECT.open(url, timeout=10) as response:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
