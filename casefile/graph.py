@@ -40,10 +40,14 @@ SPREAD = 0.7  # how much node positions follow their rank rather than the raw la
 FULL_ITERATIONS_UP_TO = 500  # nodes; larger graphs get fewer layout iterations
 
 
-def build_graph(investigation) -> nx.Graph:
-    """Actors, deals and events as nodes; every typed relation between them as one edge per pair."""
+def build_graph(investigation, only: set[str] | None = None) -> nx.Graph:
+    """Actors, deals and events as nodes; every typed relation between them as one edge per pair.
+
+    With ``only``, just those nodes and the edges among them (a dossier page's map).
+    """
     graph = nx.Graph()
-    dossiers = sorted((d for d in investigation.dossiers.values() if d.type in NODE_TYPES), key=lambda d: d.id)
+    chosen = investigation.dossiers.values() if only is None else (investigation.dossiers[i] for i in only)
+    dossiers = sorted((d for d in chosen if d.type in NODE_TYPES), key=lambda d: d.id)
     for dossier in dossiers:
         graph.add_node(dossier.id, type=dossier.type, kind=dossier.kind, label=dossier.label, page=dossier.page)
     for dossier in dossiers:
@@ -77,6 +81,27 @@ def _link(graph: nx.Graph, a: str, b: str, label: str) -> None:
     elif label not in (labels := graph.edges[a, b]["labels"]):
         labels.append(label)
         labels.sort()
+
+
+GRAPH_BACKLINKS = ("role_holders", "nationals", "deals", "events", "sub_events", "deals_agreed")
+
+
+def neighbour_ids(investigation, node_id: str) -> set[str]:
+    """The dossiers one relation away, found from the resolved model without building the whole graph."""
+    dossier = investigation.dossiers[node_id]
+    found = {b for _, b, _ in _relations(dossier)}
+    backlinks = investigation.backlinks[node_id]
+    for name in GRAPH_BACKLINKS:
+        found.update((item[0] if isinstance(item, tuple) else item).id for item in getattr(backlinks, name))
+    found.discard(node_id)
+    return {i for i in found if investigation.dossiers[i].type in NODE_TYPES}
+
+
+def local_graph(investigation, node_id: str) -> nx.Graph:
+    """The node, its neighbours and the edges among them, straight from the model."""
+    if investigation.dossiers[node_id].type not in NODE_TYPES:
+        return nx.Graph()
+    return build_graph(investigation, only={node_id, *neighbour_ids(investigation, node_id)})
 
 
 def neighbourhood(graph: nx.Graph, node_id: str) -> nx.Graph:

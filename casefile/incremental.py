@@ -14,13 +14,14 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import TemplateError
+from jinja2 import Environment, TemplateError
 
+from . import graph
 from .diagnostics import Diagnostics
 from .loader import LoadCache, load_site
 from .pipeline import SitePaths, template_problem
-from .render import PageSpec, Renderer, page_specs
-from .resolve import Investigation, resolve
+from .render import Network, PageContext, PageSpec, Renderer, make_environment, page_specs
+from .resolve import Investigation, ResolveCache, resolve
 from .write import write_site
 
 
@@ -34,14 +35,77 @@ def _tree_stamp(paths: list[Path]) -> tuple:
 
 
 @dataclass
+class _Staleness:
+    """Which pages an edit affects, from what each page showed last time."""
+
+    old: Investigation
+    new: Investigation
+    changed: set[str]
+
+    def __post_init__(self) -> None:
+        before, after = self.old.dossiers, self.new.dossiers
+        self.renamed = {
+            i
+            for i in self.changed
+            if i not in before or i not in after or before[i].link_signature != after[i].link_signature
+        }
+        self.changed_types = {d.type for i in self.changed for d in (before.get(i), after.get(i)) if d}
+        self.rewired, self.remapped = self._rewiring()
+
+    def _rewiring(self) -> tuple[bool, set[str]]:
+        """Whether the graph's nodes or edges changed, and the dossiers whose one-hop map may have."""
+        rewired = False
+        neighbours: set[str] = set()
+        for dossier_id in self.changed:
+            nodes = [inv.dossiers.get(dossier_id) for inv in (self.old, self.new)]
+            edges = [_edges_at(inv, dossier_id) for inv in (self.old, self.new)]
+            added_or_removed = None in nodes and any(n is not None and n.type in graph.NODE_TYPES for n in nodes)
+            if edges[0] != edges[1] or added_or_removed:
+                rewired = True
+                neighbours.update(b for edge_set in edges for _, b, _ in edge_set)
+        return rewired, neighbours
+
+    def of(self, spec: PageSpec, shown: PageContext) -> bool:
+        own = spec.dossier.id if spec.dossier is not None else None
+        return bool(
+            shown.used & self.changed
+            or shown.named & self.renamed
+            or spec.shows_all & self.changed_types
+            or spec.shows_network
+            and self.rewired
+            or (
+                own is not None
+                and (
+                    own in self.changed
+                    or own in self.remapped
+                    or self.old.backlinks.get(own) != self.new.backlinks.get(own)
+                )
+            )
+        )
+
+
+def _edges_at(investigation: Investigation, node: str) -> list[tuple]:
+    """The node's edges in the relation graph, with their labels."""
+    if node not in investigation.dossiers:
+        return []
+    local = graph.local_graph(investigation, node)
+    if node not in local:
+        return []
+    return sorted((node, other, tuple(data["labels"])) for other, data in local[node].items())
+
+
+@dataclass
 class Session:
     paths: SitePaths
     cache: LoadCache = field(default_factory=LoadCache)
+    resolve_cache: ResolveCache = field(default_factory=ResolveCache)
     investigation: Investigation | None = None
     diagnostics: Diagnostics | None = None
-    shown: dict[str, set[str]] = field(default_factory=dict)  # page path -> dossier ids it showed
+    shown: dict[str, PageContext] = field(default_factory=dict)  # page path -> what it showed last time
     specs: dict[str, PageSpec] = field(default_factory=dict)
     layout_stamp: tuple = ()
+    environment: Environment | None = None
+    environment_stamp: tuple = ()
 
     def _layout_inputs(self) -> list[Path]:
         site = self.paths.site
@@ -50,7 +114,7 @@ class Session:
     def _check(self) -> Investigation | None:
         self.diagnostics = Diagnostics()
         site = load_site(self.paths.site, self.diagnostics, self.cache)
-        return resolve(site, self.diagnostics)
+        return resolve(site, self.diagnostics, self.resolve_cache)
 
     def full_build(self) -> bool:
         """Build everything and remember what each page showed."""
@@ -80,22 +144,10 @@ class Session:
         changed = {
             i for i in old.dossiers.keys() | new.dossiers.keys() if old.dossiers.get(i) is not new.dossiers.get(i)
         }
-        changed_types = {d.type for i in changed for d in (old.dossiers.get(i), new.dossiers.get(i)) if d}
-        specs = {s.path: s for s in page_specs(new)}
-        stale = [
-            spec
-            for path, spec in specs.items()
-            if path not in self.specs
-            or self.shown.get(path, set()) & changed
-            or spec.shows_all & changed_types
-            or (
-                spec.dossier is not None
-                and (
-                    spec.dossier.id in changed
-                    or old.backlinks.get(spec.dossier.id) != new.backlinks.get(spec.dossier.id)
-                )
-            )
-        ]
+        previous_network = self._network()
+        specs = {s.path: s for s in page_specs(new, previous_network)}
+        stale = _Staleness(old, new, changed)
+        stale = [spec for path, spec in specs.items() if path not in self.shown or stale.of(spec, self.shown[path])]
         pages = self._render(new, stale)
         if pages is None:
             return False
@@ -104,8 +156,19 @@ class Session:
         self.investigation = new
         return bool(pages or changed)
 
+    def _environment(self) -> Environment:
+        """Compiled templates, kept until a template changes (which forces a full build)."""
+        if self.environment is None or self.environment_stamp != self.layout_stamp:
+            self.environment, self.environment_stamp = make_environment(self.paths.templates), self.layout_stamp
+        return self.environment
+
+    def _network(self) -> Network | None:
+        """The last build's graph, so an edit that keeps its shape keeps its layout."""
+        graph_page = self.specs.get("graph.html")
+        return graph_page.data["network"] if graph_page else None
+
     def _render(self, investigation: Investigation, specs: list[PageSpec]) -> dict[str, str] | None:
-        renderer = Renderer(investigation, self.paths.templates)
+        renderer = Renderer(investigation, self._environment())
         pages = {}
         try:
             for spec in specs:

@@ -6,6 +6,7 @@ dossiers are checked afterwards, by :mod:`casefile.resolve`.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -31,9 +32,9 @@ class LoadedSite:
     broken_ids: set[str] = field(default_factory=set)  # files that failed to load: not "unknown" elsewhere
 
 
-def is_editor_noise(path: Path) -> bool:
+def is_editor_noise(path: Path | str) -> bool:
     """Swap, backup and lock files that editors leave beside the real ones."""
-    name = path.name
+    name = path if isinstance(path, str) else path.name
     return (
         name.startswith((".", "#", "~"))
         or name.endswith(("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig"))
@@ -53,8 +54,7 @@ class LoadCache:
     def __init__(self) -> None:
         self._entries: dict[Path, tuple[tuple, FileResult]] = {}
 
-    def load(self, path: Path, read: Callable[[Path], FileResult]) -> FileResult:
-        stamp = tuple(_stamp(p) for p in (path, path.with_suffix(".md")))
+    def load(self, path: Path, stamp: tuple, read: Callable[[Path], FileResult]) -> FileResult:
         cached = self._entries.get(path)
         if cached is None or cached[0] != stamp:
             cached = (stamp, read(path))
@@ -62,15 +62,7 @@ class LoadCache:
         return cached[1]
 
 
-def _stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        return None
-    return (info.st_mtime_ns, info.st_size)
-
-
-def _uncached(path: Path, read: Callable[[Path], FileResult]) -> FileResult:
+def _uncached(path: Path, stamp: tuple, read: Callable[[Path], FileResult]) -> FileResult:
     return read(path)
 
 
@@ -89,8 +81,8 @@ def load_site(root: Path, diagnostics: Diagnostics, cache: LoadCache | None = No
         return site
     load = cache.load if cache is not None else _uncached
     seen: dict[str, Path] = {}
-    for path, reader in _content_files(content, diagnostics):
-        dossier, file_problems = load(path, reader)
+    for path, stamp, reader in _content_files(content, diagnostics):
+        dossier, file_problems = load(path, stamp, reader)
         for problem in file_problems:
             diagnostics.add(problem)
         if dossier is None:
@@ -108,7 +100,9 @@ def load_site(root: Path, diagnostics: Diagnostics, cache: LoadCache | None = No
     return site
 
 
-def _content_files(content: Path, diagnostics: Diagnostics) -> Iterator[tuple[Path, Callable[[Path], FileResult]]]:
+def _content_files(
+    content: Path, diagnostics: Diagnostics
+) -> Iterator[tuple[Path, tuple, Callable[[Path], FileResult]]]:
     """Every content file with the function that reads it."""
     for entry in sorted(content.iterdir()):
         if is_editor_noise(entry):
@@ -116,10 +110,10 @@ def _content_files(content: Path, diagnostics: Diagnostics) -> Iterator[tuple[Pa
         if entry.is_dir() and entry.name in DOSSIER_TYPES:
             model = DOSSIER_TYPES[entry.name]
             files = _files(entry, diagnostics, YAML_SUFFIXES)
-            yield from ((path, partial(_read_dossier, model)) for path in files)
-            _orphan_narratives(entry, {p.stem for p in files}, diagnostics)
+            yield from ((path, stamp, partial(_read_dossier, model)) for path, stamp in files)
+            _orphan_narratives(entry, {p.stem for p, _ in files}, diagnostics)
         elif entry.is_dir() and entry.name == "pages":
-            yield from ((path, _read_page) for path in _files(entry, diagnostics, (".md",)))
+            yield from ((path, stamp, _read_page) for path, stamp in _files(entry, diagnostics, (".md",)))
         else:
             diagnostics.warning(
                 Location(entry),
@@ -128,25 +122,36 @@ def _content_files(content: Path, diagnostics: Diagnostics) -> Iterator[tuple[Pa
             )
 
 
-def _files(folder: Path, diagnostics: Diagnostics, suffixes: tuple[str, ...]) -> list[Path]:
-    """The files of ``folder`` with ``suffixes``, each with a valid id as stem."""
+def _files(folder: Path, diagnostics: Diagnostics, suffixes: tuple[str, ...]) -> list[tuple[Path, tuple]]:
+    """The files of ``folder`` with ``suffixes`` and a valid id as stem, each with a stamp of size and mtime
+    (its own and its .md narrative's) that tells the cache whether to read it again."""
+    entries = {entry.name: entry for entry in os.scandir(folder)}
     found = []
-    for path in sorted(folder.iterdir()):
-        if is_editor_noise(path) or path.suffix == ".md" and suffixes != (".md",):
+    for name in sorted(entries):
+        entry = entries[name]
+        stem, dot, suffix = name.rpartition(".")
+        suffix = dot + suffix
+        if is_editor_noise(name) or suffix == ".md" and suffixes != (".md",):
             continue
-        if path.is_dir() or path.suffix not in suffixes:
-            diagnostics.warning(Location(path), f"'{path.name}' is ignored: expected {' or '.join(suffixes)} files", "")
+        path = folder / name
+        if entry.is_dir() or suffix not in suffixes:
+            diagnostics.warning(Location(path), f"'{name}' is ignored: expected {' or '.join(suffixes)} files", "")
             continue
-        if not SLUG.match(path.stem):
+        if not SLUG.match(stem):
             diagnostics.error(
                 Location(path),
-                f"'{path.stem}' is not a valid id",
-                "rename the file: lowercase letters, digits and hyphens, e.g. "
-                f"'{_suggest_slug(path.stem)}{path.suffix}'",
+                f"'{stem}' is not a valid id",
+                f"rename the file: lowercase letters, digits and hyphens, e.g. '{_suggest_slug(stem)}{suffix}'",
             )
             continue
-        found.append(path)
+        narrative = entries.get(stem + ".md") if suffix != ".md" else None
+        found.append((path, (_stamp(entry), _stamp(narrative) if narrative else None)))
     return found
+
+
+def _stamp(entry: os.DirEntry) -> tuple[int, int]:
+    info = entry.stat()
+    return (info.st_mtime_ns, info.st_size)
 
 
 def _suggest_slug(text: str) -> str:

@@ -184,6 +184,12 @@ class Dossier(Sourced):
         raise NotImplementedError
 
     @property
+    def link_signature(self) -> tuple:
+        """What a link to the dossier shows (name, and kind for map colours): pages that only link to it
+        need rebuilding only when this changes."""
+        return (self.type, self.label, getattr(self, "kind", None))
+
+    @property
     def page(self) -> str:
         """Site-relative path of the dossier's page."""
         return f"{self.section}/{self.id}.html"

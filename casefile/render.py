@@ -7,8 +7,8 @@ numbers footnotes in the order the template first cites them.
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from markupsafe import Markup
 from . import graph, markdown
 from .model import ACTOR_KINDS, Actor, Claim, Document, Dossier, Source, SourceRef
 from .resolve import D, Investigation, date_key
-from .timeline import Entry, by_year, entries_by_actor, timeline, timeline_actors
+from .timeline import by_year, entries_by_actor, timeline, timeline_actors
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 NAVIGATION = [
@@ -51,14 +51,20 @@ class PageContext:
     path: str
     investigation: Investigation
     notes: dict[tuple, Note] = field(default_factory=dict)
-    used: set[str] = field(default_factory=set)  # dossier ids the page showed: rebuild it when they change
+    used: set[str] = field(default_factory=set)  # dossiers shown in full (footnotes): rebuild when they change
+    named: set[str] = field(default_factory=set)  # dossiers only linked to: rebuild when their name changes
 
     def url(self, target: Dossier | str) -> str:
         """``target`` (a dossier or a site path) relative to this page."""
         if not isinstance(target, str):
-            self.used.add(target.id)
-        site_path = target if isinstance(target, str) else target.page
-        return posixpath.relpath(site_path, posixpath.dirname(self.path) or ".")
+            self.named.add(target.id)
+            target = target.page
+        return relative_url(self.path, target)
+
+    def name(self, dossier: Dossier) -> str:
+        """A dossier's name as shown in lists that do not link to it."""
+        self.named.add(dossier.id)
+        return dossier.label
 
     def url_of_id(self, dossier_id: str) -> str:
         return self.url(self.investigation.dossiers[dossier_id])
@@ -99,6 +105,14 @@ class PageContext:
         return sorted(self.notes.values(), key=lambda n: n.number)
 
 
+def relative_url(page: str, target: str) -> str:
+    """``target`` as seen from ``page`` (both site paths): up to the root, then down; same folder stays short."""
+    folder, _, _ = page.rpartition("/")
+    if folder and target.startswith(folder + "/"):
+        return target[len(folder) + 1 :]
+    return "../" * page.count("/") + target
+
+
 @dataclass(frozen=True)
 class PageSpec:
     """One page to write: where, with which template, with what data."""
@@ -109,6 +123,7 @@ class PageSpec:
     data: dict[str, Any]
     dossier: Dossier | None = None
     shows_all: frozenset[str] = frozenset()  # dossier types listed in full (index pages)
+    shows_network: bool = False  # the whole graph: changes when any relation does
 
 
 def by_date(dossiers: list[D]) -> list[D]:
@@ -116,17 +131,13 @@ def by_date(dossiers: list[D]) -> list[D]:
     return sorted(dossiers, key=date_key)
 
 
-def page_specs(investigation: Investigation) -> list[PageSpec]:
+def page_specs(investigation: Investigation, previous_network: Network | None = None) -> list[PageSpec]:
     """Every page of the site, in a fixed order."""
     entries = timeline(investigation)
     per_actor = entries_by_actor(entries)
-    network = Network.of(investigation)
-    specs = [
-        PageSpec(
-            d.page, f"{d.type}.html", d.label, _dossier_data(investigation, d, per_actor) | {"network": network}, d
-        )
-        for d in investigation.dossiers.values()
-    ]
+    network = Network(investigation, previous_network)
+    shared = {"network": network, "per_actor": per_actor}
+    specs = [PageSpec(d.page, f"{d.type}.html", d.label, shared, d) for d in investigation.dossiers.values()]
     if investigation.home is None:
         specs.append(PageSpec("index.html", "home.html", investigation.config.title, {}))
     actors = sorted(investigation.actors, key=lambda a: (ACTOR_KINDS.index(a.kind), a.name.lower()))
@@ -153,14 +164,14 @@ def page_specs(investigation: Investigation) -> list[PageSpec]:
             "timeline.html",
             "Timeline",
             {"entries_by_year": by_year(entries), "actors": timeline_actors(investigation, entries)},
-            shows_all=_types("event", "deal", "actor"),
+            shows_all=_types("event", "deal"),
         ),
         PageSpec(
             "graph.html",
             "graph.html",
             "Network",
             {"network": network, "legend": graph.legend_items(), "limit": GRAPH_NODE_LIMIT},
-            shows_all=_types("actor", "deal", "event"),
+            shows_network=True,
         ),
         PageSpec(
             "sources/index.html", "sources_index.html", "Sources", {"sources": sources}, shows_all=_types("source")
@@ -173,73 +184,93 @@ def _types(*names: str) -> frozenset[str]:
     return frozenset(names)
 
 
-def _dossier_data(investigation: Investigation, dossier: Dossier, per_actor: dict[str, list[Entry]]) -> dict[str, Any]:
-    data: dict[str, Any] = {"dossier": dossier, "links": investigation.backlinks[dossier.id]}
+def _dossier_data(investigation: Investigation, dossier: Dossier, shared: dict[str, Any]) -> dict[str, Any]:
+    """What a dossier page shows, computed when the page is rendered (the dev server renders few)."""
+    data: dict[str, Any] = {"dossier": dossier, "links": investigation.backlinks[dossier.id], **shared}
     if isinstance(dossier, Actor):
-        data["entries_by_year"] = by_year(per_actor.get(dossier.id, []))
+        data["entries_by_year"] = by_year(shared["per_actor"].get(dossier.id, []))
     return data
 
 
 GRAPH_NODE_LIMIT = 400
 
 
-@dataclass
 class Network:
-    """The relation graph, laid out once per build; pages ask it for SVG."""
+    """The relation graph: the full picture is laid out only when a page asks for it."""
 
-    full: nx.Graph
-    shown: nx.Graph
-    positions: dict[str, graph.Position]
+    def __init__(self, investigation: Investigation, previous: Network | None = None) -> None:
+        self.investigation = investigation
+        self.previous = previous
 
-    @classmethod
-    def of(cls, investigation: Investigation) -> Network:
-        full = graph.build_graph(investigation)
-        shown = graph.most_connected(full, GRAPH_NODE_LIMIT)
-        return cls(full, shown, graph.layout(shown))
+    @cached_property
+    def full(self) -> nx.Graph:
+        return graph.build_graph(self.investigation)
+
+    @cached_property
+    def shown(self) -> nx.Graph:
+        return graph.most_connected(self.full, GRAPH_NODE_LIMIT)
+
+    @cached_property
+    def positions(self) -> dict[str, graph.Position]:
+        """Reuses the previous layout when nodes and edges are the same (an edit to a summary, say)."""
+        previous = self.previous
+        if previous is not None and "positions" in previous.__dict__ and _shape(previous.shown) == _shape(self.shown):
+            return previous.positions
+        return graph.layout(self.shown)
 
     def svg(self, page: PageContext) -> Markup:
         return Markup(graph.graph_svg(self.shown, self.positions, page.url_of_id))
 
     def around(self, page: PageContext, dossier_id: str) -> Markup:
         """The one-hop map on a dossier page, or nothing when it has no relations."""
-        if dossier_id not in self.full or not self.full.degree(dossier_id):
+        local = graph.local_graph(self.investigation, dossier_id)
+        if len(local) < 2:
             return Markup("")
-        local = graph.neighbourhood(self.full, dossier_id)
-        title = f"Connections of {self.full.nodes[dossier_id]['label']}"
-        svg = graph.graph_svg(
-            local, graph.radial_layout(local, dossier_id), page.url_of_id, highlight=dossier_id, title=title
-        )
-        return Markup(svg)
+        title = f"Connections of {local.nodes[dossier_id]['label']}"
+        layout = graph.radial_layout(local, dossier_id)
+        return Markup(graph.graph_svg(local, layout, page.url_of_id, highlight=dossier_id, title=title))
+
+
+def _shape(network: nx.Graph) -> tuple:
+    return (sorted(network), sorted(tuple(sorted(edge)) for edge in network.edges()))
+
+
+def make_environment(templates: list[Path]) -> Environment:
+    """Jinja over the site's own templates first, then the defaults; compiled templates are kept."""
+    env = Environment(
+        loader=FileSystemLoader([str(t) for t in templates] + [str(DEFAULT_TEMPLATES)]),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters["kind_label"] = kind_label
+    return env
 
 
 class Renderer:
     """A Jinja environment over the site's templates, then the defaults."""
 
-    def __init__(self, investigation: Investigation, templates: list[Path]) -> None:
+    def __init__(self, investigation: Investigation, env: Environment) -> None:
         self.investigation = investigation
-        self.env = Environment(
-            loader=FileSystemLoader([str(t) for t in templates] + [str(DEFAULT_TEMPLATES)]),
-            autoescape=True,
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
-        self.env.filters["kind_label"] = kind_label
+        self.env = env
 
-    def render(self, spec: PageSpec) -> tuple[str, set[str]]:
-        """The page's HTML and the ids of the dossiers it shows."""
+    def render(self, spec: PageSpec) -> tuple[str, PageContext]:
+        """The page's HTML and its context, which knows the dossiers the page showed."""
         page = PageContext(spec.path, self.investigation)
         template = self.env.get_template(spec.template)
+        data = spec.data if spec.dossier is None else _dossier_data(self.investigation, spec.dossier, spec.data)
         html = template.render(
-            spec.data,
+            data,
             page=page,
             site=self.investigation,
             config=self.investigation.config,
             spec=spec,
             nav=NAVIGATION,
         )
-        return html, page.used
+        return html, page
 
 
 def kind_label(kind: str) -> str:
@@ -248,5 +279,5 @@ def kind_label(kind: str) -> str:
 
 
 def render_all(investigation: Investigation, templates: list[Path]) -> dict[str, str]:
-    renderer = Renderer(investigation, templates)
+    renderer = Renderer(investigation, make_environment(templates))
     return {spec.path: renderer.render(spec)[0] for spec in page_specs(investigation)}

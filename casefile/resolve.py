@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
@@ -51,6 +52,19 @@ class Backlinks:
     cited_by: list[Dossier] = field(default_factory=list)
     relied_on_by: list[Source] = field(default_factory=list)
 
+    def items(self) -> Iterator[tuple[str, object]]:
+        """(field name, item) for every backlink."""
+        for name in self.__dataclass_fields__:
+            yield from ((name, item) for item in getattr(self, name))
+
+    def normalise(self) -> None:
+        """The order a full build gives: by the pointing dossier's id, dated lists by date."""
+        for name in self.__dataclass_fields__:
+            getattr(self, name).sort(key=_source_id)
+        self.deals.sort(key=lambda pair: date_key(pair[0]))
+        self.events.sort(key=lambda pair: date_key(pair[0]))
+        self.sub_events.sort(key=date_key)
+
 
 @dataclass
 class Investigation:
@@ -65,41 +79,83 @@ class Investigation:
         """Dossiers of one type, in id order."""
         return [d for d in self.dossiers.values() if isinstance(d, cls)]
 
-    @property
+    @cached_property
     def actors(self) -> list[Actor]:
         return self.all(Actor)
 
-    @property
+    @cached_property
     def deals(self) -> list[Deal]:
         return self.all(Deal)
 
-    @property
+    @cached_property
     def events(self) -> list[Event]:
         return self.all(Event)
 
-    @property
+    @cached_property
     def sources(self) -> list[Source]:
         return self.all(Source)
 
-    @property
+    @cached_property
     def pages(self) -> list[Page]:
         return sorted(self.all(Page), key=lambda p: (p.order, p.title))
 
-    @property
+    @cached_property
     def home(self) -> Page | None:
         page = self.dossiers.get("index")
         return page if isinstance(page, Page) else None
 
 
-def resolve(site: LoadedSite, diagnostics: Diagnostics) -> Investigation | None:
+Relation = tuple[str, str, object]  # (target id, Backlinks field, item appended there)
+
+
+@dataclass
+class ResolveCache:
+    """What resolving found per dossier, reused while the dossier and the set of ids stay the same.
+
+    The dev server keeps one, so an edit re-checks only the edited dossier and those that point at it.
+    """
+
+    signature: tuple = ()
+    entries: dict[str, tuple[Dossier, list[Relation], list]] = field(default_factory=dict)
+    previous: Investigation | None = None
+
+
+def resolve(site: LoadedSite, diagnostics: Diagnostics, cache: ResolveCache | None = None) -> Investigation | None:
     """The resolved investigation, or None when a reference is broken."""
+    cache = cache if cache is not None else ResolveCache()
     dossiers = {d.id: d for d in sorted(site.dossiers, key=lambda d: d.id)}
-    checker = _ReferenceChecker(dossiers, site.broken_ids, diagnostics)
-    for dossier in dossiers.values():
-        checker.check(dossier)
+    signature = (tuple((i, d.type) for i, d in dossiers.items()), tuple(sorted(site.broken_ids)))
+    same_ids = signature == cache.signature and cache.previous is not None
+    changed = {i for i, d in dossiers.items() if cache.entries.get(i, (None,))[0] is not d}
+    recheck = changed | _referrers(changed, cache, dossiers) if same_ids else set(dossiers)
+    checker = _ReferenceChecker(dossiers, site.broken_ids, Diagnostics())
+    for dossier_id, dossier in dossiers.items():
+        if dossier_id in recheck:
+            checker.diagnostics = Diagnostics()
+            checker.check(dossier)
+            outgoing = _outgoing(dossier) if dossier_id in changed or not same_ids else cache.entries[dossier_id][1]
+            cache.entries[dossier_id] = (dossier, outgoing, checker.diagnostics.problems)
+        for problem in cache.entries[dossier_id][2]:
+            diagnostics.add(problem)
+    for gone in set(cache.entries) - set(dossiers):
+        del cache.entries[gone]
+    cache.signature = signature
     if diagnostics.has_errors() or site.config is None:
+        cache.previous = None
         return None
-    return Investigation(site.root, site.config, dossiers, _backlinks(dossiers))
+    backlinks = _backlinks(dossiers, cache, changed if same_ids else None)
+    cache.previous = Investigation(site.root, site.config, dossiers, backlinks)
+    return cache.previous
+
+
+def _referrers(changed: set[str], cache: ResolveCache, dossiers: dict[str, Dossier]) -> set[str]:
+    """Dossiers whose checks depend on a changed one: everything pointing at it, before or now."""
+    found: set[str] = set()
+    previous = cache.previous
+    for dossier_id in changed:
+        if previous is not None and dossier_id in previous.backlinks:
+            found.update(_source_id(item) for _, item in previous.backlinks[dossier_id].items())
+    return found & set(dossiers)
 
 
 _TYPES = ("actor", "deal", "event", "source", "page")
@@ -175,38 +231,58 @@ def _markdown_location(document: Document, line: int, markup: str) -> Location:
     return Location(document.path, line + document.line_offset, text.find(markup) + 1 if markup in text else 1)
 
 
-def _backlinks(dossiers: dict[str, Dossier]) -> dict[str, Backlinks]:
-    links: dict[str, Backlinks] = defaultdict(Backlinks)
-    for dossier in dossiers.values():
-        if isinstance(dossier, Actor):
-            for role in dossier.roles:
-                if role.of:
-                    links[role.of].role_holders.append((dossier, role))
-            if dossier.country:
-                links[dossier.country].nationals.append(dossier)
-        elif isinstance(dossier, Deal):
-            for party in dossier.parties:
-                links[party.actor].deals.append((dossier, party))
-            if dossier.agreed_at:
-                links[dossier.agreed_at].deals_agreed.append(dossier)
-        elif isinstance(dossier, Event):
-            for participant in dossier.participants:
-                links[participant.actor].events.append((dossier, participant))
-            if dossier.part_of:
-                links[dossier.part_of].sub_events.append(dossier)
-        elif isinstance(dossier, Source):
-            for cited in dossier.cites:
-                links[cited.id].relied_on_by.append(dossier)
-        for target in _unique(_mentions(dossier)):
-            if target != dossier.id:
-                links[target].mentioned_by.append(dossier)
-        for target in _unique(_citations(dossier)):
-            links[target].cited_by.append(dossier)
-    for backlinks in links.values():
-        backlinks.deals.sort(key=lambda pair: date_key(pair[0]))
-        backlinks.events.sort(key=lambda pair: date_key(pair[0]))
-        backlinks.sub_events.sort(key=date_key)
-    return {i: links[i] for i in dossiers}
+def _outgoing(dossier: Dossier) -> list[Relation]:
+    """Every relation from ``dossier`` to another, as the target's page lists it."""
+    relations: list[Relation] = []
+    if isinstance(dossier, Actor):
+        relations += [(role.of, "role_holders", (dossier, role)) for role in dossier.roles if role.of]
+        if dossier.country:
+            relations.append((dossier.country, "nationals", dossier))
+    elif isinstance(dossier, Deal):
+        relations += [(party.actor, "deals", (dossier, party)) for party in dossier.parties]
+        if dossier.agreed_at:
+            relations.append((dossier.agreed_at, "deals_agreed", dossier))
+    elif isinstance(dossier, Event):
+        relations += [(p.actor, "events", (dossier, p)) for p in dossier.participants]
+        if dossier.part_of:
+            relations.append((dossier.part_of, "sub_events", dossier))
+    elif isinstance(dossier, Source):
+        relations += [(cited.id, "relied_on_by", dossier) for cited in dossier.cites]
+    relations += [(t, "mentioned_by", dossier) for t in _unique(_mentions(dossier)) if t != dossier.id]
+    relations += [(t, "cited_by", dossier) for t in _unique(_citations(dossier))]
+    return relations
+
+
+def _backlinks(dossiers: dict[str, Dossier], cache: ResolveCache, changed: set[str] | None) -> dict[str, Backlinks]:
+    """Backlinks for every dossier; after an edit, only the lists the edit touched are rebuilt."""
+    if changed is None or cache.previous is None:
+        links: dict[str, Backlinks] = defaultdict(Backlinks)
+        for dossier_id in dossiers:
+            for target, name, item in cache.entries[dossier_id][1]:
+                getattr(links[target], name).append(item)
+        for backlinks in links.values():
+            backlinks.normalise()
+        return {i: links[i] for i in dossiers}
+    result = dict(cache.previous.backlinks)
+    touched = {t for i in changed for t, _, _ in cache.entries[i][1]}
+    touched |= {i for i, links in result.items() if any(_source_id(item) in changed for _, item in links.items())}
+    for target in touched & set(dossiers):
+        fresh = Backlinks()
+        for name, item in result[target].items():
+            if _source_id(item) not in changed:
+                getattr(fresh, name).append(item)
+        for source in changed:
+            for relation_target, name, item in cache.entries[source][1]:
+                if relation_target == target:
+                    getattr(fresh, name).append(item)
+        fresh.normalise()
+        result[target] = fresh
+    return result
+
+
+def _source_id(item: object) -> str:
+    """The id of the dossier a backlink comes from."""
+    return (item[0] if isinstance(item, tuple) else item).id
 
 
 def date_key(dossier: Dossier) -> tuple:

@@ -142,6 +142,13 @@ def test_incremental_rebuilds_match_a_full_build(tmp_path: Path) -> None:
         lambda: meeting.rename(meeting.with_name("renamed-meeting.yaml")),
         lambda: (site / "content/events/renamed-meeting.yaml").unlink(),
         lambda: (site / "content/actors/sergei-shoigu.md").write_text("He met [[min-aung-hlaing]] [@efe-2021-07-07].\n"),
+        # a new relation between two dossiers that already share neighbours: their maps and the graph change
+        lambda: shoigu.write_text(
+            shoigu.read_text().replace("roles:\n", "roles:\n  - title: Visitor\n    of: rosoboronexport\n", 1)
+        ),
+        # a kind change recolours the node on every map that shows it
+        lambda: shoigu.write_text(shoigu.read_text().replace("kind: person", "kind: government-body")),
+        lambda: shoigu.write_text(shoigu.read_text().replace("summary:", "summary: Edited.", 1)),
     ]
     for number, edit in enumerate(edits):
         edit()
