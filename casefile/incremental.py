@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from . import graph
 from .diagnostics import Diagnostics
 from .loader import LoadCache, load_site
 from .pipeline import SitePaths, template_problem
-from .render import Network, PageContext, PageSpec, Renderer, make_environment, page_specs
+from .render import Network, PageContext, PageSpec, Renderer, SiteLists, make_environment, page_specs
 from .resolve import Investigation, ResolveCache, resolve
 from .write import write_site
 
@@ -105,6 +106,8 @@ class Session:
     specs: dict[str, PageSpec] = field(default_factory=dict)
     layout_stamp: tuple = ()
     environment: Environment | None = None
+    lists: SiteLists | None = None
+    _pending: Callable[[], bool] | None = None
     environment_stamp: tuple = ()
 
     def _layout_inputs(self) -> list[Path]:
@@ -124,7 +127,7 @@ class Session:
             return False
         specs = page_specs(investigation)
         self.shown = {}
-        pages = self._render(investigation, specs)
+        pages = self._render(self._renderer(investigation), specs)
         if pages is None:
             return False
         write_site(pages, self.paths.static, self.paths.out)
@@ -133,28 +136,52 @@ class Session:
         return True
 
     def rebuild(self) -> bool:
-        """Apply the edits since the last build; False when nothing was written."""
+        """Apply the edits since the last build, every affected page; False when nothing changed."""
+        return self.rebuild_edited()()
+
+    def rebuild_edited(self) -> Callable[[], bool]:
+        """Write the edited dossiers' own pages now and return what writes the rest.
+
+        The dev server reloads the browser in between, so the page being edited shows the change first.
+        """
+        self.finish_pending()
         layout = _tree_stamp([p for p in self._layout_inputs() if p.exists()])
         if self.investigation is None or layout != self.layout_stamp:
-            return self.full_build()
+            done = self.full_build()
+            return lambda: done
         old = self.investigation
         new = self._check()
         if new is None:
-            return False
+            return lambda: False
         changed = {
             i for i in old.dossiers.keys() | new.dossiers.keys() if old.dossiers.get(i) is not new.dossiers.get(i)
         }
-        previous_network = self._network()
-        specs = {s.path: s for s in page_specs(new, previous_network)}
-        stale = _Staleness(old, new, changed)
-        stale = [spec for path, spec in specs.items() if path not in self.shown or stale.of(spec, self.shown[path])]
-        pages = self._render(new, stale)
+        specs = {s.path: s for s in page_specs(new)}
+        staleness = _Staleness(old, new, changed)
+        stale = [spec for path, spec in specs.items() if path not in self.shown or staleness.of(spec, self.shown[path])]
+        edited = [spec for spec in stale if spec.dossier is not None and spec.dossier.id in changed]
+        renderer = self._renderer(new)
+        pages = self._render(renderer, edited)
         if pages is None:
-            return False
-        self._write(pages, removed=set(self.specs) - set(specs))
-        self.specs = specs
-        self.investigation = new
-        return bool(pages or changed)
+            return lambda: False
+        self._write(pages, removed=set())
+        removed = set(self.specs) - set(specs)
+        self.specs, self.investigation = specs, new
+
+        def finish() -> bool:
+            self._pending = None
+            rest = self._render(renderer, [spec for spec in stale if spec.path not in pages])
+            if rest is not None:
+                self._write(rest, removed)
+            return bool(changed or pages or rest)
+
+        self._pending = finish
+        return finish
+
+    def finish_pending(self) -> None:
+        """Write what an earlier rebuild left for later, before anything else happens."""
+        if self._pending is not None:
+            self._pending()
 
     def _environment(self) -> Environment:
         """Compiled templates, kept until a template changes (which forces a full build)."""
@@ -162,13 +189,15 @@ class Session:
             self.environment, self.environment_stamp = make_environment(self.paths.templates), self.layout_stamp
         return self.environment
 
-    def _network(self) -> Network | None:
-        """The last build's graph, so an edit that keeps its shape keeps its layout."""
-        graph_page = self.specs.get("graph.html")
-        return graph_page.data["network"] if graph_page else None
+    def _previous_network(self) -> Network | None:
+        """The last build's graph if it was drawn, so an edit that keeps its shape keeps its layout."""
+        return self.lists.__dict__.get("network") if self.lists is not None else None
 
-    def _render(self, investigation: Investigation, specs: list[PageSpec]) -> dict[str, str] | None:
-        renderer = Renderer(investigation, self._environment())
+    def _renderer(self, investigation: Investigation) -> Renderer:
+        self.lists = SiteLists(investigation, self._previous_network())
+        return Renderer(investigation, self._environment(), self.lists)
+
+    def _render(self, renderer: Renderer, specs: list[PageSpec]) -> dict[str, str] | None:
         pages = {}
         try:
             for spec in specs:

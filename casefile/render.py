@@ -7,6 +7,7 @@ numbers footnotes in the order the template first cites them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import groupby
@@ -15,12 +16,12 @@ from typing import Any
 
 import networkx as nx
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import graph, markdown
 from .model import ACTOR_KINDS, Actor, Claim, Document, Dossier, Source, SourceRef
 from .resolve import D, Investigation, date_key
-from .timeline import by_year, entries_by_actor, timeline, timeline_actors
+from .timeline import Entry, actor_timeline, by_year, timeline, timeline_actors
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 NAVIGATION = [
@@ -71,7 +72,7 @@ class PageContext:
 
     def link(self, target: Dossier | str, text: str | None = None) -> Markup:
         dossier = self.investigation.dossiers[target] if isinstance(target, str) else target
-        return Markup('<a href="{}">{}</a>').format(self.url(dossier), text or dossier.label)
+        return Markup(f'<a href="{escape(self.url(dossier))}">{escape(text or dossier.label)}</a>')
 
     def cite(self, refs: list[SourceRef] | list[tuple[str, str | None]]) -> Markup:
         """Footnote markers for ``refs``, numbering new sources as they appear."""
@@ -87,12 +88,9 @@ class PageContext:
                 self.notes[key] = note
             anchor = f"ref-{note.number}-{len(note.backrefs) + 1}"
             note.backrefs.append(anchor)
-            markers.append(
-                Markup('<a class="fn-ref" id="{}" href="#fn-{}" role="doc-noteref">[{}]</a>').format(
-                    anchor, note.number, note.number
-                )
-            )
-        return Markup('<sup class="fn">{}</sup>').format(Markup("").join(markers)) if markers else Markup("")
+            number = note.number  # ids and numbers only: nothing here needs escaping
+            markers.append(f'<a class="fn-ref" id="{anchor}" href="#fn-{number}" role="doc-noteref">[{number}]</a>')
+        return Markup(f'<sup class="fn">{"".join(markers)}</sup>') if markers else Markup("")
 
     def markdown(self, document: Document | None) -> Markup:
         return Markup(markdown.render(document.tokens, self)) if document else Markup("")
@@ -120,7 +118,7 @@ class PageSpec:
     path: str
     template: str
     title: str
-    data: dict[str, Any]
+    data: Callable[[SiteLists], dict[str, Any]] = lambda lists: {}  # noqa: E731 - index pages' data, made lazily
     dossier: Dossier | None = None
     shows_all: frozenset[str] = frozenset()  # dossier types listed in full (index pages)
     shows_network: bool = False  # the whole graph: changes when any relation does
@@ -131,50 +129,85 @@ def by_date(dossiers: list[D]) -> list[D]:
     return sorted(dossiers, key=date_key)
 
 
-def page_specs(investigation: Investigation, previous_network: Network | None = None) -> list[PageSpec]:
-    """Every page of the site, in a fixed order."""
-    entries = timeline(investigation)
-    per_actor = entries_by_actor(entries)
-    network = Network(investigation, previous_network)
-    shared = {"network": network, "per_actor": per_actor}
-    specs = [PageSpec(d.page, f"{d.type}.html", d.label, shared, d) for d in investigation.dossiers.values()]
+class SiteLists:
+    """The lists that index pages and the graph show, computed on first use: an edit often needs none."""
+
+    def __init__(self, investigation: Investigation, previous_network: Network | None = None) -> None:
+        self.investigation = investigation
+        self.previous_network = previous_network
+
+    @cached_property
+    def timeline(self) -> list[Entry]:
+        return timeline(self.investigation)
+
+    @cached_property
+    def network(self) -> Network:
+        return Network(self.investigation, self.previous_network)
+
+    @cached_property
+    def actor_groups(self) -> list[tuple[str, list[Actor]]]:
+        actors = sorted(self.investigation.actors, key=lambda a: (ACTOR_KINDS.index(a.kind), a.name.lower()))
+        return [(kind, list(group)) for kind, group in groupby(actors, key=lambda a: a.kind)]
+
+    @cached_property
+    def sources(self) -> list[Source]:
+        return sorted(self.investigation.sources, key=lambda s: (not s.read, s.publisher.lower(), date_key(s)))
+
+
+def page_specs(investigation: Investigation) -> list[PageSpec]:
+    """Every page of the site, in a fixed order; cheap: the data is made when a page is rendered."""
+    specs = [PageSpec(d.page, f"{d.type}.html", d.label, dossier=d) for d in investigation.dossiers.values()]
     if investigation.home is None:
-        specs.append(PageSpec("index.html", "home.html", investigation.config.title, {}))
-    actors = sorted(investigation.actors, key=lambda a: (ACTOR_KINDS.index(a.kind), a.name.lower()))
-    sources = sorted(investigation.sources, key=lambda s: (not s.read, s.publisher.lower(), date_key(s)))
-    groups = [(kind, list(group)) for kind, group in groupby(actors, key=lambda a: a.kind)]
+        specs.append(PageSpec("index.html", "home.html", investigation.config.title))
     specs += [
-        PageSpec("actors/index.html", "actors_index.html", "Actors", {"groups": groups}, shows_all=_types("actor")),
+        PageSpec(
+            "actors/index.html",
+            "actors_index.html",
+            "Actors",
+            lambda lists: {"groups": lists.actor_groups},
+            shows_all=_types("actor"),
+        ),
         PageSpec(
             "deals/index.html",
             "deals_index.html",
             "Deals",
-            {"deals": by_date(investigation.deals)},
+            lambda lists: {"deals": by_date(lists.investigation.deals)},
             shows_all=_types("deal"),
         ),
         PageSpec(
             "events/index.html",
             "events_index.html",
             "Events",
-            {"events": by_date(investigation.events)},
+            lambda lists: {"events": by_date(lists.investigation.events)},
             shows_all=_types("event"),
         ),
         PageSpec(
             "timeline.html",
             "timeline.html",
             "Timeline",
-            {"entries_by_year": by_year(entries), "actors": timeline_actors(investigation, entries)},
+            lambda lists: {
+                "entries_by_year": by_year(lists.timeline),
+                "actors": timeline_actors(lists.investigation, lists.timeline),
+            },
             shows_all=_types("event", "deal"),
         ),
         PageSpec(
             "graph.html",
             "graph.html",
             "Network",
-            {"network": network, "legend": graph.legend_items(), "limit": GRAPH_NODE_LIMIT},
+            lambda lists: {
+                "network": lists.network,
+                "legend": graph.legend_items(),
+                "limit": GRAPH_NODE_LIMIT,
+            },
             shows_network=True,
         ),
         PageSpec(
-            "sources/index.html", "sources_index.html", "Sources", {"sources": sources}, shows_all=_types("source")
+            "sources/index.html",
+            "sources_index.html",
+            "Sources",
+            lambda lists: {"sources": lists.sources},
+            shows_all=_types("source"),
         ),
     ]
     return sorted(specs, key=lambda s: s.path)
@@ -184,11 +217,12 @@ def _types(*names: str) -> frozenset[str]:
     return frozenset(names)
 
 
-def _dossier_data(investigation: Investigation, dossier: Dossier, shared: dict[str, Any]) -> dict[str, Any]:
-    """What a dossier page shows, computed when the page is rendered (the dev server renders few)."""
-    data: dict[str, Any] = {"dossier": dossier, "links": investigation.backlinks[dossier.id], **shared}
+def _dossier_data(lists: SiteLists, dossier: Dossier) -> dict[str, Any]:
+    """What a dossier page shows, from its own relations only (so rendering one page stays quick)."""
+    links = lists.investigation.backlinks[dossier.id]
+    data: dict[str, Any] = {"dossier": dossier, "links": links, "network": lists.network}
     if isinstance(dossier, Actor):
-        data["entries_by_year"] = by_year(shared["per_actor"].get(dossier.id, []))
+        data["entries_by_year"] = by_year(actor_timeline(dossier, links))
     return data
 
 
@@ -253,15 +287,16 @@ def make_environment(templates: list[Path]) -> Environment:
 class Renderer:
     """A Jinja environment over the site's templates, then the defaults."""
 
-    def __init__(self, investigation: Investigation, env: Environment) -> None:
+    def __init__(self, investigation: Investigation, env: Environment, lists: SiteLists | None = None) -> None:
         self.investigation = investigation
         self.env = env
+        self.lists = lists or SiteLists(investigation)
 
     def render(self, spec: PageSpec) -> tuple[str, PageContext]:
         """The page's HTML and its context, which knows the dossiers the page showed."""
         page = PageContext(spec.path, self.investigation)
         template = self.env.get_template(spec.template)
-        data = spec.data if spec.dossier is None else _dossier_data(self.investigation, spec.dossier, spec.data)
+        data = spec.data(self.lists) if spec.dossier is None else _dossier_data(self.lists, spec.dossier)
         html = template.render(
             data,
             page=page,

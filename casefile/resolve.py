@@ -129,6 +129,7 @@ def resolve(site: LoadedSite, diagnostics: Diagnostics, cache: ResolveCache | No
     changed = {i for i, d in dossiers.items() if cache.entries.get(i, (None,))[0] is not d}
     recheck = changed | _referrers(changed, cache, dossiers) if same_ids else set(dossiers)
     checker = _ReferenceChecker(dossiers, site.broken_ids, Diagnostics())
+    earlier_targets = {t for i in changed if i in cache.entries for t, _, _ in cache.entries[i][1]}
     for dossier_id, dossier in dossiers.items():
         if dossier_id in recheck:
             checker.diagnostics = Diagnostics()
@@ -143,7 +144,7 @@ def resolve(site: LoadedSite, diagnostics: Diagnostics, cache: ResolveCache | No
     if diagnostics.has_errors() or site.config is None:
         cache.previous = None
         return None
-    backlinks = _backlinks(dossiers, cache, changed if same_ids else None)
+    backlinks = _backlinks(dossiers, cache, changed if same_ids else None, earlier_targets)
     cache.previous = Investigation(site.root, site.config, dossiers, backlinks)
     return cache.previous
 
@@ -253,7 +254,9 @@ def _outgoing(dossier: Dossier) -> list[Relation]:
     return relations
 
 
-def _backlinks(dossiers: dict[str, Dossier], cache: ResolveCache, changed: set[str] | None) -> dict[str, Backlinks]:
+def _backlinks(
+    dossiers: dict[str, Dossier], cache: ResolveCache, changed: set[str] | None, earlier_targets: set[str]
+) -> dict[str, Backlinks]:
     """Backlinks for every dossier; after an edit, only the lists the edit touched are rebuilt."""
     if changed is None or cache.previous is None:
         links: dict[str, Backlinks] = defaultdict(Backlinks)
@@ -264,8 +267,7 @@ def _backlinks(dossiers: dict[str, Dossier], cache: ResolveCache, changed: set[s
             backlinks.normalise()
         return {i: links[i] for i in dossiers}
     result = dict(cache.previous.backlinks)
-    touched = {t for i in changed for t, _, _ in cache.entries[i][1]}
-    touched |= {i for i, links in result.items() if any(_source_id(item) in changed for _, item in links.items())}
+    touched = earlier_targets | {t for i in changed for t, _, _ in cache.entries[i][1]}
     for target in touched & set(dossiers):
         fresh = Backlinks()
         for name, item in result[target].items():

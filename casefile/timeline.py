@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from .model import DEAL_DATE_KINDS, Actor, DatedFact, Deal, Dossier, Event
-from .resolve import Investigation
+from .resolve import Backlinks, Investigation
 
 
 @dataclass(frozen=True)
@@ -50,13 +50,11 @@ def timeline(investigation: Investigation) -> list[Entry]:
     return sorted(entries, key=lambda e: e.sort_key)
 
 
-def entries_by_actor(entries: list[Entry]) -> dict[str, list[Entry]]:
-    """Each actor's own timeline, in the same order as ``entries``."""
-    result: dict[str, list[Entry]] = {}
-    for entry in entries:
-        for actor in entry.actors:
-            result.setdefault(actor, []).append(entry)
-    return result
+def actor_timeline(actor: Actor, links: Backlinks) -> list[Entry]:
+    """One actor's entries, found through its relations rather than by scanning the investigation."""
+    dossiers = {event.id: event for event, _ in links.events} | {deal.id: deal for deal, _ in links.deals}
+    entries = [e for d in dossiers.values() for e in _entries_for(d) if actor.id in e.actors]
+    return sorted(entries, key=lambda e: e.sort_key)
 
 
 def by_year(entries: list[Entry]) -> list[tuple[int, list[Entry]]]:
