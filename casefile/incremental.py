@@ -21,7 +21,16 @@ from . import graph
 from .diagnostics import Diagnostics
 from .loader import LoadCache, load_site
 from .pipeline import SitePaths, template_problem
-from .render import Network, PageContext, PageSpec, Renderer, SiteLists, make_environment, page_specs
+from .render import (
+    Network,
+    PageContext,
+    PageSpec,
+    Renderer,
+    SiteLists,
+    dossier_spec,
+    make_environment,
+    page_specs,
+)
 from .resolve import Investigation, ResolveCache, resolve
 from .write import write_site
 
@@ -156,23 +165,28 @@ class Session:
         changed = {
             i for i in old.dossiers.keys() | new.dossiers.keys() if old.dossiers.get(i) is not new.dossiers.get(i)
         }
-        specs = {s.path: s for s in page_specs(new)}
-        staleness = _Staleness(old, new, changed)
-        stale = [spec for path, spec in specs.items() if path not in self.shown or staleness.of(spec, self.shown[path])]
-        edited = [spec for spec in stale if spec.dossier is not None and spec.dossier.id in changed]
+        edited = [dossier_spec(new.dossiers[i]) for i in sorted(changed) if i in new.dossiers]
         renderer = self._renderer(new)
         pages = self._render(renderer, edited)
         if pages is None:
             return lambda: False
         self._write(pages, removed=set())
-        removed = set(self.specs) - set(specs)
-        self.specs, self.investigation = specs, new
+        self.investigation = new
 
         def finish() -> bool:
+            """Every other page the edit affects, and the pages of removed dossiers deleted."""
             self._pending = None
-            rest = self._render(renderer, [spec for spec in stale if spec.path not in pages])
+            previous_specs, self.specs = self.specs, {s.path: s for s in page_specs(new)}
+            specs = self.specs
+            staleness = _Staleness(old, new, changed)
+            stale = [
+                spec
+                for path, spec in specs.items()
+                if path not in pages and (path not in self.shown or staleness.of(spec, self.shown[path]))
+            ]
+            rest = self._render(renderer, stale)
             if rest is not None:
-                self._write(rest, removed)
+                self._write(rest, removed=set(previous_specs) - set(specs))
             return bool(changed or pages or rest)
 
         self._pending = finish

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 from . import markdown
 from .config import SiteConfig, load_config
@@ -45,6 +46,16 @@ def is_editor_noise(path: Path | str) -> bool:
 FileResult = tuple[Dossier | None, list[ContentError]]
 
 
+class ContentFile(NamedTuple):
+    """A content file found by the scan: its path as text (Paths are made only to read it), its id,
+    a stamp of size and mtime (its own and its narrative's) and the function that reads it."""
+
+    path: str
+    stem: str
+    stamp: tuple
+    read: Callable[[Path], FileResult]
+
+
 class LoadCache:
     """Parsed files by path, reused while the file and its .md keep size and mtime.
 
@@ -52,18 +63,18 @@ class LoadCache:
     """
 
     def __init__(self) -> None:
-        self._entries: dict[Path, tuple[tuple, FileResult]] = {}
+        self._entries: dict[str, tuple[tuple, FileResult]] = {}
 
-    def load(self, path: Path, stamp: tuple, read: Callable[[Path], FileResult]) -> FileResult:
-        cached = self._entries.get(path)
-        if cached is None or cached[0] != stamp:
-            cached = (stamp, read(path))
-            self._entries[path] = cached
+    def load(self, file: ContentFile) -> FileResult:
+        cached = self._entries.get(file.path)
+        if cached is None or cached[0] != file.stamp:
+            cached = (file.stamp, file.read(Path(file.path)))
+            self._entries[file.path] = cached
         return cached[1]
 
 
-def _uncached(path: Path, stamp: tuple, read: Callable[[Path], FileResult]) -> FileResult:
-    return read(path)
+def _uncached(file: ContentFile) -> FileResult:
+    return file.read(Path(file.path))
 
 
 def load_site(root: Path, diagnostics: Diagnostics, cache: LoadCache | None = None) -> LoadedSite:
@@ -81,12 +92,12 @@ def load_site(root: Path, diagnostics: Diagnostics, cache: LoadCache | None = No
         return site
     load = cache.load if cache is not None else _uncached
     seen: dict[str, Path] = {}
-    for path, stamp, reader in _content_files(content, diagnostics):
-        dossier, file_problems = load(path, stamp, reader)
+    for file in _content_files(content, diagnostics):
+        dossier, file_problems = load(file)
         for problem in file_problems:
             diagnostics.add(problem)
         if dossier is None:
-            site.broken_ids.add(path.stem)
+            site.broken_ids.add(file.stem)
             continue
         if dossier.id in seen:
             diagnostics.error(
@@ -100,20 +111,15 @@ def load_site(root: Path, diagnostics: Diagnostics, cache: LoadCache | None = No
     return site
 
 
-def _content_files(
-    content: Path, diagnostics: Diagnostics
-) -> Iterator[tuple[Path, tuple, Callable[[Path], FileResult]]]:
-    """Every content file with the function that reads it."""
+def _content_files(content: Path, diagnostics: Diagnostics) -> Iterator[ContentFile]:
+    """Every content file, section by section."""
     for entry in sorted(content.iterdir()):
         if is_editor_noise(entry):
             continue
         if entry.is_dir() and entry.name in DOSSIER_TYPES:
-            model = DOSSIER_TYPES[entry.name]
-            files = _files(entry, diagnostics, YAML_SUFFIXES)
-            yield from ((path, stamp, partial(_read_dossier, model)) for path, stamp in files)
-            _orphan_narratives(entry, {p.stem for p, _ in files}, diagnostics)
+            yield from _files(entry, diagnostics, YAML_SUFFIXES, partial(_read_dossier, DOSSIER_TYPES[entry.name]))
         elif entry.is_dir() and entry.name == "pages":
-            yield from ((path, stamp, _read_page) for path, stamp in _files(entry, diagnostics, (".md",)))
+            yield from _files(entry, diagnostics, (".md",), _read_page)
         else:
             diagnostics.warning(
                 Location(entry),
@@ -122,30 +128,41 @@ def _content_files(
             )
 
 
-def _files(folder: Path, diagnostics: Diagnostics, suffixes: tuple[str, ...]) -> list[tuple[Path, tuple]]:
-    """The files of ``folder`` with ``suffixes`` and a valid id as stem, each with a stamp of size and mtime
-    (its own and its .md narrative's) that tells the cache whether to read it again."""
+def _files(
+    folder: Path, diagnostics: Diagnostics, suffixes: tuple[str, ...], read: Callable[[Path], FileResult]
+) -> list[ContentFile]:
+    """The files of ``folder`` with ``suffixes`` and a valid id as stem; a dossier's narrative is stamped
+    with it, and a narrative without its dossier is an error."""
     entries = {entry.name: entry for entry in os.scandir(folder)}
+    narratives = suffixes != (".md",)
     found = []
     for name in sorted(entries):
-        entry = entries[name]
         stem, dot, suffix = name.rpartition(".")
         suffix = dot + suffix
-        if is_editor_noise(name) or suffix == ".md" and suffixes != (".md",):
+        if is_editor_noise(name):
             continue
-        path = folder / name
+        if narratives and suffix == ".md":
+            if not any(stem + s in entries for s in suffixes) and SLUG.match(stem):
+                diagnostics.error(
+                    Location(folder / name),
+                    f"'{name}' has no dossier {stem}.yaml beside it",
+                    f"create {stem}.yaml or move the text into content/pages/",
+                )
+            continue
+        entry = entries[name]
         if entry.is_dir() or suffix not in suffixes:
-            diagnostics.warning(Location(path), f"'{name}' is ignored: expected {' or '.join(suffixes)} files", "")
+            diagnostics.warning(Location(folder / name), f"'{name}' is ignored: expected {' or '.join(suffixes)} files")
             continue
         if not SLUG.match(stem):
             diagnostics.error(
-                Location(path),
+                Location(folder / name),
                 f"'{stem}' is not a valid id",
                 f"rename the file: lowercase letters, digits and hyphens, e.g. '{_suggest_slug(stem)}{suffix}'",
             )
             continue
-        narrative = entries.get(stem + ".md") if suffix != ".md" else None
-        found.append((path, (_stamp(entry), _stamp(narrative) if narrative else None)))
+        narrative = entries.get(stem + ".md") if narratives else None
+        stamp = (_stamp(entry), _stamp(narrative) if narrative else None)
+        found.append(ContentFile(f"{folder}/{name}", stem, stamp, read))
     return found
 
 
@@ -157,16 +174,6 @@ def _stamp(entry: os.DirEntry) -> tuple[int, int]:
 def _suggest_slug(text: str) -> str:
     cleaned = "".join(c if c.isalnum() else "-" for c in text.lower())
     return "-".join(part for part in cleaned.split("-") if part) or "my-id"
-
-
-def _orphan_narratives(folder: Path, stems: set[str], diagnostics: Diagnostics) -> None:
-    for orphan in sorted(folder.glob("*.md")):
-        if orphan.stem not in stems and not is_editor_noise(orphan) and SLUG.match(orphan.stem):
-            diagnostics.error(
-                Location(orphan),
-                f"'{orphan.name}' has no dossier {orphan.stem}.yaml beside it",
-                f"create {orphan.stem}.yaml or move the text into content/pages/",
-            )
 
 
 def _read_dossier(model: type[Dossier], path: Path) -> FileResult:

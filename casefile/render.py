@@ -156,7 +156,7 @@ class SiteLists:
 
 def page_specs(investigation: Investigation) -> list[PageSpec]:
     """Every page of the site, in a fixed order; cheap: the data is made when a page is rendered."""
-    specs = [PageSpec(d.page, f"{d.type}.html", d.label, dossier=d) for d in investigation.dossiers.values()]
+    specs = [dossier_spec(d) for d in investigation.dossiers.values()]
     if investigation.home is None:
         specs.append(PageSpec("index.html", "home.html", investigation.config.title))
     specs += [
@@ -211,6 +211,10 @@ def page_specs(investigation: Investigation) -> list[PageSpec]:
         ),
     ]
     return sorted(specs, key=lambda s: s.path)
+
+
+def dossier_spec(dossier: Dossier) -> PageSpec:
+    return PageSpec(dossier.page, f"{dossier.type}.html", dossier.label, dossier=dossier)
 
 
 def _types(*names: str) -> frozenset[str]:
