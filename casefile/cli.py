@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from pathlib import Path
 
 from . import pipeline
+from .config import parse_base_url
 from .diagnostics import ContentError, Diagnostics
+from .lint import LintWarning
 from .scaffold import TEMPLATES, new_dossier
+
+
+def _base_url(text: str) -> str:
+    try:
+        return parse_base_url(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{exc} (e.g. --base-url https://org.github.io/casefile/)") from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -27,12 +37,19 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--site", type=Path, default=Path("."), help="the investigation folder (default: .)")
     parser.add_argument("--out", type=Path, default=None, help="where to write the site (default: SITE/output)")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument(
+        "--base-url", type=_base_url, default=None, help="the site's public address (overrides site.yaml's base_url)"
+    )
+    parser.add_argument(
+        "--check-external", action="store_true", help="also fetch every outbound link and report the dead ones"
+    )
     return parser
 
 
 def report(diagnostics: Diagnostics, root: Path, strict: bool) -> None:
-    """Every problem, errors first, then a one-line count."""
+    """Every problem, errors first, then a one-line count with the warnings grouped by kind."""
     problems = diagnostics.errors + diagnostics.warnings
+    kinds = Counter(p.kind if isinstance(p, LintWarning) else "other" for p in diagnostics.warnings)
     for problem in problems:
         if strict and problem.severity == "warning":
             problem.severity = "error"
@@ -40,13 +57,16 @@ def report(diagnostics: Diagnostics, root: Path, strict: bool) -> None:
     errors = len(diagnostics.errors) + (len(diagnostics.warnings) if strict else 0)
     warnings = 0 if strict else len(diagnostics.warnings)
     if problems:
-        print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+        by_count = sorted(kinds.items(), key=lambda kind_count: (-kind_count[1], kind_count[0]))
+        grouped = f" — {', '.join(f'{n} {kind}' for kind, n in by_count)}" if set(kinds) - {"other"} else ""
+        print(f"{errors} error(s), {warnings} warning(s){grouped}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     site = args.site.resolve()
     paths = pipeline.SitePaths(site, (args.out or site / "output").resolve())
+    options = pipeline.Options(strict=args.strict, base_url=args.base_url, check_external=args.check_external)
     diagnostics = Diagnostics()
     if args.verb == "new":
         return _new(site, args.args)
@@ -56,9 +76,9 @@ def main(argv: list[str] | None = None) -> int:
 
         return serve(Session(paths), args.host, args.port)
     if args.verb == "check":
-        ok = pipeline.check(paths, diagnostics) is not None
+        ok = pipeline.check(paths, diagnostics, options) is not None
     else:
-        ok = pipeline.build(paths, diagnostics, strict=args.strict) is not None
+        ok = pipeline.build(paths, diagnostics, options) is not None
     ok = ok and not (args.strict and diagnostics.warnings)
     report(diagnostics, Path.cwd(), args.strict)
     if ok:

@@ -2,19 +2,93 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, Field, TypeAdapter, ValidationError
+from pydantic_core import PydanticCustomError
 
 from .diagnostics import ContentError, Location
 from .model import Strict, Url
 from .validation import validate
 from .yamlio import load_yaml
 
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def _folder_url(value: str) -> str:
+    """``https://org.github.io/casefile`` and ``…/casefile/`` mean the same folder: keep the slash."""
+    if urlsplit(value).query or urlsplit(value).fragment:
+        raise PydanticCustomError(
+            "url_folder", "'{value}' is not the address of a folder: leave out ? and #", {"value": value}
+        )
+    return value if value.endswith("/") else value + "/"
+
+
+def _check_domain(value: str) -> str:
+    if not _DOMAIN.match(value):
+        raise PydanticCustomError(
+            "domain",
+            "'{value}' is not a domain name: write the host alone, e.g. investigations.example.org",
+            {"value": value},
+        )
+    return value
+
+
+BaseUrl = Annotated[Url, AfterValidator(_folder_url)]
+Domain = Annotated[str, AfterValidator(_check_domain)]
+
+
+class AcceptedWarnings(Strict):
+    """Warnings looked at and found fine, by kind: the ids (or pages, or addresses) they are about."""
+
+    source_without_url: list[str] = Field([], alias="source-without-url")
+    uncited_source: list[str] = Field([], alias="uncited-source")
+    dossier_without_sources: list[str] = Field([], alias="dossier-without-sources")
+    fact_without_sources: list[str] = Field([], alias="fact-without-sources")
+    actor_without_relations: list[str] = Field([], alias="actor-without-relations")
+    broken_markdown_link: list[str] = Field([], alias="broken-markdown-link")
+    page_too_large: list[str] = Field([], alias="page-too-large")
+    dead_link: list[str] = Field([], alias="dead-link")
+
+    def of(self, kind: str) -> list[str]:
+        return getattr(self, kind.replace("-", "_"))
+
 
 class SiteConfig(Strict):
     title: str
     description: str | None = None
     language: str = "en"
-    base_url: Url | None = None
+    base_url: BaseUrl | None = None
+    domain: Domain | None = None
+    accepted_warnings: AcceptedWarnings = AcceptedWarnings()
+
+    @property
+    def root_path(self) -> str:
+        """The site's folder on its server (``/casefile/``); ``/`` when the address is not known."""
+        return urlsplit(self.base_url).path if self.base_url else "/"
+
+    def absolute_url(self, path: str) -> str | None:
+        """The public address of the site path ``path`` (a folder's index as the folder), or None."""
+        if self.base_url is None:
+            return None
+        if path == "index.html" or path.endswith("/index.html"):
+            path = path.removesuffix("index.html")
+        return self.base_url + path
+
+    def accepts(self, kind: str, subject: str) -> bool:
+        """Whether site.yaml says this warning about ``subject`` was looked at and is fine."""
+        return subject in self.accepted_warnings.of(kind)
+
+
+def parse_base_url(text: str) -> str:
+    """A base URL given on the command line, checked and normalised like site.yaml's."""
+    try:
+        return TypeAdapter(BaseUrl).validate_python(text)
+    except ValidationError as exc:
+        raise ValueError(exc.errors()[0]["msg"]) from None
 
 
 def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[ContentError]]:

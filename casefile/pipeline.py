@@ -1,15 +1,19 @@
-"""load → resolve → render → write, stopping after any stage with errors."""
+"""load → resolve → render → lint → write → link check, stopping after any stage with errors."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
 from .diagnostics import ContentError, Diagnostics, Location
+from .linkcheck import check_external, check_folder
+from .lint import lint
 from .loader import load_site
-from .render import render_all
+from .publish import NOT_FOUND_PAGE, site_files
+from .render import PageSpec, Renderer, make_environment, render_all
 from .resolve import Investigation, resolve
 from .write import write_site
 
@@ -32,24 +36,63 @@ class SitePaths:
         return [self.site / "static", PROJECT_ROOT / "static"]
 
 
-def check(paths: SitePaths, diagnostics: Diagnostics) -> Investigation | None:
-    """Load and resolve; None when there are errors (all in ``diagnostics``)."""
-    site = load_site(paths.site, diagnostics)
-    return resolve(site, diagnostics)
+@dataclass(frozen=True)
+class Options:
+    """How a run goes, as the command line says."""
+
+    strict: bool = False
+    base_url: str | None = None  # overrides site.yaml's; already checked and ending in /
+    check_external: bool = False
 
 
-def build(paths: SitePaths, diagnostics: Diagnostics, strict: bool = False) -> Investigation | None:
-    """Check, render and write; the previous output stays unless all succeeds."""
-    investigation = check(paths, diagnostics)
-    if investigation is None or (strict and diagnostics.warnings):
+@dataclass(frozen=True)
+class BuiltSite:
+    """A checked investigation and every file of its site by site path, not yet written."""
+
+    investigation: Investigation
+    files: dict[str, str]
+
+
+def check(paths: SitePaths, diagnostics: Diagnostics, options: Options = Options()) -> BuiltSite | None:
+    """Everything but writing: load, resolve, render in memory, lint; None when there are errors."""
+    investigation = resolve(load_site(paths.site, diagnostics), diagnostics)
+    if investigation is None:
         return None
+    if options.base_url is not None:
+        config = investigation.config.model_copy(update={"base_url": options.base_url})
+        investigation = dataclasses.replace(investigation, config=config)
     try:
-        pages = render_all(investigation, paths.templates)
+        pages = render_all(investigation, paths.templates) | not_found_page(investigation, paths.templates)
     except TemplateError as exc:
         diagnostics.add(template_problem(exc, paths))
         return None
-    write_site(pages, paths.static, paths.out)
-    return investigation
+    lint(investigation, pages, diagnostics)
+    if options.check_external:
+        check_external(investigation, pages, paths.out, diagnostics)
+    return BuiltSite(investigation, pages | site_files(investigation, pages))
+
+
+def build(paths: SitePaths, diagnostics: Diagnostics, options: Options = Options()) -> Investigation | None:
+    """Check, write and check every link; the previous output stays unless all of it succeeds."""
+    site = check(paths, diagnostics, options)
+    if site is None or (options.strict and diagnostics.warnings):
+        return None
+    root_path = site.investigation.config.root_path
+
+    def links_lead_somewhere(staging: Path) -> bool:
+        return check_folder(staging, root_path, paths.out, diagnostics)
+
+    if not write_site(site.files, paths.static, paths.out, verify=links_lead_somewhere):
+        return None
+    return site.investigation
+
+
+def not_found_page(investigation: Investigation, templates: list[Path]) -> dict[str, str]:
+    """404.html with links from the site's root folder: GitHub Pages serves it at any depth."""
+    root = investigation.config.root_path
+    spec = PageSpec(NOT_FOUND_PAGE, "404.html", "Page not found", lambda lists: {"site_root": root})
+    html, _ = Renderer(investigation, make_environment(templates)).render(spec)
+    return {spec.path: html}
 
 
 def template_problem(exc: TemplateError, paths: SitePaths) -> ContentError:

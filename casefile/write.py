@@ -1,18 +1,29 @@
 """Write the built site so that a failed build never leaves a broken one.
 
 Everything goes to a temporary folder beside the output; only when all of it
-is written is it swapped in, in two renames.
+is written, and the staged site passes ``verify``, is it swapped in, in two renames.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 
-def write_site(pages: dict[str, str], static_dirs: list[Path], out: Path) -> None:
-    """Replace ``out`` with ``pages`` plus the files of ``static_dirs`` (first wins)."""
+def _accept(staging: Path) -> bool:
+    return True
+
+
+def write_site(
+    pages: dict[str, str], static_dirs: list[Path], out: Path, verify: Callable[[Path], bool] = _accept
+) -> bool:
+    """Replace ``out`` with ``pages`` plus the files of ``static_dirs`` (first wins).
+
+    ``verify`` looks at the staged folder first; when it refuses, ``out`` stays as it was
+    and the result is False.
+    """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = out.parent / f".{out.name}.new-{os.getpid()}"
@@ -25,7 +36,10 @@ def write_site(pages: dict[str, str], static_dirs: list[Path], out: Path) -> Non
             target = staging / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(html, encoding="utf-8", newline="\n")
+        if not verify(staging):
+            return False
         _swap(staging, out)
+        return True
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

@@ -23,7 +23,12 @@ BUILD = ROOT / "build.py"
 # --------------------------------------------------------------------------------------------
 
 BASE: dict[str, str] = {
-    "site.yaml": "title: Test investigation\ndescription: A tiny investigation for the test suite.\n",
+    "site.yaml": """\
+title: Test investigation
+description: A tiny investigation for the test suite.
+accepted_warnings:
+  source-without-url: [myanmar-now-2021]
+""",
     # Actors: Min Aung Hlaing holds a role of the Tatmadaw, the Tatmadaw one of Russia.
     "content/actors/russia.yaml": """\
 name: Russia
