@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +20,8 @@ from jinja2 import Environment, TemplateError
 from . import graph
 from .diagnostics import Diagnostics
 from .loader import LoadCache, load_site
-from .pipeline import SitePaths, template_problem
+from .pipeline import SitePaths, not_found_page, template_problem
+from .publish import site_files
 from .render import (
     Network,
     PageContext,
@@ -139,7 +140,7 @@ class Session:
         pages = self._render(self._renderer(investigation), specs)
         if pages is None:
             return False
-        write_site(pages, self.paths.static, self.paths.out)
+        write_site(pages | self._publishing(investigation, pages), self.paths.static, self.paths.out)
         self.investigation = investigation
         self.specs = {s.path: s for s in specs}
         return True
@@ -186,11 +187,16 @@ class Session:
             ]
             rest = self._render(renderer, stale)
             if rest is not None:
-                self._write(rest, removed=set(previous_specs) - set(specs))
+                self._write(rest | self._publishing(new, specs), removed=set(previous_specs) - set(specs))
             return bool(changed or pages or rest)
 
         self._pending = finish
         return finish
+
+    def _publishing(self, investigation: Investigation, page_paths: Iterable[str]) -> dict[str, str]:
+        """The 404 page, sitemap, feed and friends, as `build` writes them (cheap: always remade)."""
+        extra = not_found_page(investigation, Renderer(investigation, self._environment(), self.lists))
+        return extra | site_files(investigation, [*page_paths, *extra])
 
     def finish_pending(self) -> None:
         """Write what an earlier rebuild left for later, before anything else happens."""

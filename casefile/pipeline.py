@@ -62,7 +62,8 @@ def check(paths: SitePaths, diagnostics: Diagnostics, options: Options = Options
         config = investigation.config.model_copy(update={"base_url": options.base_url})
         investigation = dataclasses.replace(investigation, config=config)
     try:
-        pages = render_all(investigation, paths.templates) | not_found_page(investigation, paths.templates)
+        renderer = Renderer(investigation, make_environment(paths.templates))
+        pages = render_all(renderer) | not_found_page(investigation, renderer)
     except TemplateError as exc:
         diagnostics.add(template_problem(exc, paths))
         return None
@@ -87,12 +88,15 @@ def build(paths: SitePaths, diagnostics: Diagnostics, options: Options = Options
     return site.investigation
 
 
-def not_found_page(investigation: Investigation, templates: list[Path]) -> dict[str, str]:
+def not_found_spec(investigation: Investigation) -> PageSpec:
     """404.html with links from the site's root folder: GitHub Pages serves it at any depth."""
     root = investigation.config.root_path
-    spec = PageSpec(NOT_FOUND_PAGE, "404.html", "Page not found", lambda lists: {"site_root": root})
-    html, _ = Renderer(investigation, make_environment(templates)).render(spec)
-    return {spec.path: html}
+    return PageSpec(NOT_FOUND_PAGE, "404.html", "Page not found", lambda lists: {"site_root": root})
+
+
+def not_found_page(investigation: Investigation, renderer: Renderer) -> dict[str, str]:
+    html, _ = renderer.render(not_found_spec(investigation))
+    return {NOT_FOUND_PAGE: html}
 
 
 def template_problem(exc: TemplateError, paths: SitePaths) -> ContentError:

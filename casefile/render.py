@@ -317,6 +317,5 @@ def kind_label(kind: str) -> str:
     return kind.replace("-", " ").capitalize()
 
 
-def render_all(investigation: Investigation, templates: list[Path]) -> dict[str, str]:
-    renderer = Renderer(investigation, make_environment(templates))
-    return {spec.path: renderer.render(spec)[0] for spec in page_specs(investigation)}
+def render_all(renderer: Renderer) -> dict[str, str]:
+    return {spec.path: renderer.render(spec)[0] for spec in page_specs(renderer.investigation)}
