@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from pydantic import BaseModel
-
 from . import markdown
 from .diagnostics import ContentError, Diagnostics, Location, did_you_mean
 from .model import (
@@ -35,6 +33,7 @@ from .model import (
     Sourced,
     Value,
     source_refs,
+    walk,
 )
 from .resolve import Investigation
 
@@ -227,23 +226,9 @@ def _facts(dossier: Dossier) -> Iterator[tuple[tuple, Sourced]]:
     if isinstance(dossier, Source):
         yield from ((("claims", i), claim) for i, claim in enumerate(dossier.claims))
         return
-    for name, info in type(dossier).model_fields.items():
-        if not info.exclude and name != "sources":
-            yield from _outermost(getattr(dossier, name), (info.alias or name,))
-
-
-def _outermost(value: Any, path: tuple) -> Iterator[tuple[tuple, Sourced]]:
-    if isinstance(value, Sourced):
-        yield path, value
-    elif isinstance(value, BaseModel):
-        for name, info in type(value).model_fields.items():
-            yield from _outermost(getattr(value, name), path + (info.alias or name,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _outermost(item, path + (index,))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _outermost(item, path + (key,))
+    for path, value, _ in walk(dossier, descend=lambda model: not isinstance(model, Sourced)):
+        if isinstance(value, Sourced) and path[0] != "sources":
+            yield path, value
 
 
 _FACT_NAMES: dict[type, tuple[str, str]] = {

@@ -9,7 +9,7 @@ cover the rest.  Fields that point at other dossiers are marked with
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, get_args, get_origin
@@ -314,40 +314,36 @@ def _ref_marker(annotation: Any) -> RefTo | None:
     return None
 
 
-def references(obj: Any, path: YamlPath = ()) -> Iterator[tuple[YamlPath, str, RefTo]]:
-    """Every dossier id ``obj`` refers to, with its YAML path and expected kinds."""
+def walk(
+    obj: Any, path: YamlPath = (), descend: Callable[[BaseModel], bool] = lambda model: True
+) -> Iterator[tuple[YamlPath, Any, RefTo | None]]:
+    """Every value inside ``obj`` (not ``obj`` itself) with its YAML path and, for an id field, its RefTo;
+    models for which ``descend`` is false are yielded but not looked into."""
     if isinstance(obj, BaseModel):
         for name, info in type(obj).model_fields.items():
             if info.exclude:
                 continue
-            value = getattr(obj, name)
-            key = info.alias or name
+            value, key = getattr(obj, name), info.alias or name
             marker = next((m for m in info.metadata if isinstance(m, RefTo)), None) or _ref_marker(info.annotation)
-            if marker and isinstance(value, str):
-                yield path + (key,), value, marker
-            elif marker and isinstance(value, list) and all(isinstance(v, str) for v in value):
-                yield from ((path + (key, i), v, marker) for i, v in enumerate(value))
-            else:
-                yield from references(value, path + (key,))
-    elif isinstance(obj, list):
-        for index, item in enumerate(obj):
-            yield from references(item, path + (index,))
-    elif isinstance(obj, dict):
-        for key, item in obj.items():
-            yield from references(item, path + (key,))
+            yield path + (key,), value, marker
+            if not isinstance(value, BaseModel) or descend(value):
+                yield from walk(value, path + (key,), descend)
+    elif isinstance(obj, list | dict):
+        for key, item in enumerate(obj) if isinstance(obj, list) else obj.items():
+            yield path + (key,), item, None
+            if not isinstance(item, BaseModel) or descend(item):
+                yield from walk(item, path + (key,), descend)
 
 
-def source_refs(obj: Any, path: YamlPath = ()) -> Iterator[tuple[YamlPath, SourceRef]]:
+def references(obj: Any) -> Iterator[tuple[YamlPath, str, RefTo]]:
+    """Every dossier id ``obj`` refers to, with its YAML path and expected kinds."""
+    for path, value, marker in walk(obj):
+        if marker and isinstance(value, str):
+            yield path, value, marker
+        elif marker and isinstance(value, list):
+            yield from ((path + (i,), v, marker) for i, v in enumerate(value) if isinstance(v, str))
+
+
+def source_refs(obj: Any) -> Iterator[tuple[YamlPath, SourceRef]]:
     """Every citation in ``obj`` with its YAML path, in document order."""
-    if isinstance(obj, SourceRef):
-        yield path, obj
-    elif isinstance(obj, BaseModel):
-        for name, info in type(obj).model_fields.items():
-            if not info.exclude:
-                yield from source_refs(getattr(obj, name), path + (info.alias or name,))
-    elif isinstance(obj, list):
-        for index, item in enumerate(obj):
-            yield from source_refs(item, path + (index,))
-    elif isinstance(obj, dict):
-        for key, item in obj.items():
-            yield from source_refs(item, path + (key,))
+    return ((path, value) for path, value, _ in walk(obj) if isinstance(value, SourceRef))
