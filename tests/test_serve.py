@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import filecmp
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -59,7 +60,10 @@ def server(site: Path) -> Iterator[str]:
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "build.py"), "serve", "--site", str(site), "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -103,7 +107,10 @@ def test_busy_port_is_reported_with_a_suggestion(server: str, site: Path) -> Non
     port = server.rsplit(":", 1)[1]
     result = subprocess.run(
         [sys.executable, str(ROOT / "build.py"), "serve", "--site", str(site), "--port", port],
-        cwd=ROOT, capture_output=True, text=True, timeout=30,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     assert result.returncode == 1
     assert f"port {port}" in result.stderr and f"--port {int(port) + 1}" in result.stderr
@@ -155,8 +162,12 @@ def test_incremental_rebuilds_match_a_full_build(tmp_path: Path) -> None:
         edit()
         session.rebuild()
         full = tmp_path / f"full-{number}"
-        result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--site", str(site), "--out", str(full)],
-                                cwd=ROOT, capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "build.py"), "--site", str(site), "--out", str(full)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         assert result.returncode == 0, result.stderr
         assert _diff(full, site / "output") == [], f"after edit {number}"
 
@@ -169,3 +180,22 @@ def test_new_writes_a_template_and_refuses_to_overwrite(site: Path) -> None:
     again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     assert again.returncode == 1 and "already exists" in again.stderr
     assert (site / "content/events/first-visit.yaml").read_text() == written
+
+
+def test_ctrl_c_stops_cleanly(site: Path) -> None:
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "serve", "--site", str(site), "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        _wait_for(lambda: "Anna Example" in _get(f"http://127.0.0.1:{port}/actors/anna.html"))
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=15)
+    finally:
+        process.kill()
+    assert process.returncode == 0
+    assert "stopped" in output and "Traceback" not in output
