@@ -2,6 +2,9 @@
 
     .venv/bin/python benchmarks/serve_10k.py [--dossiers 10000] [--edits 20]
 
+With --browser it also runs `serve` and times, in Chromium, saving the actor's YAML
+until the open page has reloaded with the change.
+
 Prints the full build's time (``python build.py``, a fresh process) and the
 median time from saving one actor's YAML to its page being rewritten by the dev
 server's incremental rebuild (the same code ``serve`` runs, without the HTTP part),
@@ -60,10 +63,60 @@ def generate(site: Path, total: int) -> None:
         )
 
 
+def browser_round_trips(site: Path, edits: int) -> list[float]:
+    """Seconds from saving the actor's YAML to the reloaded page showing it, in Chromium, through `serve`."""
+    import shutil as which_tool
+    import socket
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "serve", "--site", str(site), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/actors/actor-7.html"
+    actor = site / "content/actors/actor-7.yaml"
+    timings = []
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(url, timeout=1)
+                break
+            except OSError:
+                time.sleep(0.5)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=which_tool.which("chromium"))
+            page = browser.new_page(bypass_csp=True)  # lets the benchmark poll for livereload; the site is unchanged
+            page.goto(url)
+            page.wait_for_function(
+                "window.LiveReload && LiveReload.connector && LiveReload.connector._connectionDesired"
+            )
+            time.sleep(1)
+            for edit in range(edits):
+                with page.expect_event("load", timeout=30_000):
+                    started = time.perf_counter()
+                    actor.write_text(actor.read_text().replace("summary: ", f"summary: Seen {edit}. ", 1))
+                loaded = time.perf_counter() - started
+                assert f"Seen {edit}." in page.content()
+                timings.append(loaded)
+                time.sleep(1.5)  # let the second reload (indexes, graph) pass before the next save
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return timings
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--dossiers", type=int, default=10_000)
     parser.add_argument("--edits", type=int, default=20)
+    parser.add_argument("--browser", action="store_true", help="also time save → reloaded page in Chromium")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="casefile-bench-"))
     try:
@@ -90,7 +143,10 @@ def main() -> None:
             to_all.append(time.perf_counter() - started)
         print(f"dossiers: {args.dossiers}")
         print(f"full build (python build.py): {full:.2f} s")
-        for label, timings in (("save → edited page rewritten", to_page), ("save → every affected page", to_all)):
+        results = [("save → edited page rewritten", to_page), ("save → every affected page", to_all)]
+        if args.browser:
+            results.append(("save → page reloaded in Chromium (serve)", browser_round_trips(site, args.edits)))
+        for label, timings in results:
             print(
                 f"{label}, median of {args.edits}: {statistics.median(timings) * 1000:.0f} ms "
                 f"(min {min(timings) * 1000:.0f}, max {max(timings) * 1000:.0f})"
