@@ -30,6 +30,7 @@ from .incremental import Session
 from .loader import is_editor_noise
 
 WATCHED = ("site.yaml", "content", "templates", "static")
+RELOAD_GRACE = 0.4  # seconds between reloading the edited page and rebuilding indexes, timeline and graph
 
 
 class SiteApp:
@@ -113,14 +114,15 @@ class _EventWatcher(Watcher):
         if first:
             wake()
 
-    def examine(self) -> tuple[str | None, None]:
+    def examine(self) -> tuple[None, None]:
+        """Run each rebuild function once per burst; it reloads the browser itself (livereload's own reload
+        is skipped within 3 s of the last one, which would hide quick successive saves)."""
         with self._lock:
             changed, self._changed = self._changed, None
         if changed is not None:
-            for task in self._tasks.values():
-                if task["func"]:
-                    task["func"]()
-        return changed, None
+            for func in dict.fromkeys(task["func"] for task in self._tasks.values() if task["func"]):
+                func()
+        return None, None
 
     def stop(self) -> None:
         self._observer.stop()
@@ -168,12 +170,13 @@ def serve(session: Session, host: str, port: int) -> int:
 
 
 def _rebuild(session: Session) -> Callable[[], None]:
-    """The watcher's task: the edited pages now (livereload reloads after it), the rest right after."""
+    """The watcher's task: the edited pages now, reloaded at once; the rest a moment later, reloaded again."""
 
     def run() -> None:
         started = time.perf_counter()
         finish = session.rebuild_edited()
         edited = time.perf_counter() - started
+        LiveReloadHandler.reload_waiters()
         session.print_report()
 
         def rest() -> None:
@@ -182,6 +185,7 @@ def _rebuild(session: Session) -> Callable[[], None]:
                 print(f"rebuilt: edited page in {edited * 1000:.0f} ms, all in {total * 1000:.0f} ms", file=sys.stderr)
                 LiveReloadHandler.reload_waiters()
 
-        IOLoop.current().add_callback(rest)
+        # Let the browser fetch the edited page before the rest of the rebuild holds the loop.
+        IOLoop.current().call_later(RELOAD_GRACE, rest)
 
     return run
