@@ -19,7 +19,7 @@ from jinja2 import Environment, TemplateError
 
 from . import graph
 from .diagnostics import Diagnostics
-from .loader import LoadCache, load_site
+from .loader import LoadCache, LoadedSite, load_site
 from .pipeline import SitePaths, not_found_page, template_problem
 from .publish import site_files
 from .render import (
@@ -117,6 +117,7 @@ class Session:
     layout_stamp: tuple = ()
     environment: Environment | None = None
     lists: SiteLists | None = None
+    loaded: LoadedSite | None = None
     _pending: Callable[[], bool] | None = None
     environment_stamp: tuple = ()
 
@@ -124,10 +125,10 @@ class Session:
         site = self.paths.site
         return [site / "site.yaml", *self.paths.templates, *self.paths.static]
 
-    def _check(self) -> Investigation | None:
+    def _check(self, edited: set[str] | None = None) -> Investigation | None:
         self.diagnostics = Diagnostics()
-        site = load_site(self.paths.site, self.diagnostics, self.cache)
-        return resolve(site, self.diagnostics, self.resolve_cache)
+        self.loaded = load_site(self.paths.site, self.diagnostics, self.cache, self.loaded, edited)
+        return resolve(self.loaded, self.diagnostics, self.resolve_cache)
 
     def full_build(self) -> bool:
         """Build everything and remember what each page showed."""
@@ -145,14 +146,15 @@ class Session:
         self.specs = {s.path: s for s in specs}
         return True
 
-    def rebuild(self) -> bool:
+    def rebuild(self, edited: set[str] | None = None) -> bool:
         """Apply the edits since the last build, every affected page; False when nothing changed."""
-        return self.rebuild_edited()()
+        return self.rebuild_edited(edited)()
 
-    def rebuild_edited(self) -> Callable[[], bool]:
+    def rebuild_edited(self, edited: set[str] | None = None) -> Callable[[], bool]:
         """Write the edited dossiers' own pages now and return what writes the rest.
 
         The dev server reloads the browser in between, so the page being edited shows the change first.
+        ``edited`` (paths from file-system events) lets the content scan be skipped when it changed nothing.
         """
         self.finish_pending()
         layout = _tree_stamp([p for p in self._layout_inputs() if p.exists()])
@@ -160,7 +162,7 @@ class Session:
             done = self.full_build()
             return lambda: done
         old = self.investigation
-        new = self._check()
+        new = self._check(edited)
         if new is None:
             return lambda: False
         changed = {

@@ -31,6 +31,8 @@ class LoadedSite:
     config: SiteConfig | None
     dossiers: list[Dossier] = field(default_factory=list)
     broken_ids: set[str] = field(default_factory=set)  # files that failed to load: not "unknown" elsewhere
+    files: list[ContentFile] = field(default_factory=list)  # what the scan found: the next rebuild may reuse it
+    scan_problems: list[ContentError] = field(default_factory=list)
 
 
 def is_editor_noise(path: Path | str) -> bool:
@@ -77,7 +79,15 @@ def _uncached(file: ContentFile) -> FileResult:
     return file.read(Path(file.path))
 
 
-def load_site(root: Path, diagnostics: Diagnostics, cache: LoadCache | None = None) -> LoadedSite:
+def load_site(
+    root: Path,
+    diagnostics: Diagnostics,
+    cache: LoadCache | None = None,
+    previous: LoadedSite | None = None,
+    edited: set[str] | None = None,
+) -> LoadedSite:
+    """Read the investigation; with ``previous`` and the ``edited`` paths (from file-system events), the
+    folder scan is skipped when the edits only changed files it already knew."""
     config, problems = load_config(root)
     for problem in problems:
         diagnostics.add(problem)
@@ -90,9 +100,18 @@ def load_site(root: Path, diagnostics: Diagnostics, cache: LoadCache | None = No
             "create content/ with actors/, deals/, events/, sources/ and pages/ inside",
         )
         return site
+    files = _restamped(previous.files, edited) if previous is not None and edited else None
+    if files is None:
+        scan = Diagnostics()
+        files, site.scan_problems = list(_content_files(content, scan)), scan.problems
+    else:
+        site.scan_problems = previous.scan_problems
+    site.files = files
+    for problem in site.scan_problems:
+        diagnostics.add(problem)
     load = cache.load if cache is not None else _uncached
     seen: dict[str, Path] = {}
-    for file in _content_files(content, diagnostics):
+    for file in files:
         dossier, file_problems = load(file)
         for problem in file_problems:
             diagnostics.add(problem)
@@ -109,6 +128,30 @@ def load_site(root: Path, diagnostics: Diagnostics, cache: LoadCache | None = No
         seen[dossier.id] = dossier.path
         site.dossiers.append(dossier)
     return site
+
+
+def _restamped(files: list[ContentFile], edited: set[str]) -> list[ContentFile] | None:
+    """``files`` with the edited ones' stamps renewed; None when an edit added, removed or renamed a file."""
+    index = {file.path: i for i, file in enumerate(files)}
+    result = list(files)
+    for path in edited:
+        stem, _, suffix = path.rpartition(".")
+        owner = path if path in index else next((stem + s for s in YAML_SUFFIXES if stem + s in index), None)
+        if owner is None or not os.path.isfile(path):
+            return None
+        file = files[index[owner]]
+        narrative = stem + ".md" if not owner.endswith(".md") else None
+        stamps = [_stat_stamp(p) for p in (owner, narrative)]
+        result[index[owner]] = file._replace(stamp=(stamps[0], stamps[1]))
+    return result
+
+
+def _stat_stamp(path: str | None) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path) if path else None
+    except FileNotFoundError:
+        return None
+    return (info.st_mtime_ns, info.st_size) if info else None
 
 
 def _content_files(content: Path, diagnostics: Diagnostics) -> Iterator[ContentFile]:
@@ -161,14 +204,9 @@ def _files(
             )
             continue
         narrative = entries.get(stem + ".md") if narratives else None
-        stamp = (_stamp(entry), _stamp(narrative) if narrative else None)
+        stamp = (_stat_stamp(entry.path), _stat_stamp(narrative.path) if narrative else None)
         found.append(ContentFile(f"{folder}/{name}", stem, stamp, read))
     return found
-
-
-def _stamp(entry: os.DirEntry) -> tuple[int, int]:
-    info = entry.stat()
-    return (info.st_mtime_ns, info.st_size)
 
 
 def _suggest_slug(text: str) -> str:

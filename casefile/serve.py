@@ -96,7 +96,7 @@ class _EventWatcher(Watcher):
         super().__init__()
         self._observer = Observer()
         self._lock = threading.Lock()
-        self._changed: str | None = None
+        self._changed: set[str] = set()
 
     def start(self, callback: Callable[[], None]) -> bool:
         loop = IOLoop.current()
@@ -110,7 +110,8 @@ class _EventWatcher(Watcher):
     def note(self, path: str, wake: Callable[[], None]) -> None:
         """Remember a change; wake the server loop for the first one of a burst."""
         with self._lock:
-            first, self._changed = self._changed is None, path
+            first = not self._changed
+            self._changed.add(path)
         if first:
             wake()
 
@@ -118,10 +119,10 @@ class _EventWatcher(Watcher):
         """Run each rebuild function once per burst; it reloads the browser itself (livereload's own reload
         is skipped within 3 s of the last one, which would hide quick successive saves)."""
         with self._lock:
-            changed, self._changed = self._changed, None
-        if changed is not None:
+            changed, self._changed = self._changed, set()
+        if changed:
             for func in dict.fromkeys(task["func"] for task in self._tasks.values() if task["func"]):
-                func()
+                func(changed)
         return None, None
 
     def stop(self) -> None:
@@ -169,12 +170,12 @@ def serve(session: Session, host: str, port: int) -> int:
     return 0
 
 
-def _rebuild(session: Session) -> Callable[[], None]:
+def _rebuild(session: Session) -> Callable[[set[str]], None]:
     """The watcher's task: the edited pages now, reloaded at once; the rest a moment later, reloaded again."""
 
-    def run() -> None:
+    def run(paths: set[str]) -> None:
         started = time.perf_counter()
-        finish = session.rebuild_edited()
+        finish = session.rebuild_edited(paths)
         edited = time.perf_counter() - started
         LiveReloadHandler.reload_waiters()
         session.print_report()
