@@ -145,7 +145,7 @@ def main() -> None:
         for edit in range(args.edits):
             actor.write_text(actor.read_text().replace("summary: ", f"summary: Edit {edit}. ", 1))
             started = time.perf_counter()
-            finish = session.rebuild_edited()  # what `serve` does before livereload reloads the page
+            finish = session.rebuild_edited({str(actor)})  # what `serve` does, given the path the event named
             to_page.append(time.perf_counter() - started)
             assert f"Edit {edit}." in page.read_text()
             finish()  # indexes, timeline, graph and related pages, reloaded a moment later
