@@ -55,8 +55,8 @@ def site(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.fixture
-def server(site: Path) -> Iterator[str]:
+def _start_serve(site: Path) -> tuple[subprocess.Popen, str]:
+    """A real `serve` process on a free port, once it answers; the caller stops it."""
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "build.py"), "serve", "--site", str(site), "--port", str(port)],
@@ -68,6 +68,16 @@ def server(site: Path) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_for(lambda: "Anna Example" in _get(f"{base}/actors/anna.html"))
+    except AssertionError:
+        process.kill()
+        raise
+    return process, base
+
+
+@pytest.fixture
+def server(site: Path) -> Iterator[str]:
+    process, base = _start_serve(site)
+    try:
         yield base
     finally:
         process.terminate()
@@ -190,16 +200,8 @@ def test_new_writes_a_template_and_refuses_to_overwrite(site: Path) -> None:
 
 
 def test_ctrl_c_stops_cleanly(site: Path) -> None:
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "serve", "--site", str(site), "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process, _ = _start_serve(site)
     try:
-        _wait_for(lambda: "Anna Example" in _get(f"http://127.0.0.1:{port}/actors/anna.html"))
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=15)
     finally:
