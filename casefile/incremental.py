@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,8 +20,7 @@ from jinja2 import Environment, TemplateError
 from . import graph
 from .diagnostics import Diagnostics
 from .loader import LoadCache, LoadedSite, load_site
-from .pipeline import SitePaths, not_found_page, template_problem
-from .publish import site_files
+from .pipeline import SitePaths, publishing_files, template_problem
 from .render import (
     Network,
     PageContext,
@@ -107,6 +106,8 @@ def _edges_at(investigation: Investigation, node: str) -> list[tuple]:
 
 @dataclass
 class Session:
+    """The dev server's state between edits: parsed files, the last good site and what each page showed."""
+
     paths: SitePaths
     cache: LoadCache = field(default_factory=LoadCache)
     resolve_cache: ResolveCache = field(default_factory=ResolveCache)
@@ -119,11 +120,11 @@ class Session:
     lists: SiteLists | None = None
     loaded: LoadedSite | None = None
     _pending: Callable[[], bool] | None = None
-    environment_stamp: tuple = ()
 
-    def _layout_inputs(self) -> list[Path]:
-        site = self.paths.site
-        return [site / "site.yaml", *self.paths.templates, *self.paths.static]
+    def _layout(self) -> tuple:
+        """Size and mtime of site.yaml, templates and static files: a change to any means a full build."""
+        inputs = [self.paths.site / "site.yaml", *self.paths.templates, *self.paths.static]
+        return _tree_stamp([p for p in inputs if p.exists()])
 
     def _check(self, edited: set[str] | None = None) -> Investigation | None:
         self.diagnostics = Diagnostics()
@@ -132,16 +133,18 @@ class Session:
 
     def full_build(self) -> bool:
         """Build everything and remember what each page showed."""
-        self.layout_stamp = _tree_stamp([p for p in self._layout_inputs() if p.exists()])
+        self.layout_stamp = self._layout()
+        self.environment = make_environment(self.paths.templates)
         investigation = self._check()
         if investigation is None:
             return False
         specs = page_specs(investigation)
         self.shown = {}
-        pages = self._render(self._renderer(investigation), specs)
+        renderer = self._renderer(investigation)
+        pages = self._render(renderer, specs)
         if pages is None:
             return False
-        write_site(pages | self._publishing(investigation, pages), self.paths.static, self.paths.out)
+        write_site(pages | publishing_files(renderer, pages), self.paths.static, self.paths.out)
         self.investigation = investigation
         self.specs = {s.path: s for s in specs}
         return True
@@ -157,8 +160,7 @@ class Session:
         ``edited`` (paths from file-system events) lets the content scan be skipped when it changed nothing.
         """
         self.finish_pending()
-        layout = _tree_stamp([p for p in self._layout_inputs() if p.exists()])
-        if self.investigation is None or layout != self.layout_stamp:
+        if self.investigation is None or self._layout() != self.layout_stamp:
             done = self.full_build()
             return lambda: done
         old = self.investigation
@@ -168,9 +170,9 @@ class Session:
         changed = {
             i for i in old.dossiers.keys() | new.dossiers.keys() if old.dossiers.get(i) is not new.dossiers.get(i)
         }
-        edited = [dossier_spec(new.dossiers[i]) for i in sorted(changed) if i in new.dossiers]
+        own_pages = [dossier_spec(new.dossiers[i]) for i in sorted(changed) if i in new.dossiers]
         renderer = self._renderer(new)
-        pages = self._render(renderer, edited)
+        pages = self._render(renderer, own_pages)
         if pages is None:
             return lambda: False
         self._write(pages, removed=set())
@@ -189,27 +191,16 @@ class Session:
             ]
             rest = self._render(renderer, stale)
             if rest is not None:
-                self._write(rest | self._publishing(new, specs), removed=set(previous_specs) - set(specs))
+                self._write(rest | publishing_files(renderer, specs), removed=set(previous_specs) - set(specs))
             return bool(changed or pages or rest)
 
         self._pending = finish
         return finish
 
-    def _publishing(self, investigation: Investigation, page_paths: Iterable[str]) -> dict[str, str]:
-        """The 404 page, sitemap, feed and friends, as `build` writes them (cheap: always remade)."""
-        extra = not_found_page(investigation, Renderer(investigation, self._environment(), self.lists))
-        return extra | site_files(investigation, [*page_paths, *extra])
-
     def finish_pending(self) -> None:
         """Write what an earlier rebuild left for later, before anything else happens."""
         if self._pending is not None:
             self._pending()
-
-    def _environment(self) -> Environment:
-        """Compiled templates, kept until a template changes (which forces a full build)."""
-        if self.environment is None or self.environment_stamp != self.layout_stamp:
-            self.environment, self.environment_stamp = make_environment(self.paths.templates), self.layout_stamp
-        return self.environment
 
     def _previous_network(self) -> Network | None:
         """The last build's graph if it was drawn, so an edit that keeps its shape keeps its layout."""
@@ -217,7 +208,7 @@ class Session:
 
     def _renderer(self, investigation: Investigation) -> Renderer:
         self.lists = SiteLists(investigation, self._previous_network())
-        return Renderer(investigation, self._environment(), self.lists)
+        return Renderer(investigation, self.environment, self.lists)
 
     def _render(self, renderer: Renderer, specs: list[PageSpec]) -> dict[str, str] | None:
         pages = {}

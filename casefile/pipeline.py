@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,14 +64,16 @@ def check(paths: SitePaths, diagnostics: Diagnostics, options: Options = Options
         investigation = dataclasses.replace(investigation, config=config)
     try:
         renderer = Renderer(investigation, make_environment(paths.templates))
-        pages = render_all(renderer) | not_found_page(investigation, renderer)
+        pages = render_all(renderer)
+        files = pages | publishing_files(renderer, pages)
     except TemplateError as exc:
         diagnostics.add(template_problem(exc, paths))
         return None
+    pages = {path: text for path, text in files.items() if path.endswith(".html")}
     lint(investigation, pages, diagnostics)
     if options.check_external:
         check_external(investigation, pages, paths.out, diagnostics)
-    return BuiltSite(investigation, pages | site_files(investigation, pages))
+    return BuiltSite(investigation, files)
 
 
 def build(paths: SitePaths, diagnostics: Diagnostics, options: Options = Options()) -> Investigation | None:
@@ -88,15 +91,15 @@ def build(paths: SitePaths, diagnostics: Diagnostics, options: Options = Options
     return site.investigation
 
 
-def not_found_spec(investigation: Investigation) -> PageSpec:
-    """404.html with links from the site's root folder: GitHub Pages serves it at any depth."""
-    root = investigation.config.root_path
-    return PageSpec(NOT_FOUND_PAGE, "404.html", "Page not found", lambda lists: {"site_root": root})
+def publishing_files(renderer: Renderer, page_paths: Iterable[str]) -> dict[str, str]:
+    """404.html, the sitemap, feed, robots.txt and friends for a site with ``page_paths``.
 
-
-def not_found_page(investigation: Investigation, renderer: Renderer) -> dict[str, str]:
-    html, _ = renderer.render(not_found_spec(investigation))
-    return {NOT_FOUND_PAGE: html}
+    The 404 page's links start from the site's root folder: GitHub Pages serves it at any depth.
+    """
+    root = renderer.investigation.config.root_path
+    spec = PageSpec(NOT_FOUND_PAGE, "404.html", "Page not found", lambda lists: {"site_root": root})
+    extra = {NOT_FOUND_PAGE: renderer.render(spec)[0]}
+    return extra | site_files(renderer.investigation, [*page_paths, *extra])
 
 
 def template_problem(exc: TemplateError, paths: SitePaths) -> ContentError:
