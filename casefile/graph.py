@@ -12,10 +12,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 from html import escape
+from typing import Any
 
 import networkx as nx
 
-from .model import ACTOR_KINDS, Actor, Deal, Dossier, Event
+from .model import ACTOR_KINDS, Dossier
+from .resolve import relations
 
 Position = tuple[float, float]
 
@@ -56,20 +58,22 @@ def build_graph(investigation, only: set[str] | None = None) -> nx.Graph:
     return graph
 
 
+EDGE_LABELS: dict[str, Callable[[Any], str]] = {
+    # the relations the graph draws, by the Backlinks list they fill, and how each edge is labelled
+    "role_holders": lambda item: item[1].title,
+    "nationals": lambda item: "country",
+    "deals": lambda item: item[1].role,
+    "deals_agreed": lambda item: "agreed at",
+    "events": lambda item: item[1].role or "participant",
+    "sub_events": lambda item: "part of",
+}
+
+
 def _relations(dossier: Dossier) -> Iterator[tuple[str, str, str]]:
-    """(from, to, label) for each reference the dossier makes to another node."""
-    if isinstance(dossier, Actor):
-        yield from ((dossier.id, role.of, role.title) for role in dossier.roles if role.of)
-        if dossier.country:
-            yield dossier.id, dossier.country, "country"
-    elif isinstance(dossier, Deal):
-        yield from ((dossier.id, party.actor, party.role) for party in dossier.parties)
-        if dossier.agreed_at:
-            yield dossier.id, dossier.agreed_at, "agreed at"
-    elif isinstance(dossier, Event):
-        yield from ((dossier.id, p.actor, p.role or "participant") for p in dossier.participants)
-        if dossier.part_of:
-            yield dossier.id, dossier.part_of, "part of"
+    """(from, to, label) for each relation the dossier has that the graph draws."""
+    for target, name, item in relations(dossier):
+        if name in EDGE_LABELS:
+            yield dossier.id, target, EDGE_LABELS[name](item)
 
 
 def _link(graph: nx.Graph, a: str, b: str, label: str) -> None:
@@ -83,15 +87,12 @@ def _link(graph: nx.Graph, a: str, b: str, label: str) -> None:
         labels.sort()
 
 
-GRAPH_BACKLINKS = ("role_holders", "nationals", "deals", "events", "sub_events", "deals_agreed")
-
-
 def neighbour_ids(investigation, node_id: str) -> set[str]:
     """The dossiers one relation away, found from the resolved model without building the whole graph."""
     dossier = investigation.dossiers[node_id]
     found = {b for _, b, _ in _relations(dossier)}
     backlinks = investigation.backlinks[node_id]
-    for name in GRAPH_BACKLINKS:
+    for name in EDGE_LABELS:
         found.update((item[0] if isinstance(item, tuple) else item).id for item in getattr(backlinks, name))
     found.discard(node_id)
     return {i for i in found if investigation.dossiers[i].type in NODE_TYPES}

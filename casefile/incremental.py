@@ -10,7 +10,6 @@ that changed.  The result is byte-identical to a full build (the tests check).
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -234,9 +233,3 @@ class Session:
         for path in removed:
             (out / path).unlink(missing_ok=True)
             self.shown.pop(path, None)
-
-    def print_report(self) -> None:
-        if self.diagnostics is None:
-            return
-        for problem in self.diagnostics.errors + self.diagnostics.warnings:
-            print(problem.format(self.paths.site), file=sys.stderr)

@@ -135,14 +135,13 @@ def _restamped(files: list[ContentFile], edited: set[str]) -> list[ContentFile] 
     index = {file.path: i for i, file in enumerate(files)}
     result = list(files)
     for path in edited:
-        stem, _, suffix = path.rpartition(".")
+        stem = path.rpartition(".")[0]
         owner = path if path in index else next((stem + s for s in YAML_SUFFIXES if stem + s in index), None)
         if owner is None or not os.path.isfile(path):
             return None
         file = files[index[owner]]
         narrative = stem + ".md" if not owner.endswith(".md") else None
-        stamps = [_stat_stamp(p) for p in (owner, narrative)]
-        result[index[owner]] = file._replace(stamp=(stamps[0], stamps[1]))
+        result[index[owner]] = file._replace(stamp=(_stat_stamp(owner), _stat_stamp(narrative)))
     return result
 
 

@@ -160,27 +160,10 @@ def page_specs(investigation: Investigation) -> list[PageSpec]:
     if investigation.home is None:
         specs.append(PageSpec("index.html", "home.html", investigation.config.title))
     specs += [
-        PageSpec(
-            "actors/index.html",
-            "actors_index.html",
-            "Actors",
-            lambda lists: {"groups": lists.actor_groups},
-            shows_all=_types("actor"),
-        ),
-        PageSpec(
-            "deals/index.html",
-            "deals_index.html",
-            "Deals",
-            lambda lists: {"deals": by_date(lists.investigation.deals)},
-            shows_all=_types("deal"),
-        ),
-        PageSpec(
-            "events/index.html",
-            "events_index.html",
-            "Events",
-            lambda lists: {"events": by_date(lists.investigation.events)},
-            shows_all=_types("event"),
-        ),
+        _index("actors", lambda lists: {"groups": lists.actor_groups}, "actor"),
+        _index("deals", lambda lists: {"deals": by_date(lists.investigation.deals)}, "deal"),
+        _index("events", lambda lists: {"events": by_date(lists.investigation.events)}, "event"),
+        _index("sources", lambda lists: {"sources": lists.sources}, "source"),
         PageSpec(
             "timeline.html",
             "timeline.html",
@@ -189,25 +172,14 @@ def page_specs(investigation: Investigation) -> list[PageSpec]:
                 "entries_by_year": by_year(lists.timeline),
                 "actors": timeline_actors(lists.investigation, lists.timeline),
             },
-            shows_all=_types("event", "deal"),
+            shows_all=frozenset({"event", "deal"}),
         ),
         PageSpec(
             "graph.html",
             "graph.html",
             "Network",
-            lambda lists: {
-                "network": lists.network,
-                "legend": graph.legend_items(),
-                "limit": GRAPH_NODE_LIMIT,
-            },
+            lambda lists: {"network": lists.network, "legend": graph.legend_items(), "limit": GRAPH_NODE_LIMIT},
             shows_network=True,
-        ),
-        PageSpec(
-            "sources/index.html",
-            "sources_index.html",
-            "Sources",
-            lambda lists: {"sources": lists.sources},
-            shows_all=_types("source"),
         ),
     ]
     return sorted(specs, key=lambda s: s.path)
@@ -217,8 +189,15 @@ def dossier_spec(dossier: Dossier) -> PageSpec:
     return PageSpec(dossier.page, f"{dossier.type}.html", dossier.label, dossier=dossier)
 
 
-def _types(*names: str) -> frozenset[str]:
-    return frozenset(names)
+def _index(section: str, data: Callable[[SiteLists], dict[str, Any]], dossier_type: str) -> PageSpec:
+    """``actors/index.html`` from ``actors_index.html``: the list of every dossier of one type."""
+    return PageSpec(
+        f"{section}/index.html",
+        f"{section}_index.html",
+        section.capitalize(),
+        data,
+        shows_all=frozenset({dossier_type}),
+    )
 
 
 def _dossier_data(lists: SiteLists, dossier: Dossier) -> dict[str, Any]:
@@ -289,7 +268,7 @@ def make_environment(templates: list[Path]) -> Environment:
 
 
 class Renderer:
-    """A Jinja environment over the site's templates, then the defaults."""
+    """Renders pages of one investigation, sharing compiled templates and the index lists between them."""
 
     def __init__(self, investigation: Investigation, env: Environment, lists: SiteLists | None = None) -> None:
         self.investigation = investigation

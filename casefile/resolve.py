@@ -9,7 +9,7 @@ work from it, never from files.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -134,7 +134,7 @@ def resolve(site: LoadedSite, diagnostics: Diagnostics, cache: ResolveCache | No
         if dossier_id in recheck:
             checker.diagnostics = Diagnostics()
             checker.check(dossier)
-            outgoing = _outgoing(dossier) if dossier_id in changed or not same_ids else cache.entries[dossier_id][1]
+            outgoing = relations(dossier) if dossier_id in changed or not same_ids else cache.entries[dossier_id][1]
             cache.entries[dossier_id] = (dossier, outgoing, checker.diagnostics.problems)
         for problem in cache.entries[dossier_id][2]:
             diagnostics.add(problem)
@@ -232,26 +232,28 @@ def _markdown_location(document: Document, line: int, markup: str) -> Location:
     return Location(document.path, line + document.line_offset, text.find(markup) + 1 if markup in text else 1)
 
 
-def _outgoing(dossier: Dossier) -> list[Relation]:
+def relations(dossier: Dossier) -> list[Relation]:
     """Every relation from ``dossier`` to another, as the target's page lists it."""
-    relations: list[Relation] = []
+    found: list[Relation] = []
     if isinstance(dossier, Actor):
-        relations += [(role.of, "role_holders", (dossier, role)) for role in dossier.roles if role.of]
+        found += [(role.of, "role_holders", (dossier, role)) for role in dossier.roles if role.of]
         if dossier.country:
-            relations.append((dossier.country, "nationals", dossier))
+            found.append((dossier.country, "nationals", dossier))
     elif isinstance(dossier, Deal):
-        relations += [(party.actor, "deals", (dossier, party)) for party in dossier.parties]
+        found += [(party.actor, "deals", (dossier, party)) for party in dossier.parties]
         if dossier.agreed_at:
-            relations.append((dossier.agreed_at, "deals_agreed", dossier))
+            found.append((dossier.agreed_at, "deals_agreed", dossier))
     elif isinstance(dossier, Event):
-        relations += [(p.actor, "events", (dossier, p)) for p in dossier.participants]
+        found += [(p.actor, "events", (dossier, p)) for p in dossier.participants]
         if dossier.part_of:
-            relations.append((dossier.part_of, "sub_events", dossier))
+            found.append((dossier.part_of, "sub_events", dossier))
     elif isinstance(dossier, Source):
-        relations += [(cited.id, "relied_on_by", dossier) for cited in dossier.cites]
-    relations += [(t, "mentioned_by", dossier) for t in _unique(_mentions(dossier)) if t != dossier.id]
-    relations += [(t, "cited_by", dossier) for t in _unique(_citations(dossier))]
-    return relations
+        found += [(cited.id, "relied_on_by", dossier) for cited in dossier.cites]
+    mentions, cited = _markdown_targets(dossier)
+    found += [(t, "mentioned_by", dossier) for t in mentions if t != dossier.id]
+    fact_sources = [source for _, ref in source_refs(dossier) for source in (ref.id, *ref.citing)]
+    found += [(t, "cited_by", dossier) for t in _unique(fact_sources + cited)]
+    return found
 
 
 def _backlinks(
@@ -293,25 +295,16 @@ def date_key(dossier: Dossier) -> tuple:
     return (when is None, when.sort_key if when else (), dossier.id)
 
 
-def _unique(items: Iterator[str]) -> list[str]:
+def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def _token_lists(dossier: Dossier) -> Iterator[list]:
-    if dossier.narrative is not None:
-        yield dossier.narrative.tokens
-    for claim in dossier.claims:
-        yield claim.tokens
-
-
-def _mentions(dossier: Dossier) -> Iterator[str]:
-    for tokens in _token_lists(dossier):
-        yield from (r.target for r in markdown.references(tokens) if r.kind == "link")
-
-
-def _citations(dossier: Dossier) -> Iterator[str]:
-    for _, ref in source_refs(dossier):
-        yield ref.id
-        yield from ref.citing
-    for tokens in _token_lists(dossier):
-        yield from (r.target for r in markdown.references(tokens) if r.kind == "cite")
+def _markdown_targets(dossier: Dossier) -> tuple[list[str], list[str]]:
+    """The ids the dossier's markdown links to and the sources it cites, each once, in order."""
+    links: list[str] = []
+    cites: list[str] = []
+    documents = [dossier.narrative.tokens] if dossier.narrative is not None else []
+    for tokens in documents + [claim.tokens for claim in dossier.claims]:
+        for ref in markdown.references(tokens):
+            (cites if ref.kind == "cite" else links).append(ref.target)
+    return _unique(links), _unique(cites)

@@ -26,6 +26,7 @@ from tornado.ioloop import IOLoop
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from .cli import report
 from .incremental import Session
 from .loader import is_editor_noise
 
@@ -151,7 +152,7 @@ def serve(session: Session, host: str, port: int) -> int:
         print(f"error: port {port} on {host} is already in use; try --port {port + 1}", file=sys.stderr)
         return 1
     session.full_build()
-    session.print_report()
+    _report(session)
     watcher = _EventWatcher()
     server = Server(SiteApp(session, host, port), watcher=watcher)
     rebuild = _rebuild(session)
@@ -170,6 +171,12 @@ def serve(session: Session, host: str, port: int) -> int:
     return 0
 
 
+def _report(session: Session) -> None:
+    """The current problems in the terminal, as `build` prints them."""
+    if session.diagnostics is not None:
+        report(session.diagnostics, Path.cwd(), strict=False)
+
+
 def _rebuild(session: Session) -> Callable[[set[str]], None]:
     """The watcher's task: the edited pages now, reloaded at once; the rest a moment later, reloaded again."""
 
@@ -178,7 +185,7 @@ def _rebuild(session: Session) -> Callable[[set[str]], None]:
         finish = session.rebuild_edited(paths)
         edited = time.perf_counter() - started
         LiveReloadHandler.reload_waiters()
-        session.print_report()
+        _report(session)
 
         def rest() -> None:
             if finish():

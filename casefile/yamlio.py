@@ -144,7 +144,8 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: Path, line_offset:
     mark = exc.problem_mark or exc.context_mark
     location = _mark_location(mark, path, line_offset) if mark else Location(path, 1 + line_offset, 1)
     problem = exc.problem or "invalid YAML"
-    line_text = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
+    lines = text.splitlines()
+    line_text = lines[mark.line] if mark and mark.line < len(lines) else ""
     if "\\t" in problem or line_text[: (mark.column if mark else 0) + 1].lstrip(" ").startswith("\t"):
         return ContentError(
             location, "a tab is used for indentation", "YAML indents with spaces only: replace the tab with spaces"
