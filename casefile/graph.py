@@ -17,7 +17,7 @@ from typing import Any
 import networkx as nx
 
 from .model import ACTOR_KINDS, Dossier
-from .resolve import relations
+from .resolve import typed_relations
 
 Position = tuple[float, float]
 
@@ -71,7 +71,7 @@ EDGE_LABELS: dict[str, Callable[[Any], str]] = {
 
 def _relations(dossier: Dossier) -> Iterator[tuple[str, str, str]]:
     """(from, to, label) for each relation the dossier has that the graph draws."""
-    for target, name, item in relations(dossier):
+    for target, name, item in typed_relations(dossier):
         if name in EDGE_LABELS:
             yield dossier.id, target, EDGE_LABELS[name](item)
 

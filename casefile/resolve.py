@@ -234,6 +234,17 @@ def _markdown_location(document: Document, line: int, markup: str) -> Location:
 
 def relations(dossier: Dossier) -> list[Relation]:
     """Every relation from ``dossier`` to another, as the target's page lists it."""
+    mentions, cited = _markdown_targets(dossier)
+    fact_sources = [source for _, ref in source_refs(dossier) for source in (ref.id, *ref.citing)]
+    return [
+        *typed_relations(dossier),
+        *((t, "mentioned_by", dossier) for t in mentions if t != dossier.id),
+        *((t, "cited_by", dossier) for t in _unique(fact_sources + cited)),
+    ]
+
+
+def typed_relations(dossier: Dossier) -> list[Relation]:
+    """The relations its fields state (roles, parties, participants, …): what the network graph draws."""
     found: list[Relation] = []
     if isinstance(dossier, Actor):
         found += [(role.of, "role_holders", (dossier, role)) for role in dossier.roles if role.of]
@@ -249,10 +260,6 @@ def relations(dossier: Dossier) -> list[Relation]:
             found.append((dossier.part_of, "sub_events", dossier))
     elif isinstance(dossier, Source):
         found += [(cited.id, "relied_on_by", dossier) for cited in dossier.cites]
-    mentions, cited = _markdown_targets(dossier)
-    found += [(t, "mentioned_by", dossier) for t in mentions if t != dossier.id]
-    fact_sources = [source for _, ref in source_refs(dossier) for source in (ref.id, *ref.citing)]
-    found += [(t, "cited_by", dossier) for t in _unique(fact_sources + cited)]
     return found
 
 
