@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
 from pathlib import Path
 
 from . import pipeline
 from .config import parse_base_url
-from .diagnostics import ContentError, Diagnostics
-from .lint import LintWarning
+from .diagnostics import ContentError, Diagnostics, report
 from .scaffold import TEMPLATES, new_dossier
 
 
@@ -44,22 +42,6 @@ def _parser() -> argparse.ArgumentParser:
         "--check-external", action="store_true", help="also fetch every outbound link and report the dead ones"
     )
     return parser
-
-
-def report(diagnostics: Diagnostics, root: Path, strict: bool) -> None:
-    """Every problem, errors first, then a one-line count with the warnings grouped by kind."""
-    problems = diagnostics.errors + diagnostics.warnings
-    kinds = Counter(p.kind if isinstance(p, LintWarning) else "other" for p in diagnostics.warnings)
-    for problem in problems:
-        if strict and problem.severity == "warning":
-            problem.severity = "error"
-        print(problem.format(root), file=sys.stderr)
-    errors = len(diagnostics.errors) + (len(diagnostics.warnings) if strict else 0)
-    warnings = 0 if strict else len(diagnostics.warnings)
-    if problems:
-        by_count = sorted(kinds.items(), key=lambda kind_count: (-kind_count[1], kind_count[0]))
-        grouped = f" — {', '.join(f'{n} {kind}' for kind, n in by_count)}" if set(kinds) - {"other"} else ""
-        print(f"{errors} error(s), {warnings} warning(s){grouped}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,6 +7,8 @@ collects them in a :class:`Diagnostics` so a single run shows every problem.
 from __future__ import annotations
 
 import difflib
+import sys
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,8 +38,10 @@ class ContentError(Exception):
         message: str,
         hint: str = "",
         severity: Severity = "error",
+        kind: str = "",
     ) -> None:
         super().__init__(message)
+        self.kind = kind  # a warning's kind, by which site.yaml accepts it and the summary counts it
         self.location = location
         self.message = message
         self.hint = hint
@@ -94,3 +98,19 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     if not matches:
         return ""
     return "did you mean " + " or ".join(f"'{m}'" for m in matches) + "?"
+
+
+def report(diagnostics: Diagnostics, root: Path, strict: bool) -> None:
+    """Every problem, errors first, then a one-line count with the warnings grouped by kind."""
+    problems = diagnostics.errors + diagnostics.warnings
+    kinds = Counter(p.kind or "other" for p in diagnostics.warnings)
+    for problem in problems:
+        if strict and problem.severity == "warning":
+            problem.severity = "error"
+        print(problem.format(root), file=sys.stderr)
+    errors = len(diagnostics.errors) + (len(diagnostics.warnings) if strict else 0)
+    warnings = 0 if strict else len(diagnostics.warnings)
+    if problems:
+        by_count = sorted(kinds.items(), key=lambda kind_count: (-kind_count[1], kind_count[0]))
+        grouped = f" — {', '.join(f'{n} {kind}' for kind, n in by_count)}" if set(kinds) - {"other"} else ""
+        print(f"{errors} error(s), {warnings} warning(s){grouped}", file=sys.stderr)

@@ -44,8 +44,7 @@ class LintWarning(ContentError):
     """A warning of a named kind, so the summary can count kinds and site.yaml can accept one."""
 
     def __init__(self, kind: str, location: Location, message: str, hint: str) -> None:
-        super().__init__(location, f"{message} [{kind}]", hint, severity="warning")
-        self.kind = kind
+        super().__init__(location, f"{message} [{kind}]", hint, severity="warning", kind=kind)
 
 
 def lint(investigation: Investigation, pages: dict[str, str], diagnostics: Diagnostics) -> None:

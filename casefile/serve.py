@@ -3,147 +3,85 @@
 The server keeps serving the last good site.  While the content has errors,
 every HTML page it serves carries a banner listing them (file:line, message,
 hint); fixing the files clears it.  Pages on disk are never touched by a
-failed rebuild.
+failed rebuild.  The HTTP side (pages, reload socket, privacy guards) is in
+:mod:`casefile.devserver`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import errno
-import html
-import mimetypes
 import os
 import socket
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 
-from livereload import Server
-from livereload.handlers import LiveReloadHandler
-from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .cli import report
+from .devserver import Audience, ReloadSocket, SiteState, application, is_loopback
+from .diagnostics import ContentError, Diagnostics, Location, report
 from .incremental import Session
 from .loader import is_editor_noise
 
 WATCHED = ("site.yaml", "content", "templates", "static")
+SETTLE = 0.03  # seconds: an editor's save is a burst of events; rebuild once, when it settles
 RELOAD_GRACE = 0.4  # seconds between reloading the edited page and rebuilding indexes, timeline and graph
 
 
-class SiteApp:
-    """A WSGI app serving the output folder, with the current errors as a banner."""
-
-    def __init__(self, session: Session, host: str, port: int) -> None:
-        self.session = session
-        self.websocket = f"ws://{host}:{port}"
-
-    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        path = self._file_for(environ.get("PATH_INFO") or "/")
-        if path is None:
-            start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
-            return [b"not found"]
-        body = path.read_bytes()
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        if content_type == "text/html":
-            body = self._decorate(body.decode("utf-8")).encode("utf-8")
-            content_type += "; charset=utf-8"
-        start_response("200 OK", [("Content-Type", content_type), ("Cache-Control", "no-store")])
-        return [body]
-
-    def _file_for(self, url_path: str) -> Path | None:
-        out = self.session.paths.out.resolve()
-        target = (out / url_path.lstrip("/")).resolve()
-        if target.is_dir():
-            target = target / "index.html"
-        if out not in target.parents and target != out or not target.is_file():
-            return None
-        return target
-
-    def _decorate(self, page: str) -> str:
-        """Allow livereload's websocket; add the error banner while a build is broken."""
-        page = page.replace("connect-src 'self'", f"connect-src 'self' {self.websocket}", 1)
-        problems = self.session.diagnostics.errors if self.session.diagnostics else []
-        if problems:
-            root = self.session.paths.site
-            items = "".join(f"<li><pre>{html.escape(p.format(root))}</pre></li>" for p in problems)
-            banner = (
-                '<div class="casefile-errors" role="alert"><h2>The last edit has errors; showing the last good '
-                f"version of the site</h2><ol>{items}</ol></div>"
-            )
-            page = page.replace("<body>", "<body>" + banner, 1)
-        return page
-
-
 def port_is_free(host: str, port: int) -> bool:
-    with socket.socket() as probe:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as probe:
         try:
-            probe.bind((host, port))
+            probe.bind((host.strip("[]"), port))
         except OSError as exc:
             return exc.errno != errno.EADDRINUSE and exc.errno != errno.EACCES
     return True
 
 
-class _EventWatcher(Watcher):
-    """livereload's watcher driven by file-system events (watchdog: inotify, FSEvents, …) instead of walking
-    every file every 800 ms: a save is seen at once, deletions and renames count, editor noise does not."""
+class _Changes(FileSystemEventHandler):
+    """Collects the paths a save touched under the watched folders (watchdog: inotify, FSEvents, …) and
+    hands them to the server loop once per burst; editor noise and mere reads do not count."""
 
-    SETTLE = 0.03  # seconds: an editor's save is a burst of events; rebuild once, when it settles
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._observer = Observer()
+    def __init__(self, watched: list[Path], loop: IOLoop, on_burst: Callable[[set[str]], None]) -> None:
+        self.watched = [str(path.absolute()) for path in watched]
+        self.loop, self.on_burst = loop, on_burst
         self._lock = threading.Lock()
-        self._changed: set[str] = set()
-
-    def start(self, callback: Callable[[], None]) -> bool:
-        loop = IOLoop.current()
-        for path in self._tasks:
-            handler = _Events(self, path, lambda: loop.add_callback(loop.call_later, self.SETTLE, callback))
-            is_dir = os.path.isdir(path)
-            self._observer.schedule(handler, path if is_dir else os.path.dirname(path), recursive=is_dir)
-        self._observer.start()
-        return True
-
-    def note(self, path: str, wake: Callable[[], None]) -> None:
-        """Remember a change; wake the server loop for the first one of a burst."""
-        with self._lock:
-            first = not self._changed
-            self._changed.add(path)
-        if first:
-            wake()
-
-    def examine(self) -> tuple[None, None]:
-        """Run each rebuild function once per burst; it reloads the browser itself (livereload's own reload
-        is skipped within 3 s of the last one, which would hide quick successive saves)."""
-        with self._lock:
-            changed, self._changed = self._changed, set()
-        if changed:
-            for func in dict.fromkeys(task["func"] for task in self._tasks.values() if task["func"]):
-                func(changed)
-        return None, None
-
-    def stop(self) -> None:
-        self._observer.stop()
-
-
-class _Events(FileSystemEventHandler):
-    """Passes on the events under one watched path that are not editor noise."""
-
-    def __init__(self, watcher: _EventWatcher, watched: str, wake: Callable[[], None]) -> None:
-        self.watcher, self.watched, self.wake = watcher, os.path.abspath(watched), wake
+        self._pending: set[str] = set()
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write") or event.is_directory and event.event_type == "modified":
             return
         for path in filter(None, (os.fsdecode(event.src_path), os.fsdecode(getattr(event, "dest_path", "") or ""))):
-            inside = path == self.watched or path.startswith(self.watched + os.sep)
-            if inside and not is_editor_noise(Path(path)):
-                self.watcher.note(path, self.wake)
+            if self._inside(path) and not is_editor_noise(Path(path)):
+                self._note(path)
                 return
+
+    def _inside(self, path: str) -> bool:
+        return any(path == root or path.startswith(root + os.sep) for root in self.watched)
+
+    def _note(self, path: str) -> None:
+        with self._lock:
+            first = not self._pending
+            self._pending.add(path)
+        if first:
+            self.loop.add_callback(self.loop.call_later, SETTLE, self._flush)
+
+    def _flush(self) -> None:
+        with self._lock:
+            changed, self._pending = self._pending, set()
+        self.on_burst(changed)
+
+    def observe(self) -> Observer:
+        observer = Observer()
+        for root in map(Path, self.watched):
+            observer.schedule(self, str(root if root.is_dir() else root.parent), recursive=root.is_dir())
+        observer.start()
+        return observer
 
 
 def serve(session: Session, host: str, port: int) -> int:
@@ -151,24 +89,39 @@ def serve(session: Session, host: str, port: int) -> int:
     if not port_is_free(host, port):
         print(f"error: port {port} on {host} is already in use; try --port {port + 1}", file=sys.stderr)
         return 1
-    session.full_build()
+    _guarded(session, session.full_build)
     _report(session)
-    watcher = _EventWatcher()
-    server = Server(SiteApp(session, host, port), watcher=watcher)
-    rebuild = _rebuild(session)
-    for name in WATCHED:
-        target = session.paths.site / name
-        if target.exists():
-            server.watch(str(target), rebuild)
-    print(f"serving http://{host}:{port}/  (Ctrl-C to stop)", file=sys.stderr)
     try:
-        server.serve(host=host, port=port, restart_delay=0)
+        asyncio.run(_run(session, host, port))
     except KeyboardInterrupt:
         pass
-    finally:
-        watcher.stop()
     print("stopped", file=sys.stderr)
     return 0
+
+
+async def _run(session: Session, host: str, port: int) -> None:
+    """Listen, watch and rebuild until cancelled."""
+    on_network = not is_loopback(host)
+    state = SiteState(session.paths.out, session.paths.site, lambda: _errors(session))
+    application(state, Audience(port, on_network)).listen(port, address=host.strip("[]"))
+    watched = [session.paths.site / name for name in WATCHED if (session.paths.site / name).exists()]
+    observer = _Changes(watched, IOLoop.current(), _rebuild(session)).observe()
+    if on_network:
+        print(
+            f"warning: serving on {host}: anyone who can reach this machine on port {port} can read the unpublished "
+            "site. Use --host 127.0.0.1 to keep it to yourself.",
+            file=sys.stderr,
+        )
+    shown = "127.0.0.1" if on_network else f"[{host.strip('[]')}]" if ":" in host else host
+    print(f"serving http://{shown}:{port}/  (Ctrl-C to stop)", file=sys.stderr)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        observer.stop()
+
+
+def _errors(session: Session) -> list[ContentError]:
+    return session.diagnostics.errors if session.diagnostics else []
 
 
 def _report(session: Session) -> None:
@@ -177,21 +130,44 @@ def _report(session: Session) -> None:
         report(session.diagnostics, Path.cwd(), strict=False)
 
 
+def _guarded(session: Session, step: Callable[[], object], edited: set[str] = frozenset()) -> object:
+    """Run a build step; a failure Casefile did not foresee still ends as a located error in the banner
+    and the terminal, and the server keeps the last good site."""
+    try:
+        return step()
+    except Exception as exc:  # noqa: BLE001 - shown to the journalist below, not swallowed
+        where = Location(Path(min(edited)) if edited else session.paths.site / "site.yaml")
+        session.diagnostics = Diagnostics()
+        session.diagnostics.error(
+            where,
+            f"Casefile could not build after this edit ({type(exc).__name__}: {exc})",
+            "undo the last change to this file; if the error stays, report it to the Casefile developers",
+        )
+        return None
+
+
 def _rebuild(session: Session) -> Callable[[set[str]], None]:
     """The watcher's task: the edited pages now, reloaded at once; the rest a moment later, reloaded again."""
 
     def run(paths: set[str]) -> None:
         started = time.perf_counter()
-        finish = session.rebuild_edited(paths)
+        finish = _guarded(session, lambda: session.rebuild_edited(paths), paths)
         edited = time.perf_counter() - started
-        LiveReloadHandler.reload_waiters()
+        ReloadSocket.reload_all()
         _report(session)
+        if finish is None:
+            return
 
         def rest() -> None:
-            if finish():
+            errors = _errors(session)
+            if _guarded(session, finish, paths):
                 total = time.perf_counter() - started
                 print(f"rebuilt: edited page in {edited * 1000:.0f} ms, all in {total * 1000:.0f} ms", file=sys.stderr)
-                LiveReloadHandler.reload_waiters()
+            elif _errors(session) == errors:
+                return
+            else:
+                _report(session)
+            ReloadSocket.reload_all()
 
         # Let the browser fetch the edited page before the rest of the rebuild holds the loop.
         IOLoop.current().call_later(RELOAD_GRACE, rest)

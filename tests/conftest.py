@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -188,6 +191,48 @@ def run_builds(jobs: list[tuple[Path, tuple[str, ...]]]) -> list[subprocess.Comp
     """``run_build(site, *args)`` for every job, a few at a time (each build is a fresh Python)."""
     with ThreadPoolExecutor(max_workers=(os.cpu_count() or 1) + 1) as pool:
         return list(pool.map(lambda job: run_build(job[0], *job[1]), jobs))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def http_get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def wait_for(predicate: Callable[[], bool], seconds: float = 15, what: str = "the page to change") -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def start_serve(site: Path, *args: str, ready: str = "/") -> tuple[subprocess.Popen, str]:
+    """A real `serve` process on a free port, once ``ready`` answers; the caller stops it."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, str(BUILD), "serve", "--site", str(site), "--port", str(port), *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: bool(http_get(base + ready)), what=f"serve to answer on port {port}")
+    except AssertionError:
+        process.kill()
+        raise
+    return process, base
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

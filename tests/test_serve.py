@@ -8,12 +8,12 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import http_get, start_serve, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_FILES = {
@@ -24,29 +24,6 @@ SITE_FILES = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _get(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return response.read().decode("utf-8")
-
-
-def _wait_for(predicate: Callable[[], bool], seconds: float = 15) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if predicate():
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting for the page to change")
-
-
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     for name, text in SITE_FILES.items():
@@ -55,28 +32,9 @@ def site(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _start_serve(site: Path) -> tuple[subprocess.Popen, str]:
-    """A real `serve` process on a free port, once it answers; the caller stops it."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "serve", "--site", str(site), "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(lambda: "Anna Example" in _get(f"{base}/actors/anna.html"))
-    except AssertionError:
-        process.kill()
-        raise
-    return process, base
-
-
 @pytest.fixture
 def server(site: Path) -> Iterator[str]:
-    process, base = _start_serve(site)
+    process, base = start_serve(site)
     try:
         yield base
     finally:
@@ -84,22 +42,22 @@ def server(site: Path) -> Iterator[str]:
         process.wait(timeout=10)
 
 
-def test_edit_break_and_fix_show_in_the_browser(server: str, site: Path) -> None:
+def test_edit_break_and_fix_show_on_the_served_page(server: str, site: Path) -> None:
     page = f"{server}/actors/anna.html"
-    assert "livereload.js" in _get(page)
+    assert "livereload.js" in http_get(page)
     anna = site / "content/actors/anna.yaml"
 
     anna.write_text(SITE_FILES["content/actors/anna.yaml"].replace("Anna Example", "Anna Edited"))
-    _wait_for(lambda: "Anna Edited" in _get(page))
+    wait_for(lambda: "Anna Edited" in http_get(page))
 
     anna.write_text("name: Anna Broken\nkind: persn\nsources: [report]\n")
-    _wait_for(lambda: "casefile-errors" in _get(page))
-    html = _get(page)
+    wait_for(lambda: "casefile-errors" in http_get(page))
+    html = http_get(page)
     assert "content/actors/anna.yaml:2:7" in html and "did you mean &#x27;person&#x27;?" in html
     assert "Anna Edited" in html and "Anna Broken" not in html  # the last good page stays
 
     anna.write_text(SITE_FILES["content/actors/anna.yaml"].replace("Anna Example", "Anna Fixed"))
-    _wait_for(lambda: "Anna Fixed" in _get(page) and "casefile-errors" not in _get(page))
+    wait_for(lambda: "Anna Fixed" in http_get(page) and "casefile-errors" not in http_get(page))
 
 
 def test_editor_swap_files_do_not_break_the_build(server: str, site: Path) -> None:
@@ -109,8 +67,8 @@ def test_editor_swap_files_do_not_break_the_build(server: str, site: Path) -> No
     anna = site / "content/actors/anna.yaml"
     anna.write_text(SITE_FILES["content/actors/anna.yaml"].replace("Anna Example", "Anna Again"))
     page = f"{server}/actors/anna.html"
-    _wait_for(lambda: "Anna Again" in _get(page))
-    assert "casefile-errors" not in _get(page)
+    wait_for(lambda: "Anna Again" in http_get(page))
+    assert "casefile-errors" not in http_get(page)
 
 
 def test_busy_port_is_reported_with_a_suggestion(server: str, site: Path) -> None:
@@ -200,7 +158,7 @@ def test_new_writes_a_template_and_refuses_to_overwrite(site: Path) -> None:
 
 
 def test_ctrl_c_stops_cleanly(site: Path) -> None:
-    process, _ = _start_serve(site)
+    process, _ = start_serve(site)
     try:
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=15)
@@ -208,3 +166,126 @@ def test_ctrl_c_stops_cleanly(site: Path) -> None:
         process.kill()
     assert process.returncode == 0
     assert "stopped" in output and "Traceback" not in output
+
+
+# --------------------------------------------------------------------------------------------
+# The dev server answers only its owner, and never with a traceback
+# --------------------------------------------------------------------------------------------
+
+
+def _raw(base: str, request: str) -> bytes:
+    """Send ``request`` (CRLF added) as raw bytes and read the answer as a browser would see it: headers,
+    then as many body bytes as Content-Length says (none after a 101 or a HEAD), else up to the close."""
+    port = int(base.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
+        connection.sendall(request.replace("\n", "\r\n").encode("latin-1") + b"\r\n")
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+            headers, found, body = answer.partition(b"\r\n\r\n")
+            lengths = [line[15:] for line in headers.lower().split(b"\r\n") if line.startswith(b"content-length:")]
+            if found and (b" 101 " in headers.split(b"\r\n")[0] or lengths and len(body) >= int(lengths[0])):
+                if not request.startswith("HEAD"):
+                    break
+    return answer
+
+
+def _status(answer: bytes) -> int:
+    return int(answer.split(b" ", 2)[1])
+
+
+def _get_with_host(base: str, path: str, host: str) -> bytes:
+    return _raw(base, f"GET {path} HTTP/1.1\nHost: {host}\nConnection: close\n")
+
+
+def _open_socket(base: str, origin: str, host: str | None = None) -> bytes:
+    host = host or base.removeprefix("http://")
+    return _raw(
+        base,
+        f"GET /livereload HTTP/1.1\nHost: {host}\nUpgrade: websocket\nConnection: Upgrade\n"
+        f"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\nSec-WebSocket-Version: 13\nOrigin: {origin}\n",
+    )
+
+
+def test_a_foreign_host_is_refused_which_stops_dns_rebinding(server: str) -> None:
+    port = server.rsplit(":", 1)[1]
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"):
+        assert _status(_get_with_host(server, "/actors/anna.html", host)) == 200, host
+    for host in (
+        f"attacker.example:{port}",
+        "127.0.0.1:1",
+        f"127.0.0.1.attacker.example:{port}",
+        f"x@127.0.0.1:{port}",
+    ):
+        answer = _get_with_host(server, "/actors/anna.html", host)
+        assert _status(answer) == 400, host
+        assert b"Anna Example" not in answer and b"Traceback" not in answer
+
+
+def test_the_reload_socket_refuses_a_foreign_origin(server: str) -> None:
+    port = server.rsplit(":", 1)[1]
+    assert _status(_open_socket(server, f"http://127.0.0.1:{port}")) == 101
+    assert _status(_open_socket(server, f"http://localhost:{port}", host=f"localhost:{port}")) == 101
+    for origin in ("http://attacker.example", f"http://attacker.example:{port}", "null", "http://127.0.0.1:1"):
+        assert _status(_open_socket(server, origin)) == 403, origin
+    assert _status(_open_socket(server, f"http://attacker.example:{port}", host=f"attacker.example:{port}")) == 400
+
+
+def test_head_answers_like_get_without_a_body(server: str) -> None:
+    for path in ("/actors/anna.html", "/static/casefile.css", "/livereload.js", "/"):
+        head = _raw(server, f"HEAD {path} HTTP/1.1\nHost: {server.removeprefix('http://')}\nConnection: close\n")
+        headers, _, body = head.partition(b"\r\n\r\n")
+        assert _status(head) == 200, path
+        assert body == b"", path
+        length = int(next(line for line in headers.split(b"\r\n") if line.lower().startswith(b"content-length:"))[15:])
+        with urllib.request.urlopen(server + path, timeout=5) as response:
+            assert length == len(response.read()), path
+
+
+def test_bad_paths_get_a_plain_error_without_traceback_or_local_path(server: str, site: Path) -> None:
+    host = server.removeprefix("http://")
+    for path in ("/static/%00", "/actors/%00anna.html", "/%2e%2e/%2e%2e/etc/passwd", "/../../etc/passwd", "/%ff"):
+        answer = _get_with_host(server, path, host)
+        assert 400 <= _status(answer) < 500, path
+        assert b"Traceback" not in answer and str(site).encode() not in answer and str(ROOT).encode() not in answer
+        assert b"root:" not in answer, path
+    missing = _get_with_host(server, "/actors/nobody.html", host)
+    assert _status(missing) == 404 and b"Traceback" not in missing
+
+
+def test_serving_beyond_this_machine_warns_that_the_site_is_visible(site: Path) -> None:
+    process, _ = start_serve(site, "--host", "0.0.0.0")
+    try:
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=15)
+    finally:
+        process.kill()
+    assert "warning: serving on 0.0.0.0" in output and "unpublished" in output
+    quiet, _ = start_serve(site)
+    try:
+        quiet.send_signal(signal.SIGINT)
+        output, _ = quiet.communicate(timeout=15)
+    finally:
+        quiet.kill()
+    assert "warning" not in output
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [b"name: Anna\x00 Nul\nkind: person\n", b"name: " + b"[" * 100_000 + b"\n", b"\xff\xfe not text"],
+    ids=["nul-byte", "deep-nesting", "not-utf8"],
+)
+def test_whatever_breaks_a_build_shows_in_the_banner_not_as_a_traceback(site: Path, broken: bytes) -> None:
+    process, base = start_serve(site)
+    page = f"{base}/actors/anna.html"
+    try:
+        (site / "content/actors/anna.yaml").write_bytes(broken)
+        wait_for(lambda: "casefile-errors" in http_get(page), what="the error banner")
+        assert "content/actors/anna.yaml:" in http_get(page) and "Anna Example" in http_get(page)
+        (site / "content/actors/anna.yaml").write_text(SITE_FILES["content/actors/anna.yaml"])
+        wait_for(lambda: "casefile-errors" not in http_get(page), what="the banner to go")
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=15)
+    finally:
+        process.kill()
+    assert "Traceback" not in output and "content/actors/anna.yaml:" in output
