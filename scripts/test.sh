@@ -3,8 +3,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh -dev
-# The browser tests drive Debian's chromium through Playwright: install it when it is missing and we are root.
+# The browser tests drive Debian's chromium (Playwright) and firefox-esr (puppeteer-core over WebDriver BiDi):
+# install them when missing and we are root. The npm test tools are pinned in package-lock.json.
 if [ "$(id -u)" = 0 ]; then
-  command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+  missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v firefox-esr >/dev/null || missing+=(firefox-esr)
+  if [ ${#missing[@]} -gt 0 ]; then
+    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+  fi
 fi
+npm ci --no-audit --no-fund --loglevel=error
 .venv/bin/python -m pytest "$@"

@@ -18,6 +18,14 @@ from pathlib import Path
 
 import pytest
 
+try:
+    from playwright.sync_api import Browser, sync_playwright
+except ImportError as error:  # pragma: no cover - depends on the environment
+    sync_playwright = None
+    PLAYWRIGHT_ERROR: str | None = str(error)
+else:
+    PLAYWRIGHT_ERROR = None
+
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build.py"
 
@@ -370,3 +378,41 @@ def parse_html(text: str) -> Node:
 
 def load_html(path: Path) -> Node:
     return parse_html(path.read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------------------------
+# A real browser: Debian's chromium driven by Playwright, with its own defences left on
+# --------------------------------------------------------------------------------------------
+
+# Stop chromium from resolving any name but loopback (it looks up Google hosts on its own otherwise).
+RESOLVER_RULES = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"
+
+
+def missing_tool(reason: str) -> None:
+    """Skip for want of a tool, unless this is CI, which must run the browser tests."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(
+            f"{reason} (CI=true: the browser tests must run in CI, so this fails instead of skipping)", pytrace=False
+        )
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    problems = []
+    if sync_playwright is None:
+        problems.append(f"Playwright for Python is not importable ({PLAYWRIGHT_ERROR}); install requirements-dev.txt")
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        problems.append("no `chromium` on PATH (apt-get install chromium; never `playwright install`)")
+    if problems:
+        missing_tool("browser tests cannot run: " + "; ".join(problems))
+    playwright = sync_playwright().start()
+    try:
+        launched = playwright.chromium.launch(executable_path=chromium, headless=True, args=[RESOLVER_RULES])
+        try:
+            yield launched
+        finally:
+            launched.close()
+    finally:
+        playwright.stop()

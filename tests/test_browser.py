@@ -14,8 +14,6 @@ Without chromium or Playwright the tests skip, except under ``CI=true``, where t
 
 from __future__ import annotations
 
-import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -25,18 +23,14 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlparse
 
 import pytest
+from conftest import missing_tool
 
-try:
-    from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
-except ImportError as error:  # pragma: no cover - depends on the environment
-    sync_playwright = None
-    PLAYWRIGHT_ERROR: str | None = str(error)
-else:
-    PLAYWRIGHT_ERROR = None
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page
 
 try:
     from axe_playwright_python.sync_playwright import Axe
@@ -59,44 +53,12 @@ PAGES = {
 WIDTHS = (375, 1280)
 HEIGHT = 800
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-# Stop chromium from resolving any name but loopback (it looks up Google hosts on its own otherwise).
-RESOLVER_RULES = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"
 TIMEOUT_MS = 15_000
-
-
-def _missing(reason: str) -> None:
-    """Skip for want of a tool, unless this is CI, which must run the browser tests."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(
-            f"{reason} (CI=true: the browser tests must run in CI, so this fails instead of skipping)", pytrace=False
-        )
-    pytest.skip(reason)
 
 
 # --------------------------------------------------------------------------------------------
 # Fixtures: the built site, a real HTTP server, one browser per module
 # --------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    problems = []
-    if sync_playwright is None:
-        problems.append(f"Playwright for Python is not importable ({PLAYWRIGHT_ERROR}); install requirements-dev.txt")
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        problems.append("no `chromium` on PATH (apt-get install chromium; never `playwright install`)")
-    if problems:
-        _missing("browser tests cannot run: " + "; ".join(problems))
-    playwright = sync_playwright().start()
-    try:
-        launched = playwright.chromium.launch(executable_path=chromium, headless=True, args=[RESOLVER_RULES])
-        try:
-            yield launched
-        finally:
-            launched.close()
-    finally:
-        playwright.stop()
 
 
 @pytest.fixture(scope="module")
@@ -337,7 +299,7 @@ AXE_VIEWS = [(375, "light"), (1280, "dark")]
 @pytest.mark.parametrize("name", list(PAGES))
 def test_axe_finds_no_serious_violations(open_page: Callable[..., Visit], name: str, width: int, scheme: str) -> None:
     if Axe is None:
-        _missing(f"axe-playwright-python is not importable ({AXE_ERROR}); install requirements-dev.txt")
+        missing_tool(f"axe-playwright-python is not importable ({AXE_ERROR}); install requirements-dev.txt")
     path = PAGES[name]
     visit = open_page(path, width, scheme=scheme)
     assert visit.status == 200, f"{path} answered HTTP {visit.status}"

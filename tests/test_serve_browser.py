@@ -1,0 +1,105 @@
+"""Live reload as a journalist gets it: a real ``serve`` process, Debian's chromium with its default
+settings, and the site's real Content-Security-Policy.  Nothing here switches a defence off: the page
+must reload itself under the same CSP a reader's browser enforces."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from conftest import ROOT, missing_tool, start_serve
+from test_serve import SITE_FILES
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+ANNA_PATH = "content/actors/anna.yaml"
+ANNA = SITE_FILES[ANNA_PATH]
+# Report every CSP violation as a console error, so none can pass unseen (Chromium also logs them itself).
+REPORT_CSP = (
+    "document.addEventListener('securitypolicyviolation',"
+    " e => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI))"
+)
+CONNECTED = "() => !!window.LiveReload && window.LiveReload.connector.protocol >= 7"
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    for name, text in SITE_FILES.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    process, base = start_serve(tmp_path)
+    try:
+        yield tmp_path, base
+    finally:
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=15)
+        assert "Traceback" not in output, output
+
+
+def _save_and_wait(page: Page, save: callable, until: str) -> None:
+    """Mark the open page, save, and wait until a reloaded page (the mark gone) satisfies ``until``."""
+    page.wait_for_function(CONNECTED)
+    page.evaluate("window.__beforeSave = true")
+    save()
+    page.wait_for_function(f"() => window.__beforeSave === undefined && ({until})", timeout=15_000)
+    page.wait_for_timeout(600)  # the indexes' second reload follows; let it land before the next save
+
+
+def test_saving_reloads_the_open_page_under_the_sites_own_csp(browser: Browser, served: tuple[Path, str]) -> None:
+    site, base = served
+    anna = site / ANNA_PATH
+    context = browser.new_context()
+    context.add_init_script(REPORT_CSP)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{base}/actors/anna.html")
+    csp = page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")
+    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp
+
+    _save_and_wait(
+        page,
+        lambda: anna.write_text(ANNA.replace("Anna Example", "Anna Edited")),
+        "document.querySelector('h1').textContent.includes('Anna Edited')",
+    )
+    _save_and_wait(
+        page,
+        lambda: anna.write_text("name: Anna Broken\nkind: persn\nsources: [report]\n"),
+        "!!document.querySelector('.casefile-errors')",
+    )
+    banner = page.locator(".casefile-errors").inner_text()
+    assert "content/actors/anna.yaml:2:7" in banner and "did you mean 'person'?" in banner
+    assert "Anna Edited" in page.locator("h1").inner_text()  # the last good page stays under the banner
+
+    _save_and_wait(
+        page,
+        lambda: anna.write_text(ANNA.replace("Anna Example", "Anna Fixed")),
+        "!document.querySelector('.casefile-errors') && document.querySelector('h1').textContent.includes('Fixed')",
+    )
+    assert errors == []
+    context.close()
+
+
+def test_saving_reloads_the_open_page_in_firefox(served: tuple[Path, str]) -> None:
+    """The same loop in Firefox: its CSP and WebSocket rules differ from Chromium's in the details."""
+    site, base = served
+    firefox, node = shutil.which("firefox-esr") or shutil.which("firefox"), shutil.which("node")
+    driver = ROOT / "node_modules" / "puppeteer-core"
+    if not (firefox and node and driver.is_dir()):
+        missing_tool("Firefox test needs firefox-esr, node and `npm ci` (scripts/test.sh installs them)")
+    run = subprocess.run(
+        [node, str(ROOT / "tests/firefox_reload.mjs"), f"{base}/actors/anna.html", str(site / ANNA_PATH)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    assert result == {"steps": ["edit", "break", "fix"], "errors": []}, run.stderr
