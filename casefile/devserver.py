@@ -149,10 +149,10 @@ class _Private:
         self.set_status(status_code)  # type: ignore[attr-defined]
         self.set_header("Content-Type", "text/plain; charset=utf-8")  # type: ignore[attr-defined]
         why = {
-            400: "The request was not understood. The dev server answers only http://127.0.0.1, localhost "
-            "or [::1] with its own port.",
-            404: "No such page in the site.",
-        }.get(status_code, "The dev server could not answer this request; the terminal says why.")
+            "Unknown Host": "The dev server answers only http://127.0.0.1, localhost or [::1] with its own port.",
+            "Bad Path": "The address holds characters no page of the site can have.",
+            "Not Found": "No such page in the site.",
+        }.get(self._reason, "The dev server could not answer this request; the terminal says why.")  # type: ignore
         self.finish(f"{status_code} {self._reason}\n\n{why}\n")  # type: ignore[attr-defined]
 
     def send(self, body: bytes, content_type: str, with_body: bool, status: int = 200) -> None:
