@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -241,6 +242,16 @@ def start_serve(site: Path, *args: str, ready: str = "/") -> tuple[subprocess.Po
         process.kill()
         raise
     return process, base
+
+
+def stop_serve(process: subprocess.Popen) -> str:
+    """Ctrl-C a `serve` process as a journalist would; everything it printed."""
+    try:
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=15)
+    finally:
+        process.kill()
+    return output
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import filecmp
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import http_get, start_serve, wait_for
+from conftest import http_get, start_serve, stop_serve, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_FILES = {
@@ -159,11 +158,7 @@ def test_new_writes_a_template_and_refuses_to_overwrite(site: Path) -> None:
 
 def test_ctrl_c_stops_cleanly(site: Path) -> None:
     process, _ = start_serve(site)
-    try:
-        process.send_signal(signal.SIGINT)
-        output, _ = process.communicate(timeout=15)
-    finally:
-        process.kill()
+    output = stop_serve(process)
     assert process.returncode == 0
     assert "stopped" in output and "Traceback" not in output
 
@@ -254,20 +249,9 @@ def test_bad_paths_get_a_plain_error_without_traceback_or_local_path(server: str
 
 
 def test_serving_beyond_this_machine_warns_that_the_site_is_visible(site: Path) -> None:
-    process, _ = start_serve(site, "--host", "0.0.0.0")
-    try:
-        process.send_signal(signal.SIGINT)
-        output, _ = process.communicate(timeout=15)
-    finally:
-        process.kill()
+    output = stop_serve(start_serve(site, "--host", "0.0.0.0")[0])
     assert "warning: serving on 0.0.0.0" in output and "unpublished" in output
-    quiet, _ = start_serve(site)
-    try:
-        quiet.send_signal(signal.SIGINT)
-        output, _ = quiet.communicate(timeout=15)
-    finally:
-        quiet.kill()
-    assert "warning" not in output
+    assert "warning" not in stop_serve(start_serve(site)[0])
 
 
 @pytest.mark.parametrize(
@@ -284,8 +268,6 @@ def test_whatever_breaks_a_build_shows_in_the_banner_not_as_a_traceback(site: Pa
         assert "content/actors/anna.yaml:" in http_get(page) and "Anna Example" in http_get(page)
         (site / "content/actors/anna.yaml").write_text(SITE_FILES["content/actors/anna.yaml"])
         wait_for(lambda: "casefile-errors" not in http_get(page), what="the banner to go")
-        process.send_signal(signal.SIGINT)
-        output, _ = process.communicate(timeout=15)
     finally:
-        process.kill()
+        output = stop_serve(process)
     assert "Traceback" not in output and "content/actors/anna.yaml:" in output

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import signal
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from conftest import ROOT, missing_tool, start_serve
+from conftest import ROOT, missing_tool, start_serve, stop_serve
 from test_serve import SITE_FILES
 
 if TYPE_CHECKING:
@@ -38,9 +37,8 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     try:
         yield tmp_path, base
     finally:
-        process.send_signal(signal.SIGINT)
-        output, _ = process.communicate(timeout=15)
-        assert "Traceback" not in output, output
+        output = stop_serve(process)
+    assert "Traceback" not in output, output
 
 
 def _save_and_wait(page: Page, save: callable, until: str) -> None:
