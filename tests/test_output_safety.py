@@ -125,9 +125,9 @@ def test_safe_out_is_built_and_marked(base_site: Path, out: str) -> None:
 
 @pytest.fixture()
 def mid_site(tmp_path: Path) -> Path:
-    """A generated 600-dossier site: its build lasts long enough to be caught in the middle."""
+    """A generated 1,000-dossier site: its build lasts long enough to be caught in the middle."""
     site = tmp_path / "mid"
-    generate(site, 600)
+    generate(site, 1000)
     return site
 
 
