@@ -2,7 +2,12 @@
 
 import sys
 
-from casefile.cli import main
+from casefile.interrupt import Interrupted, stop_on_signals
 
 if __name__ == "__main__":
+    stop_on_signals()  # before the slow imports, so that an early Ctrl-C is one line too
+    try:
+        from casefile.cli import main
+    except Interrupted as stop:
+        sys.exit(stop.report("nothing was written"))
     sys.exit(main())

@@ -9,6 +9,8 @@ from pathlib import Path
 from . import pipeline
 from .config import parse_base_url
 from .diagnostics import ContentError, Diagnostics, report
+from .interrupt import Interrupted, stop_on_signals
+from .outdir import check_out, output_lock
 from .scaffold import TEMPLATES, new_dossier
 
 
@@ -45,27 +47,51 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    stop_on_signals()
     args = _parser().parse_args(argv)
     site = args.site.resolve()
     paths = pipeline.SitePaths(site, (args.out or site / "output").resolve())
     options = pipeline.Options(strict=args.strict, base_url=args.base_url, check_external=args.check_external)
-    diagnostics = Diagnostics()
     if args.verb == "new":
         return _new(site, args.args)
-    if args.verb == "serve":
-        from .incremental import Session
-        from .serve import serve
+    try:
+        return _run(args.verb, paths, options, args)
+    except Interrupted as stop:
+        out = _shown(paths.out)
+        return stop.report(f"{out} holds the new site" if stop.replaced else f"the previous site in {out} is unchanged")
 
-        return serve(Session(paths), args.host, args.port)
-    if args.verb == "check":
-        ok = pipeline.check(paths, diagnostics, options) is not None
-    else:
-        ok = pipeline.build(paths, diagnostics, options) is not None
-    ok = ok and not (args.strict and diagnostics.warnings)
-    report(diagnostics, Path.cwd(), args.strict)
+
+def _run(verb: str, paths: pipeline.SitePaths, options: pipeline.Options, args: argparse.Namespace) -> int:
+    """Check, build or serve; the output folder is checked and locked before anything is written."""
+    diagnostics = Diagnostics()
+    try:
+        if verb == "check":
+            ok = pipeline.check(paths, diagnostics, options) is not None
+        else:
+            check_out(paths.out, paths.site, [paths.site / "content", *paths.templates, *paths.static])
+            with output_lock(paths.out, verb):
+                if verb == "serve":
+                    from .incremental import Session
+                    from .serve import serve
+
+                    return serve(Session(paths), args.host, args.port)
+                ok = pipeline.build(paths, diagnostics, options) is not None
+    except ContentError as problem:  # the output folder refused, taken, or not writable
+        diagnostics.add(problem)
+        ok = False
+    ok = ok and not (options.strict and diagnostics.warnings)
+    report(diagnostics, Path.cwd(), options.strict)
     if ok:
-        print(f"{'checked' if args.verb == 'check' else 'built ' + str(paths.out)}: no errors", file=sys.stderr)
+        print(f"{'checked' if verb == 'check' else 'built ' + str(paths.out)}: no errors", file=sys.stderr)
     return 0 if ok else 1
+
+
+def _shown(folder: Path) -> str:
+    """``folder`` as the journalist typed it: relative to the current folder where it can be."""
+    try:
+        return f"{folder.relative_to(Path.cwd()).as_posix()}/"
+    except ValueError:
+        return f"{folder}/"
 
 
 def _new(site: Path, words: list[str]) -> int:

@@ -1,7 +1,8 @@
-"""Write the built site so that a failed build never leaves a broken one.
+"""Write the built site so that a failed or interrupted build never leaves a broken one.
 
 Everything goes to a temporary folder beside the output; only when all of it
-is written, and the staged site passes ``verify``, is it swapped in, in two renames.
+is written, and the staged site passes ``verify``, is it swapped in, in two renames
+that Ctrl-C and SIGTERM wait for. Nothing temporary stays behind.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+
+from .interrupt import held
+from .outdir import MARKER, MARKER_TEXT, temporary, write_problem
 
 
 def _accept(staging: Path) -> bool:
@@ -22,31 +26,48 @@ def write_site(
     """Replace ``out`` with ``pages`` plus the files of ``static_dirs`` (first wins).
 
     ``verify`` looks at the staged folder first; when it refuses, ``out`` stays as it was
-    and the result is False.
+    and the result is False. A failed write raises a located ContentError, and ``out`` stays too.
     """
     out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.parent / f".{out.name}.new-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
+    staging, previous = temporary(out, "new"), temporary(out, "old")
     try:
-        for static in reversed(static_dirs):
-            if static.is_dir():
-                shutil.copytree(static, staging / "static", dirs_exist_ok=True)
-        for path, html in sorted(pages.items()):
-            target = staging / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(html, encoding="utf-8", newline="\n")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _stage(pages | {MARKER: MARKER_TEXT}, static_dirs, staging)
         if not verify(staging):
             return False
-        _swap(staging, out)
+        with held(replaced=True):
+            _swap(staging, out, previous)
+            shutil.rmtree(previous, ignore_errors=True)
         return True
+    except OSError as exc:
+        raise write_problem(exc, out) from None
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        with held(replaced=False):
+            shutil.rmtree(staging, ignore_errors=True)
 
 
-def _swap(staging: Path, out: Path) -> None:
-    previous = out.parent / f".{out.name}.old-{os.getpid()}"
+def _stage(files: dict[str, str], static_dirs: list[Path], staging: Path) -> None:
+    """Every file of the site under ``staging``; file by file, so a full disk is reported as such."""
+    shutil.rmtree(staging, ignore_errors=True)
+    for static in reversed(static_dirs):
+        for source in sorted(static.rglob("*")) if static.is_dir() else []:
+            if source.is_file():
+                target = staging / "static" / source.relative_to(static)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, target)
+    for path, text in sorted(files.items()):
+        target = staging / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8", newline="\n")
+
+
+def _swap(staging: Path, out: Path, previous: Path) -> None:
+    """``staging`` becomes ``out``; if the second rename fails, the previous site goes back."""
     if out.exists():
         os.rename(out, previous)
-    os.rename(staging, out)
-    shutil.rmtree(previous, ignore_errors=True)
+    try:
+        os.rename(staging, out)
+    except OSError:
+        if previous.exists():
+            os.rename(previous, out)
+        raise

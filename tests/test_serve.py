@@ -72,8 +72,9 @@ def test_editor_swap_files_do_not_break_the_build(server: str, site: Path) -> No
 
 def test_busy_port_is_reported_with_a_suggestion(server: str, site: Path) -> None:
     port = server.rsplit(":", 1)[1]
+    other_output = str(site / "second-output")  # the running server holds site/output
     result = subprocess.run(
-        [sys.executable, str(ROOT / "build.py"), "serve", "--site", str(site), "--port", port],
+        [sys.executable, str(ROOT / "build.py"), "serve", "--site", str(site), "--port", port, "--out", other_output],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -1,0 +1,69 @@
+"""Ctrl-C and SIGTERM stop a run with one line, and never between the renames that swap the output in.
+
+Only the standard library, so that ``build.py`` can install the handler before the slow imports.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM; ``replaced`` says the new site was already in place when it came."""
+
+    def __init__(self, signum: int, replaced: bool = False) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+        self.replaced = replaced
+
+    def report(self, outcome: str) -> int:
+        """Print the one line a journalist sees and return the shell's exit code (130, 143)."""
+        print(f"interrupted: {outcome}", file=sys.stderr)
+        return 128 + self.signum
+
+
+class _Stop:
+    """The handler of both signals: raise :class:`Interrupted`, or note the signal while the output is swapped."""
+
+    def __init__(self) -> None:
+        self.held: list[int] | None = None
+
+    def __call__(self, signum: int, frame: object) -> None:
+        if self.held is None:
+            raise Interrupted(signum)
+        self.held.append(signum)
+
+
+_STOP = _Stop()  # a signal handler is process-wide state; this is its one instance
+
+
+def stop_on_signals() -> None:
+    """From now on Ctrl-C and SIGTERM raise :class:`Interrupted` in the main thread."""
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, _STOP)
+
+
+@contextmanager
+def held(replaced: bool) -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the block is done; one that came meanwhile is raised after it.
+
+    ``replaced`` tells whether the block, once done, has put the new site in place. Python
+    runs signal handlers in the main thread only, so another thread (the dev server's) has
+    nothing to hold.
+    """
+    if threading.current_thread() is not threading.main_thread() or _STOP.held is not None:
+        yield
+        return
+    _STOP.held = []
+    try:
+        yield
+    finally:
+        came, _STOP.held = _STOP.held, None
+    if came:
+        raise Interrupted(came[0], replaced)
