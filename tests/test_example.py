@@ -143,3 +143,335 @@ def test_un_vote_accounts_side_by_side(site: Path) -> None:
     notes.feed(html)
     cited = set(notes.sources.values())
     assert {"efe-2021-07-07", "myanmar-now-2021-07"} <= cited
+
+
+# --- Attribution kept (issue 11) --------------------------------------------
+# A fact a report attributes ("according to X", "X reported", "state media said") stays
+# attributed on the built page, and a report that only relays another cites it.
+
+DELEGATION = "events/russian-naval-delegation-2021-06.html"
+MYANMAR_NOW = "myanmar-now-2021-07"
+_BLOCK_TAGS = {"p", "li", "dd", "dt", "h1", "h2", "h3", "title", "option"}
+
+
+class _Blocks(HTMLParser):
+    """Text blocks of <main> (outside the footnotes): kind, text, and the footnotes cited in them.
+
+    kind is "summary" for the dossier's one-line summary, "p" for narrative paragraphs,
+    "claim" for an item of a claims list, otherwise the tag ("li", "dd", "h1", ...).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.blocks: list[tuple[str, str, list[str]]] = []
+        self._stack: list[list] = []  # [kind, text parts, footnote ids]
+        self._lists: list[str] = []
+        self._in_main = self._in_notes = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        attributes = dict(attrs)
+        classes = (attributes.get("class") or "").split()
+        if tag == "main":
+            self._in_main = True
+        if tag == "section" and "footnotes" in classes:
+            self._in_notes = True
+        if not self._in_main or self._in_notes:
+            return
+        if tag in ("ul", "ol"):
+            self._lists.append("claims" if "claims" in classes else tag)
+        if tag in _BLOCK_TAGS:
+            if tag == "p":
+                kind = "summary" if "summary" in classes else "p"
+            elif tag == "li":
+                kind = "claim" if self._lists and self._lists[-1] == "claims" else "li"
+            else:
+                kind = tag
+            self._stack.append([kind, [], []])
+        if tag == "a" and "fn-ref" in classes and self._stack:
+            self._stack[-1][2].append(attributes["href"].lstrip("#"))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "main":
+            self._in_main = False
+        if not self._in_main or self._in_notes:
+            return
+        if tag in ("ul", "ol") and self._lists:
+            self._lists.pop()
+        if tag in _BLOCK_TAGS and self._stack:
+            kind, parts, notes = self._stack.pop()
+            text = re.sub(r"\s+", " ", "".join(parts)).strip()
+            self.blocks.append((kind, text, notes))
+            if self._stack:  # an enclosing block holds its inner blocks too
+                self._stack[-1][1].append(" " + text + " ")
+                self._stack[-1][2].extend(notes)
+
+    def handle_data(self, data: str) -> None:
+        if self._stack and not self._in_notes:
+            self._stack[-1][1].append(data)
+
+    def handle_startendtag(self, tag: str, attrs: list) -> None:
+        self.handle_starttag(tag, attrs)
+
+
+def _sentences(text: str) -> list[str]:
+    text = re.sub(r"\[\d+\]", "", text)  # footnote markers
+    return [s for s in re.split(r"(?<=[.;!?”\"])\s+(?=[A-Z“\"])", text) if s]
+
+
+def _pages(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8") for p in site.rglob("*.html")}
+
+
+def _blocks(html: str) -> list[tuple[str, str, list[str]]]:
+    parser = _Blocks()
+    parser.feed(html)
+    return parser.blocks
+
+
+def _prose_sentences(site: Path) -> list[tuple[str, str]]:
+    """(page, sentence) for every sentence of a summary, narrative paragraph or claim on the site."""
+    return [
+        (name, sentence)
+        for name, html in _pages(site).items()
+        for kind, text, _ in _blocks(html)
+        if kind in ("summary", "p", "claim")
+        for sentence in _sentences(text)
+    ]
+
+
+def _cited(html: str, note_ids: list[str]) -> list[tuple[str, set[str]]]:
+    """(source id, ids of the sources it is noted as citing) for each footnote id."""
+    notes = _Footnotes()
+    notes.feed(html)
+    cited = []
+    for note_id in note_ids:
+        source = notes.sources[note_id]
+        links = [h for h in notes.notes[note_id][1:] if h.endswith(".html") and not h.startswith(("#", "http"))]
+        citing = {Path(h).stem for h in links} - {source}
+        cited.append((source, citing))
+    return cited
+
+
+def _block_with(html: str, needle: str, kinds: tuple[str, ...] = ("li", "claim", "dd", "p")) -> tuple[str, list[str]]:
+    matches = [(text, notes) for kind, text, notes in _blocks(html) if kind in kinds and needle in text]
+    assert matches, needle
+    return matches[0]
+
+
+def _citations_after(html: str, needle: str) -> list[list[str]]:
+    """For each mention of needle in <main>: the sources of the first footnote group after it, in its block."""
+    main = html[html.index("<main") : html.find('<section class="footnotes"')]
+    notes = _Footnotes()
+    notes.feed(html)
+    groups = []
+    for match in re.finditer(re.escape(needle), main):
+        rest = main[match.end() :]
+        ends = [rest.find(tag) for tag in ("</p>", "</li>", "</dd>", "</h1>", "</title>", "</option>")]
+        end = min((i for i in ends if i >= 0), default=len(rest))
+        sup = re.search(r'<sup class="fn">(.*?)</sup>', rest[:end])
+        if sup:
+            groups.append([notes.sources[i] for i in re.findall(r'href="#(fn-\d+)"', sup.group(1))])
+    return groups
+
+
+def _read(site: Path, page: str) -> str:
+    return (site / page).read_text(encoding="utf-8")
+
+
+def _summary(html: str) -> str:
+    [summary] = [text for kind, text, _ in _blocks(html) if kind == "summary"]
+    return summary
+
+
+def test_no_page_calls_the_june_2021_trip_a_second_trip_to_russia(site: Path) -> None:
+    """Myanmar Now: "his second trip abroad since seizing power … the seventh throughout his military career"."""
+    for name, html in _pages(site).items():
+        text = " ".join(text for _, text, _ in _blocks(html))
+        assert "second trip to Russia" not in text, name
+    trip = " ".join(text for _, text, _ in _blocks(_read(site, "events/min-aung-hlaing-russia-trip-2021-06.html")))
+    assert "second trip abroad since seizing power" in trip and "seventh throughout his military career" in trip
+
+
+def test_2022_company_meetings_are_what_junta_mouthpieces_reported(site: Path) -> None:
+    summary = _summary(_read(site, "actors/rosoboronexport.html"))
+    assert "2021 and 2022" not in summary
+    assert "met company representatives" in summary and "junta mouthpieces" in summary
+    checked = 0
+    for name, sentence in _prose_sentences(site):
+        if "company representatives" in sentence:
+            checked += 1
+            assert "junta mouthpieces" in sentence.lower(), (name, sentence)
+    assert checked >= 5
+
+
+def test_memorandum_signing_is_rosatoms_account(site: Path) -> None:
+    """Rosatom told Myanmar Now that "the two countries signed" it: not "signed with Rosatom"."""
+    checked = 0
+    for name, sentence in _prose_sentences(site):
+        assert not re.search(r"(signed|memorandum|MoU)\s+with Rosatom", sentence, re.I), (name, sentence)
+        if "signed" in sentence and "emorandum" in sentence:
+            checked += 1
+            assert "Rosatom" in sentence, (name, sentence)
+            assert re.search(r"\btold\b|according to|statement that", sentence), (name, sentence)
+    assert checked >= 5
+
+
+def test_memorandum_keeps_its_public_opinion_purpose(site: Path) -> None:
+    """The report: "… nuclear energy and shaping positive public opinion on nuclear energy in Myanmar"."""
+    html = (site / "deals/rosatom-nuclear-training-mou-2022.html").read_text(encoding="utf-8")
+    [title] = [text for kind, text, _ in _blocks(html) if kind == "h1"]
+    assert "shaping positive public opinion" in title
+    checked = 0
+    for name, html in _pages(site).items():
+        for _, text, _ in _blocks(html):
+            if re.search(r"nuclear-energy training|training (and skills development )?in the field of nuclear", text):
+                checked += 1
+                assert "public opinion" in text, (name, text)
+    assert checked >= 5
+
+
+def test_delegation_purpose_is_myanmar_nows_word(site: Path) -> None:
+    """The Moscow Times: "Myanmar Now said the purpose … was not known"; Myanmar Now: "unclear, but … naval affairs"."""
+    checked = 0
+    for name, sentence in _prose_sentences(site):
+        if "purpose" in sentence and re.search(r"not known|unclear", sentence):
+            checked += 1
+            assert "Myanmar Now" in sentence, (name, sentence)
+    assert checked >= 3
+    html = (site / DELEGATION).read_text(encoding="utf-8")
+    assert "naval affairs" in _block_with(html, "purpose", ("summary",))[0]
+    text, notes = _block_with(html, "was not known", ("claim",))
+    assert _cited(html, notes) == [("moscow-times-2021-07-06", {"myanmar-now-2021-07"})]
+
+
+def test_delegation_details_from_moscow_times_and_efe_cite_myanmar_now(site: Path) -> None:
+    """The Moscow Times and EFE only relay Myanmar Now on the June 2021 delegation."""
+    html = (site / DELEGATION).read_text(encoding="utf-8")
+    date = [notes for kind, text, notes in _blocks(html) if kind == "dd" and "June 2021" in text][0]
+    blocks = [date]
+    for needle in ("20 members", "a representative accompanied the delegation", "Vladimir Kasatonov"):
+        blocks.append(_block_with(html, needle, ("li", "claim"))[1])
+    for notes in blocks:
+        relays = [(source, citing) for source, citing in _cited(html, notes) if source != "myanmar-now-2021-07"]
+        assert relays, notes
+        for source, citing in relays:
+            assert source in {"moscow-times-2021-07-06", "efe-2021-07-07"}
+            assert citing == {"myanmar-now-2021-07"}, (source, citing)
+    assert {source for source, _ in _cited(html, date)} == {"moscow-times-2021-07-06", "efe-2021-07-07", MYANMAR_NOW}
+    footnotes = _section(html, 'class="footnotes"')
+    assert footnotes.count('Citing <a href="../sources/myanmar-now-2021-07.html">Myanmar Now</a>') >= 2
+    kasatonov = (site / "actors/vladimir-kasatonov.html").read_text(encoding="utf-8")
+    role = _block_with(kasatonov, "Deputy commander-in-chief", ("li",))[1]
+    for source, citing in _cited(kasatonov, role):
+        assert source == "myanmar-now-2021-07" or citing == {"myanmar-now-2021-07"}
+
+
+def test_zemskov_conflict_is_the_moscow_times_retelling_myanmar_now(site: Path) -> None:
+    """The Moscow Times' paraphrase of Myanmar Now ("led by … and … Zemskov") against Myanmar Now ("also included")."""
+    for page in (DELEGATION, "actors/vladimir-zemskov.html"):
+        html = (site / page).read_text(encoding="utf-8")
+        led = [text for kind, text, _ in _blocks(html) if kind in ("li", "claim", "p") and "together with" in text]
+        assert led, page
+        for text in led:
+            assert "Myanmar Now" in text, (page, text)
+        for group in _citations_after(html, "together with"):
+            assert group == ["moscow-times-2021-07-06"], (page, group)
+        notes = [n for kind, text, n in _blocks(html) if kind == "claim" and "together with" in text]
+        for note_ids in notes:
+            assert _cited(html, note_ids) == [("moscow-times-2021-07-06", {"myanmar-now-2021-07"})], page
+        assert any("also included" in text for _, text, _ in _blocks(html)), page
+    zemskov = (site / "actors/vladimir-zemskov.html").read_text(encoding="utf-8")
+    role = _block_with(zemskov, "Head of communications", ("li",))[1]
+    assert _cited(zemskov, role) == [("moscow-times-2021-07-06", {"myanmar-now-2021-07"})]
+
+
+def test_basov_is_named_only_by_myanmar_now(site: Path) -> None:
+    """The Moscow Times says "a person from", EFE "a representative of" Rosoboronexport; only Myanmar Now names him."""
+    groups = [group for html in _pages(site).values() for group in _citations_after(html, "Basov")]
+    assert len(groups) >= 5
+    for group in groups:
+        assert set(group) == {"myanmar-now-2021-07"}, group
+
+
+def test_2018_fighter_jet_date_is_left_open(site: Path) -> None:
+    """Myanmar Now: "spoke about an agreement … in January 2018"; it does not say which the date belongs to."""
+    html = (site / "deals/fighter-jets-agreement-2018.html").read_text(encoding="utf-8")
+    assert 'datetime="2018-01"' not in html and "Announced" not in html
+    checked = 0
+    for name, sentence in _prose_sentences(site):
+        if "January 2018" in sentence:
+            checked += 1
+            quoted = r"“[^”]*January 2018|\"[^\"]*January 2018"
+            assert re.search(quoted + r"|does not make clear|without making clear", sentence), (name, sentence)
+    assert checked >= 3
+
+
+def test_ye_win_oo_roles_carry_the_date_of_the_report_that_gives_them(site: Path) -> None:
+    html = (site / "actors/ye-win-oo.html").read_text(encoding="utf-8")
+    roles = _section(html, '<ul class="roles">')
+    roles = [re.sub(r"<[^>]+>", "", item) for item in roles[: roles.index("</ul>")].split("<li>")[1:]]
+    assert len(roles) == 3
+    dated = {"Chief of military security affairs": "June 2021", "Member": "June 2021", "Joint secretary": "July 2022"}
+    for title, when in dated.items():
+        [role] = [r for r in roles if r.startswith(title)]
+        assert when in role, role
+    summary = _summary(html)
+    assert "June 2021" in summary and "July 2022" in summary
+
+
+@pytest.mark.parametrize(
+    ("mentions", "attribution"),
+    [
+        (r"(Likhachev|director general).*\bmet\b|\bmet\b.*(Likhachev|director general)", r"official press statements"),
+        (r"Yevmenov.*\bmet\b|\bmet\b.*Yevmenov|met the Russian Navy", r"state-owned media|state media|reportedly"),
+        (r"visit.*Kazan|Kazan.*visit", r"Global New Light|newspaper"),
+        (r"(delegation|junta).*attend.*(ceremony|pagoda)", r"[Mm]outhpieces|Myanmar Now"),
+    ],
+    ids=["likhachev-meeting", "yevmenov-meeting", "kazan-visit", "pagoda-ceremony"],
+)
+def test_reported_meetings_keep_their_attribution(site: Path, mentions: str, attribution: str) -> None:
+    checked = 0
+    for name, sentence in _prose_sentences(site):
+        if re.search(mentions, sentence):
+            checked += 1
+            assert re.search(attribution, sentence), (name, sentence)
+    assert checked >= 2
+
+
+def test_no_host_or_opposition_beyond_the_reports(site: Path) -> None:
+    """EFE: Lavrov spoke "alongside his Indonesian counterpart"; "opposed to the military" is Bertil Lintner's."""
+    assert "host" not in _summary(_read(site, "actors/indonesia.html")).lower()
+    checked = 0
+    for name, sentence in _prose_sentences(site):
+        if "opposed to the military" in sentence or "Myanmar’s other chief ally" in sentence:
+            checked += 1
+            assert "Lintner" in sentence, (name, sentence)
+    assert checked >= 2
+
+
+def test_western_condemnation_is_kept(site: Path) -> None:
+    """The Moscow Times: Russia's show of support "comes amid strong condemnation from Western nations"."""
+    groups = [
+        group
+        for name in ("events/fomin-visit-2021-03-26.html", "actors/russia.html")
+        for group in _citations_after(_read(site, name), "strong condemnation from Western nations")
+    ]
+    assert len(groups) >= 2
+    for group in groups:
+        assert group == ["moscow-times-2021-03-26"]
+
+
+def test_other_relayed_facts_keep_their_attribution(site: Path) -> None:
+    """The Irrawaddy on Wang Yi, The Moscow Times on the radar imports, the documents behind the Naypyitaw meeting."""
+    rules = [
+        (r"courtesy visit", r"Irrawaddy|^Report that"),
+        (r"\$14\.7 million", r"Moscow Times|^Report that"),
+        (r"Naypyitaw.*navy counterparts", r"documents"),
+    ]
+    for mentions, attribution in rules:
+        checked = 0
+        for name, sentence in _prose_sentences(site):
+            if re.search(mentions, sentence):
+                checked += 1
+                assert re.search(attribution, sentence), (name, sentence)
+        assert checked >= 2, mentions
