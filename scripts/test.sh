@@ -3,8 +3,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh -dev
-# The browser tests drive Debian's chromium through Playwright: install it when it is missing and we are root.
+# The browser tests drive Debian's chromium through Playwright, and the HTML validity test runs the
+# Nu HTML Checker on Java: install them when they are missing and we are root.
 if [ "$(id -u)" = 0 ]; then
-  command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+  missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
+  command -v npm >/dev/null || missing+=(npm)
+  if [ ${#missing[@]} -gt 0 ]; then
+    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+  fi
 fi
+# The Nu HTML Checker (vnu-jar), pinned in package.json / package-lock.json, into node_modules/.
+npm ci --no-audit --no-fund --loglevel=error
 .venv/bin/python -m pytest "$@"
