@@ -42,20 +42,44 @@ SPREAD = 0.7  # how much node positions follow their rank rather than the raw la
 FULL_ITERATIONS_UP_TO = 500  # nodes; larger graphs get fewer layout iterations
 
 
-def build_graph(investigation, only: set[str] | None = None) -> nx.Graph:
+def build_graph(investigation, only: set[str] | None = None, index: RelationIndex | None = None) -> nx.Graph:
     """Actors, deals and events as nodes; every typed relation between them as one edge per pair.
 
-    With ``only``, just those nodes and the edges among them (a dossier page's map).
+    With ``only``, just those nodes and the edges among them (a dossier page's map). Each node looks
+    its edges up among the nodes or the nodes among its edges, whichever is fewer, so a hub on many
+    small maps costs little on each.
     """
+    index = index or RelationIndex(investigation)
     graph = nx.Graph()
     chosen = investigation.dossiers.values() if only is None else (investigation.dossiers[i] for i in only)
     dossiers = sorted((d for d in chosen if d.type in NODE_TYPES), key=lambda d: d.id)
     for dossier in dossiers:
         graph.add_node(dossier.id, type=dossier.type, kind=dossier.kind, label=dossier.label, page=dossier.page)
     for dossier in dossiers:
-        for a, b, label in _relations(dossier):
-            _link(graph, a, b, label)
+        edges = index.edges(dossier.id)
+        targets = edges if len(edges) <= len(graph) else [node for node in graph if node in edges]
+        for target in targets:
+            for label in edges[target]:
+                _link(graph, dossier.id, target, label)
     return graph
+
+
+class RelationIndex:
+    """Each dossier's graph edges by the other end, worked out on first use and kept for the build."""
+
+    def __init__(self, investigation) -> None:
+        self.investigation = investigation
+        self._edges: dict[str, dict[str, list[str]]] = {}
+
+    def edges(self, dossier_id: str) -> dict[str, list[str]]:
+        """Target id → labels of the relations ``dossier_id`` states towards it."""
+        found = self._edges.get(dossier_id)
+        if found is None:
+            found = {}
+            for _, target, label in _relations(self.investigation.dossiers[dossier_id]):
+                found.setdefault(target, []).append(label)
+            self._edges[dossier_id] = found
+        return found
 
 
 EDGE_LABELS: dict[str, Callable[[Any], str]] = {
@@ -98,11 +122,11 @@ def neighbour_ids(investigation, node_id: str) -> set[str]:
     return {i for i in found if investigation.dossiers[i].type in NODE_TYPES}
 
 
-def local_graph(investigation, node_id: str) -> nx.Graph:
+def local_graph(investigation, node_id: str, index: RelationIndex | None = None) -> nx.Graph:
     """The node, its neighbours and the edges among them, straight from the model."""
     if investigation.dossiers[node_id].type not in NODE_TYPES:
         return nx.Graph()
-    return build_graph(investigation, only={node_id, *neighbour_ids(investigation, node_id)})
+    return build_graph(investigation, only={node_id, *neighbour_ids(investigation, node_id)}, index=index)
 
 
 def neighbourhood(graph: nx.Graph, node_id: str) -> nx.Graph:

@@ -205,7 +205,7 @@ def _dossier_data(lists: SiteLists, dossier: Dossier) -> dict[str, Any]:
     links = lists.investigation.backlinks[dossier.id]
     data: dict[str, Any] = {"dossier": dossier, "links": links, "network": lists.network}
     if isinstance(dossier, Actor):
-        data["entries_by_year"] = by_year(actor_timeline(dossier, links))
+        data["entries_by_year"] = by_year(actor_timeline(links))
     return data
 
 
@@ -218,10 +218,11 @@ class Network:
     def __init__(self, investigation: Investigation, previous: Network | None = None) -> None:
         self.investigation = investigation
         self.previous = previous
+        self.relations = graph.RelationIndex(investigation)  # shared by the full graph and every page's map
 
     @cached_property
     def full(self) -> nx.Graph:
-        return graph.build_graph(self.investigation)
+        return graph.build_graph(self.investigation, index=self.relations)
 
     @cached_property
     def shown(self) -> nx.Graph:
@@ -240,7 +241,7 @@ class Network:
 
     def around(self, page: PageContext, dossier_id: str) -> Markup:
         """The one-hop map on a dossier page, or nothing when it has no relations."""
-        local = graph.local_graph(self.investigation, dossier_id)
+        local = graph.local_graph(self.investigation, dossier_id, self.relations)
         if len(local) < 2:
             return Markup("")
         title = f"Connections of {local.nodes[dossier_id]['label']}"
