@@ -18,6 +18,7 @@ import networkx as nx
 
 from .model import ACTOR_KINDS, Dossier
 from .resolve import typed_relations
+from .text import contain_bidi, isolate, shorten
 
 Position = tuple[float, float]
 
@@ -250,7 +251,8 @@ def _num(value: float) -> str:
 
 def _edge(graph: nx.Graph, a: str, b: str, positions: dict[str, Position]) -> str:
     (x1, y1), (x2, y2) = positions[a], positions[b]
-    names = f"{graph.nodes[a]['label']} – {graph.nodes[b]['label']}: {'; '.join(graph.edges[a, b]['labels'])}"
+    ends = f"{isolate(graph.nodes[a]['label'])} – {isolate(graph.nodes[b]['label'])}"
+    names = f"{ends}: {'; '.join(isolate(label) for label in graph.edges[a, b]['labels'])}"
     return (
         f'<line class="edge" x1="{_num(x1)}" y1="{_num(y1)}" x2="{_num(x2)}" y2="{_num(y2)}">'
         f"<title>{escape(names)}</title></line>"
@@ -267,9 +269,8 @@ def _node(graph: nx.Graph, node: str, position: Position, href: str, current: bo
         paint += ' stroke="currentColor" stroke-width="3"'
     shape = _shape(data["type"], position, _radius(graph, node, current))
     aria = ' aria-current="page"' if current else ""
-    return (
-        f'<a href="{escape(href)}"{aria}><title>{escape(data["label"])}</title><{shape} class="{classes}" {paint}/></a>'
-    )
+    title = escape(contain_bidi(data["label"]))
+    return f'<a href="{escape(href)}"{aria}><title>{title}</title><{shape} class="{classes}" {paint}/></a>'
 
 
 def _fill(data: dict) -> str:
@@ -296,7 +297,7 @@ def _labels(
     placed (for a better-connected node) is left out, since overlapping text is unreadable."""
     placed: list[tuple[float, float, float, float]] = []
     for node in candidates:
-        text = _short(graph.nodes[node]["label"])
+        text = contain_bidi(shorten(graph.nodes[node]["label"], LABEL_CHARS))
         half = len(text) * FONT_SIZE * 0.3
         x = min(max(positions[node][0], half), width - half)
         y = positions[node][1] + _radius(graph, node, node == highlight) + FONT_SIZE
@@ -305,10 +306,6 @@ def _labels(
             continue
         placed.append(box)
         yield f'<text class="label" x="{_num(x)}" y="{_num(y)}">{escape(text)}</text>'
-
-
-def _short(label: str) -> str:
-    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
 
 
 def radial_layout(graph: nx.Graph, centre: str) -> dict[str, Position]:

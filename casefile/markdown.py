@@ -89,6 +89,17 @@ def _record_lines(state: Any) -> None:
                 child.meta["line"] = block.map[0] + 1 + block.content[: child.meta["pos"]].count("\n")
 
 
+_BLOCKS = {"paragraph_open", "heading_open", "list_item_open", "blockquote_open", "th_open", "td_open"}
+
+
+def _directions(state: Any) -> None:
+    """Each block takes its direction from its own text: an Arabic paragraph reads right to left,
+    and what it holds cannot reorder the next block."""
+    for token in state.tokens:
+        if token.type in _BLOCKS:
+            token.attrSet("dir", "auto")
+
+
 def _context(env: dict) -> PageContext:
     return env["page"]
 
@@ -115,6 +126,7 @@ def casefile_plugin(md: MarkdownIt) -> None:
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.core.ruler.push("casefile_lines", _record_lines)
+    md.core.ruler.push("casefile_directions", _directions)
     md.add_render_rule("wikilink", _render_wikilink)
     md.add_render_rule("citation", _render_citation)
     md.add_render_rule("link_open", _render_link_open)
