@@ -95,10 +95,10 @@ class PageContext:
         return Markup(f'<sup class="fn">{"".join(markers)}</sup>') if markers else Markup("")
 
     def markdown(self, document: Document | None) -> Markup:
-        return Markup(markdown.render(document.tokens, self)) if document else Markup("")
+        return Markup(contain_bidi(markdown.render(document.tokens, self))) if document else Markup("")
 
     def inline(self, claim: Claim) -> Markup:
-        return Markup(markdown.render(claim.tokens, self))
+        return Markup(contain_bidi(markdown.render(claim.tokens, self)))
 
     @property
     def footnotes(self) -> list[Note]:

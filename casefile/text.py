@@ -65,10 +65,11 @@ def isolate(text: str) -> str:
 
 
 def finalize(value: Any) -> Any:
-    """Jinja's hook on every ``{{ … }}``: whatever a dossier says, its direction controls stay in it."""
-    if isinstance(value, Markup):
-        return Markup(contain_bidi(str(value)))
-    return contain_bidi(value) if isinstance(value, str) else value
+    """Jinja's hook on every ``{{ … }}``: whatever a dossier says, its direction controls stay in it.
+
+    Markup is made by our own helpers (links, markdown), which contain the text they put in it.
+    """
+    return contain_bidi(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
 def shorten(text: str, limit: int) -> str:
