@@ -69,9 +69,12 @@ class Diagnostics:
     """Collects every problem of a run so they are reported together."""
 
     problems: list[ContentError] = field(default_factory=list)
+    _seen: set[tuple] = field(default_factory=set, repr=False, compare=False)  # keeps add() constant-time
 
     def add(self, problem: ContentError) -> None:
-        if problem.sort_key() not in {p.sort_key() for p in self.problems}:
+        key = problem.sort_key()
+        if key not in self._seen:
+            self._seen.add(key)
             self.problems.append(problem)
 
     def error(self, location: Location, message: str, hint: str = "") -> None:

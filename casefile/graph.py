@@ -18,6 +18,7 @@ import networkx as nx
 
 from .model import ACTOR_KINDS, Dossier
 from .resolve import typed_relations
+from .text import contain_bidi, isolate, shorten
 
 Position = tuple[float, float]
 
@@ -42,20 +43,44 @@ SPREAD = 0.7  # how much node positions follow their rank rather than the raw la
 FULL_ITERATIONS_UP_TO = 500  # nodes; larger graphs get fewer layout iterations
 
 
-def build_graph(investigation, only: set[str] | None = None) -> nx.Graph:
+def build_graph(investigation, only: set[str] | None = None, index: RelationIndex | None = None) -> nx.Graph:
     """Actors, deals and events as nodes; every typed relation between them as one edge per pair.
 
-    With ``only``, just those nodes and the edges among them (a dossier page's map).
+    With ``only``, just those nodes and the edges among them (a dossier page's map). Each node looks
+    its edges up among the nodes or the nodes among its edges, whichever is fewer, so a hub on many
+    small maps costs little on each.
     """
+    index = index or RelationIndex(investigation)
     graph = nx.Graph()
     chosen = investigation.dossiers.values() if only is None else (investigation.dossiers[i] for i in only)
     dossiers = sorted((d for d in chosen if d.type in NODE_TYPES), key=lambda d: d.id)
     for dossier in dossiers:
         graph.add_node(dossier.id, type=dossier.type, kind=dossier.kind, label=dossier.label, page=dossier.page)
     for dossier in dossiers:
-        for a, b, label in _relations(dossier):
-            _link(graph, a, b, label)
+        edges = index.edges(dossier.id)
+        targets = edges if len(edges) <= len(graph) else [node for node in graph if node in edges]
+        for target in targets:
+            for label in edges[target]:
+                _link(graph, dossier.id, target, label)
     return graph
+
+
+class RelationIndex:
+    """Each dossier's graph edges by the other end, worked out on first use and kept for the build."""
+
+    def __init__(self, investigation) -> None:
+        self.investigation = investigation
+        self._edges: dict[str, dict[str, list[str]]] = {}
+
+    def edges(self, dossier_id: str) -> dict[str, list[str]]:
+        """Target id → labels of the relations ``dossier_id`` states towards it."""
+        found = self._edges.get(dossier_id)
+        if found is None:
+            found = {}
+            for _, target, label in _relations(self.investigation.dossiers[dossier_id]):
+                found.setdefault(target, []).append(label)
+            self._edges[dossier_id] = found
+        return found
 
 
 EDGE_LABELS: dict[str, Callable[[Any], str]] = {
@@ -98,11 +123,11 @@ def neighbour_ids(investigation, node_id: str) -> set[str]:
     return {i for i in found if investigation.dossiers[i].type in NODE_TYPES}
 
 
-def local_graph(investigation, node_id: str) -> nx.Graph:
+def local_graph(investigation, node_id: str, index: RelationIndex | None = None) -> nx.Graph:
     """The node, its neighbours and the edges among them, straight from the model."""
     if investigation.dossiers[node_id].type not in NODE_TYPES:
         return nx.Graph()
-    return build_graph(investigation, only={node_id, *neighbour_ids(investigation, node_id)})
+    return build_graph(investigation, only={node_id, *neighbour_ids(investigation, node_id)}, index=index)
 
 
 def neighbourhood(graph: nx.Graph, node_id: str) -> nx.Graph:
@@ -226,7 +251,8 @@ def _num(value: float) -> str:
 
 def _edge(graph: nx.Graph, a: str, b: str, positions: dict[str, Position]) -> str:
     (x1, y1), (x2, y2) = positions[a], positions[b]
-    names = f"{graph.nodes[a]['label']} – {graph.nodes[b]['label']}: {'; '.join(graph.edges[a, b]['labels'])}"
+    ends = f"{isolate(graph.nodes[a]['label'])} – {isolate(graph.nodes[b]['label'])}"
+    names = f"{ends}: {'; '.join(isolate(label) for label in graph.edges[a, b]['labels'])}"
     return (
         f'<line class="edge" x1="{_num(x1)}" y1="{_num(y1)}" x2="{_num(x2)}" y2="{_num(y2)}">'
         f"<title>{escape(names)}</title></line>"
@@ -243,9 +269,8 @@ def _node(graph: nx.Graph, node: str, position: Position, href: str, current: bo
         paint += ' stroke="currentColor" stroke-width="3"'
     shape = _shape(data["type"], position, _radius(graph, node, current))
     aria = ' aria-current="page"' if current else ""
-    return (
-        f'<a href="{escape(href)}"{aria}><title>{escape(data["label"])}</title><{shape} class="{classes}" {paint}/></a>'
-    )
+    title = escape(contain_bidi(data["label"]))
+    return f'<a href="{escape(href)}"{aria}><title>{title}</title><{shape} class="{classes}" {paint}/></a>'
 
 
 def _fill(data: dict) -> str:
@@ -272,7 +297,7 @@ def _labels(
     placed (for a better-connected node) is left out, since overlapping text is unreadable."""
     placed: list[tuple[float, float, float, float]] = []
     for node in candidates:
-        text = _short(graph.nodes[node]["label"])
+        text = contain_bidi(shorten(graph.nodes[node]["label"], LABEL_CHARS))
         half = len(text) * FONT_SIZE * 0.3
         x = min(max(positions[node][0], half), width - half)
         y = positions[node][1] + _radius(graph, node, node == highlight) + FONT_SIZE
@@ -281,10 +306,6 @@ def _labels(
             continue
         placed.append(box)
         yield f'<text class="label" x="{_num(x)}" y="{_num(y)}">{escape(text)}</text>'
-
-
-def _short(label: str) -> str:
-    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
 
 
 def radial_layout(graph: nx.Graph, centre: str) -> dict[str, Position]:

@@ -36,6 +36,7 @@ from .model import (
     walk,
 )
 from .resolve import Investigation
+from .text import shorten
 
 MAX_PAGE_BYTES = 500_000  # beyond this a page is slow to load and to scroll through on a phone
 
@@ -246,7 +247,7 @@ def _describe(fact: Sourced) -> str:
         return f"the date {fact.date.iso}"
     noun, field = _FACT_NAMES.get(type(fact), ("fact", ""))
     text = str(getattr(fact, field, ""))
-    return f"the {noun} '{text if len(text) <= 50 else text[:49] + '…'}'"
+    return f"the {noun} '{shorten(text, 50)}'"
 
 
 def _relative_links(tokens: list[Any]) -> Iterator[tuple[str, int]]:

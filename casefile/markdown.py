@@ -80,13 +80,30 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
 
 
 def _record_lines(state: Any) -> None:
-    """Give every link and citation the line it stands on (inline tokens lack one)."""
+    """Give every link and citation the line it stands on (inline tokens lack one).
+
+    Lines are counted on from the previous reference, so a paragraph of thousands stays quick.
+    """
     for block in state.tokens:
         if block.type != "inline" or not block.map or not block.children:
             continue
+        line, counted = block.map[0] + 1, 0
         for child in block.children:
             if child.type in ("wikilink", "citation"):
-                child.meta["line"] = block.map[0] + 1 + block.content[: child.meta["pos"]].count("\n")
+                line += block.content.count("\n", counted, child.meta["pos"])
+                counted = child.meta["pos"]
+                child.meta["line"] = line
+
+
+_BLOCKS = {"paragraph_open", "heading_open", "list_item_open", "blockquote_open", "th_open", "td_open"}
+
+
+def _directions(state: Any) -> None:
+    """Each block takes its direction from its own text: an Arabic paragraph reads right to left,
+    and what it holds cannot reorder the next block."""
+    for token in state.tokens:
+        if token.type in _BLOCKS:
+            token.attrSet("dir", "auto")
 
 
 def _context(env: dict) -> PageContext:
@@ -115,6 +132,7 @@ def casefile_plugin(md: MarkdownIt) -> None:
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.core.ruler.push("casefile_lines", _record_lines)
+    md.core.ruler.push("casefile_directions", _directions)
     md.add_render_rule("wikilink", _render_wikilink)
     md.add_render_rule("citation", _render_citation)
     md.add_render_rule("link_open", _render_link_open)

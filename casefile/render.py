@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 from . import graph, markdown
 from .model import ACTOR_KINDS, Actor, Claim, Document, Dossier, Source, SourceRef
 from .resolve import D, Investigation, date_key
+from .text import contain_bidi, finalize, isolate
 from .timeline import Entry, actor_timeline, by_year, timeline, timeline_actors
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -72,7 +73,8 @@ class PageContext:
 
     def link(self, target: Dossier | str, text: str | None = None) -> Markup:
         dossier = self.investigation.dossiers[target] if isinstance(target, str) else target
-        return Markup(f'<a href="{escape(self.url(dossier))}">{escape(text or dossier.label)}</a>')
+        label = escape(contain_bidi(text or dossier.label))
+        return Markup(f'<a href="{escape(self.url(dossier))}"><bdi>{label}</bdi></a>')
 
     def cite(self, refs: list[SourceRef] | list[tuple[str, str | None]]) -> Markup:
         """Footnote markers for ``refs``, numbering new sources as they appear."""
@@ -93,10 +95,10 @@ class PageContext:
         return Markup(f'<sup class="fn">{"".join(markers)}</sup>') if markers else Markup("")
 
     def markdown(self, document: Document | None) -> Markup:
-        return Markup(markdown.render(document.tokens, self)) if document else Markup("")
+        return Markup(contain_bidi(markdown.render(document.tokens, self))) if document else Markup("")
 
     def inline(self, claim: Claim) -> Markup:
-        return Markup(markdown.render(claim.tokens, self))
+        return Markup(contain_bidi(markdown.render(claim.tokens, self)))
 
     @property
     def footnotes(self) -> list[Note]:
@@ -205,7 +207,7 @@ def _dossier_data(lists: SiteLists, dossier: Dossier) -> dict[str, Any]:
     links = lists.investigation.backlinks[dossier.id]
     data: dict[str, Any] = {"dossier": dossier, "links": links, "network": lists.network}
     if isinstance(dossier, Actor):
-        data["entries_by_year"] = by_year(actor_timeline(dossier, links))
+        data["entries_by_year"] = by_year(actor_timeline(links))
     return data
 
 
@@ -218,10 +220,11 @@ class Network:
     def __init__(self, investigation: Investigation, previous: Network | None = None) -> None:
         self.investigation = investigation
         self.previous = previous
+        self.relations = graph.RelationIndex(investigation)  # shared by the full graph and every page's map
 
     @cached_property
     def full(self) -> nx.Graph:
-        return graph.build_graph(self.investigation)
+        return graph.build_graph(self.investigation, index=self.relations)
 
     @cached_property
     def shown(self) -> nx.Graph:
@@ -240,10 +243,10 @@ class Network:
 
     def around(self, page: PageContext, dossier_id: str) -> Markup:
         """The one-hop map on a dossier page, or nothing when it has no relations."""
-        local = graph.local_graph(self.investigation, dossier_id)
+        local = graph.local_graph(self.investigation, dossier_id, self.relations)
         if len(local) < 2:
             return Markup("")
-        title = f"Connections of {local.nodes[dossier_id]['label']}"
+        title = f"Connections of {isolate(local.nodes[dossier_id]['label'])}"
         layout = graph.radial_layout(local, dossier_id)
         return Markup(graph.graph_svg(local, layout, page.url_of_id, highlight=dossier_id, title=title))
 
@@ -262,8 +265,11 @@ def make_environment(templates: list[Path]) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        finalize=finalize,
     )
     env.filters["kind_label"] = kind_label
+    env.filters["isolate"] = isolate
+    env.filters["bdi_join"] = bdi_join
     return env
 
 
@@ -294,6 +300,11 @@ class Renderer:
 def kind_label(kind: str) -> str:
     """``military-unit`` → ``Military unit``."""
     return kind.replace("-", " ").capitalize()
+
+
+def bdi_join(names: list[str], separator: str) -> Markup:
+    """Each name in its own ``<bdi>``: one author's script cannot reorder the next name or the separator."""
+    return Markup(escape(separator)).join(Markup("<bdi>%s</bdi>") % contain_bidi(name) for name in names)
 
 
 def render_all(renderer: Renderer) -> dict[str, str]:

@@ -8,6 +8,7 @@ sources.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import groupby
 
 from .model import DEAL_DATE_KINDS, Actor, DatedFact, Deal, Dossier, Event
@@ -21,7 +22,13 @@ class Entry:
     dossier: Dossier
     date: DatedFact
     what: str  # "" for events; "signed", "delivered", … for deal dates
-    actors: tuple[str, ...]
+
+    @cached_property
+    def actors(self) -> tuple[str, ...]:
+        """The actors involved, worked out only where shown (the full timeline's filter): a hub has thousands."""
+        dossier = self.dossier
+        involved = dossier.participants if isinstance(dossier, Event) else dossier.parties
+        return tuple(sorted({p.actor for p in involved}))
 
     @property
     def sort_key(self) -> tuple:
@@ -36,11 +43,9 @@ class Entry:
 
 def _entries_for(dossier: Dossier) -> list[Entry]:
     if isinstance(dossier, Event) and dossier.date:
-        actors = tuple(sorted({p.actor for p in dossier.participants}))
-        return [Entry(dossier, dossier.date, "", actors)]
+        return [Entry(dossier, dossier.date, "")]
     if isinstance(dossier, Deal):
-        actors = tuple(sorted({p.actor for p in dossier.parties}))
-        return [Entry(dossier, fact, kind, actors) for kind, fact in dossier.dates.items()]
+        return [Entry(dossier, fact, kind) for kind, fact in dossier.dates.items()]
     return []
 
 
@@ -50,10 +55,10 @@ def timeline(investigation: Investigation) -> list[Entry]:
     return sorted(entries, key=lambda e: e.sort_key)
 
 
-def actor_timeline(actor: Actor, links: Backlinks) -> list[Entry]:
-    """One actor's entries, found through its relations rather than by scanning the investigation."""
+def actor_timeline(links: Backlinks) -> list[Entry]:
+    """One actor's entries: the events and deals it takes part in, found through its backlinks."""
     dossiers = {event.id: event for event, _ in links.events} | {deal.id: deal for deal, _ in links.deals}
-    entries = [e for d in dossiers.values() for e in _entries_for(d) if actor.id in e.actors]
+    entries = [e for d in dossiers.values() for e in _entries_for(d)]
     return sorted(entries, key=lambda e: e.sort_key)
 
 

@@ -3,15 +3,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh -dev
-# The browser tests drive Debian's chromium (Playwright) and firefox-esr (puppeteer-core over WebDriver BiDi):
-# install them when missing and we are root. The npm test tools are pinned in package-lock.json.
+# The browser tests drive Debian's chromium (Playwright) and firefox-esr (puppeteer-core over WebDriver BiDi),
+# and the HTML validity test runs the Nu HTML Checker on Java: install them when missing and we are root.
 if [ "$(id -u)" = 0 ]; then
   missing=()
   command -v chromium >/dev/null || missing+=(chromium)
   command -v firefox-esr >/dev/null || missing+=(firefox-esr)
+  command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
+  command -v npm >/dev/null || missing+=(npm)
   if [ ${#missing[@]} -gt 0 ]; then
     apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
   fi
 fi
+# The npm test tools (vnu-jar, puppeteer-core), pinned in package.json / package-lock.json, into node_modules/.
 npm ci --no-audit --no-fund --loglevel=error
 .venv/bin/python -m pytest "$@"
