@@ -41,8 +41,9 @@ class RefTo:
 
 def _check_slug(value: str) -> str:
     if not SLUG.fullmatch(value):
+        shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in value)  # "abc\n" stays on one line
         raise PydanticCustomError(
-            "slug", "'{value}' is not a valid id: use lowercase letters, digits and hyphens", {"value": value}
+            "slug", "'{value}' is not a valid id: use lowercase letters, digits and hyphens", {"value": shown}
         )
     return value
 

@@ -131,8 +131,11 @@ def test_conflicting_arms_import_figures_side_by_side(site: Path) -> None:
 
 
 def test_un_vote_accounts_side_by_side(site: Path) -> None:
-    [page] = [p for p in (site / "events").glob("*.html") if "General Assembly" in p.read_text(encoding="utf-8")
-              and "Belarus" in p.read_text(encoding="utf-8")]
+    [page] = [
+        p
+        for p in (site / "events").glob("*.html")
+        if "General Assembly" in p.read_text(encoding="utf-8") and "Belarus" in p.read_text(encoding="utf-8")
+    ]
     html = page.read_text(encoding="utf-8")
     assert "abstain" in html.lower()
     assert "opposed" in html.lower()
