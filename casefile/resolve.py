@@ -238,7 +238,7 @@ class _ReferenceChecker:
 
 def _report_circles(dossiers: dict[str, Dossier], diagnostics: Diagnostics) -> None:
     """A source that relies on itself (directly or through others), an event part of itself: each circle
-    once, at the member with the smallest id, naming the chain."""
+    once, at one member's pointer, naming the chain."""
     for kind, verb, pointers in (
         (Source, "relies on itself", lambda d: [(("cites", i, "id"), c.id) for i, c in enumerate(d.cites)]),
         (Event, "is part of itself", lambda d: [(("part_of",), d.part_of)] if d.part_of else []),

@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import make_site, run_builds, snapshot
+from conftest import make_site, run_build, run_builds, snapshot
 from test_errors import Expected, Outcome, assert_reported, errors
 
 from casefile.diagnostics import ContentError
+from casefile.incremental import Session
 from casefile.loader import suggest_slug
 from casefile.model import SLUG
+from casefile.pipeline import SitePaths
 from casefile.yamlio import parse_yaml
 
 SECRET = "root:x:0:0:the-secret-line-of-an-outside-file"
@@ -247,6 +249,26 @@ def test_a_linked_file_is_never_read(outcomes: dict[str, Outcome], name: str) ->
     for secret in (SECRET, passwd):
         assert secret not in printed
         assert not any(secret.encode() in data for data in outcome.output_after.values())
+
+
+def test_a_link_that_stays_inside_the_site_is_followed(base_site: Path) -> None:
+    make_site(base_site, {"static/extra/a.css": "p { color: black }\n"})
+    os.symlink("extra/a.css", base_site / "static" / "b.css")
+    result = run_build(base_site)
+    assert result.returncode == 0, result.stderr
+    assert (base_site / "output" / "static" / "b.css").read_text(encoding="utf-8") == "p { color: black }\n"
+
+
+def test_the_dev_server_refuses_a_link_out_before_copying_static_files(base_site: Path, tmp_path: Path) -> None:
+    (tmp_path / "secret.txt").write_text(SECRET + "\n", encoding="utf-8")
+    (base_site / "static").mkdir()
+    os.symlink(tmp_path / "secret.txt", base_site / "static" / "notes.txt")
+    session = Session(SitePaths(base_site, tmp_path / "out"))
+    assert not session.full_build()
+    assert [p.message for p in session.diagnostics.errors] == [
+        "'notes.txt' is a link to a file outside the investigation folder"
+    ]
+    assert not (tmp_path / "out").exists()
 
 
 def test_alias_bomb_is_refused_at_once_in_little_memory() -> None:
