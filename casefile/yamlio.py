@@ -51,6 +51,8 @@ _CORE_TAGS = {None, "!", *(_CORE + name for name in ("str", "int", "float", "boo
 
 # C0 controls but tab, newline and carriage return; DEL; C1 controls; the two non-characters XML refuses.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.DOTALL)
+_SHORT_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "v": "\v", "f": "\f", "e": "\x1b", "N": "\x85"}
 
 
 @dataclass
@@ -120,7 +122,7 @@ def _offset_location(path: Path, before: str) -> Location:
 
 def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDocument:
     """Parse one YAML document; syntax problems and what the module refuses become ContentErrors."""
-    builder = _Builder(YamlDocument(path, None, line_offset=line_offset))
+    builder = _Builder(YamlDocument(path, None, line_offset=line_offset), text)
     try:
         for event in yaml.parse(text, Loader=_Loader):
             builder.feed(event)
@@ -147,6 +149,7 @@ class _Builder:
     """Turns events into plain values with an explicit stack, so depth costs no recursion."""
 
     doc: YamlDocument
+    text: str
     stack: list[_Open] = field(default_factory=list)
     documents: int = 0
 
@@ -251,18 +254,25 @@ class _Builder:
         finally:
             _CONSTRUCTOR.constructed_objects.clear()
         if plain and isinstance(value, (int, float)) and not isinstance(value, bool) and str(value) != event.value:
-            raise self.error(
-                event,
-                f"YAML reads '{event.value}' as the number {value}",
-                f"quote it: '{event.value}' (or write the number as {value})",
-            )
+            raise self.error(event, f"YAML reads '{event.value}' as the number {value}", f"quote it: '{event.value}'")
         if isinstance(value, str) and (match := CONTROL.search(value)):
-            raise self.error(
-                event,
+            raise ContentError(
+                self.escape_location(event),
                 f"the text contains the invisible control character U+{ord(match.group()):04X}",
                 "remove the escape (such as \\0, \\x01 or \\u0007) from the quoted text",
             )
         return value
+
+    def escape_location(self, event: yaml.ScalarEvent) -> Location:
+        """Where the first escape that writes a control character stands in a "double-quoted" text."""
+        start, end = event.start_mark.index, event.end_mark.index
+        for match in _ESCAPE.finditer(self.text, start, end):
+            code = match.group(1)
+            if CONTROL.fullmatch(chr(int(code[1:], 16)) if len(code) > 1 else _SHORT_ESCAPES.get(code, "")):
+                start = match.start()
+                break
+        where = _offset_location(self.doc.path, self.text[:start])
+        return Location(where.path, where.line + self.doc.line_offset, where.column)
 
     def mark(self, marks: dict[YamlPath, tuple[int, int]], path: YamlPath, event: yaml.Event) -> None:
         marks[path] = (event.start_mark.line + 1, event.start_mark.column + 1)

@@ -101,9 +101,9 @@ CASES: dict[str, Case] = {
         Expected("site.yaml:2:19", r"greater than 0", r"\S"),
     ),
     "nul-byte": Case({RUSSIA: b"name: Rus\x00sia\nkind: state\n"}, Expected(f"{RUSSIA}:1:10", r"U\+0000", r"delete")),
-    "nul-escape": Case(russia('summary: "a \\0 b"\n'), Expected(f"{RUSSIA}:3:10", r"U\+0000", r"\\0")),
-    "x01-escape": Case(russia('summary: "\\x01"\n'), Expected(f"{RUSSIA}:3:10", r"U\+0001", r"escape")),
-    "bell-escape": Case(russia('aliases: ["\\u0007"]\n'), Expected(f"{RUSSIA}:3:11", r"U\+0007", r"escape")),
+    "nul-escape": Case(russia('summary: "a \\0 b"\n'), Expected(f"{RUSSIA}:3:13", r"U\+0000", r"\\0")),
+    "x01-escape": Case(russia('summary: "\\x01"\n'), Expected(f"{RUSSIA}:3:11", r"U\+0001", r"escape")),
+    "bell-escape": Case(russia('aliases: ["\\u0007"]\n'), Expected(f"{RUSSIA}:3:12", r"U\+0007", r"escape")),
     "control-in-markdown": Case(
         {"content/actors/min-aung-hlaing.md": "Min Aung Hlaing.\n\nHe leads the \x1b[31m army.\n"},
         Expected("content/actors/min-aung-hlaing.md:3:14", r"U\+001B", r"delete"),
