@@ -47,6 +47,7 @@ _Loader.add_implicit_resolver(
 
 _CONSTRUCTOR = _Loader("")  # resolves and builds scalar values from events
 _CORE = "tag:yaml.org,2002:"
+_STR = _CORE + "str"
 _CORE_TAGS = {None, "!", *(_CORE + name for name in ("str", "int", "float", "bool", "null", "seq", "map"))}
 
 # C0 controls but tab, newline and carriage return; DEL; C1 controls; the two non-characters XML refuses.
@@ -240,19 +241,14 @@ class _Builder:
         return top.path + ((len(top.value),) if isinstance(top.value, list) else (top.key,))
 
     def scalar(self, event: yaml.ScalarEvent) -> Any:
-        plain = event.tag in (None, "!") and event.implicit[0]
-        tag = (
-            event.tag
-            if event.tag not in (None, "!")
-            else _CONSTRUCTOR.resolve(yaml.ScalarNode, event.value, event.implicit)
-        )
-        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
-        try:
-            value = _CONSTRUCTOR.construct_object(node)
-        except yaml.constructor.ConstructorError as exc:
-            raise self.error(event, str(exc.problem), "put the value in quotes") from None
-        finally:
-            _CONSTRUCTOR.constructed_objects.clear()
+        explicit = event.tag not in (None, "!", _STR)
+        plain = not explicit and event.tag != _STR and event.implicit[0]
+        tag = _CONSTRUCTOR.resolve(yaml.ScalarNode, event.value, (True, False)) if explicit or plain else _STR
+        if explicit and tag != event.tag:
+            raise self.error(
+                event, f"'{event.value}' is not {event.tag.replace(_CORE, '!!')}", "remove the tag, or quote the text"
+            )
+        value = event.value if tag == _STR else self.construct(event, tag)
         if plain and isinstance(value, (int, float)) and not isinstance(value, bool) and str(value) != event.value:
             raise self.error(event, f"YAML reads '{event.value}' as the number {value}", f"quote it: '{event.value}'")
         if isinstance(value, str) and (match := CONTROL.search(value)):
@@ -262,6 +258,15 @@ class _Builder:
                 "remove the escape (such as \\0, \\x01 or \\u0007) from the quoted text",
             )
         return value
+
+    def construct(self, event: yaml.ScalarEvent, tag: str) -> Any:
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        try:
+            return _CONSTRUCTOR.construct_object(node)
+        except yaml.constructor.ConstructorError:
+            raise self.error(event, f"YAML does not read '{event.value}' as text", "put the value in quotes") from None
+        finally:
+            _CONSTRUCTOR.constructed_objects.clear()
 
     def escape_location(self, event: yaml.ScalarEvent) -> Location:
         """Where the first escape that writes a control character stands in a "double-quoted" text."""

@@ -118,6 +118,9 @@ CASES: dict[str, Case] = {
         russia(f"roles:\n  - {TAG}\n    title: x\n"),
         Expected(f"{RUSSIA}:4:5", rf"tag '{TAG}' is not allowed", r"remove"),
     ),
+    "core-tag-on-wrong-value": Case(
+        russia("summary: !!bool maybe\n"), Expected(f"{RUSSIA}:3:10", r"'maybe' is not !!bool", r"quote")
+    ),
     "octal-0100": Case(russia("aliases: [0100]\n"), Expected(f"{RUSSIA}:3:11", r"'0100' as the number 64", QUOTE_IT)),
     "sexagesimal-1-20": Case(
         russia("summary: 1:20\n"), Expected(f"{RUSSIA}:3:10", r"'1:20' as the number 80", QUOTE_IT)
