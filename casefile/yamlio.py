@@ -53,6 +53,7 @@ _CORE_TAGS = {None, "!", *(_CORE + name for name in ("str", "int", "float", "boo
 # C0 controls but tab, newline and carriage return; DEL; C1 controls; the two non-characters XML refuses.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.DOTALL)
+_NO_ANCHORS = "YAML anchors and aliases (&x / *x) are not supported"  # so an alias bomb never expands
 _SHORT_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "v": "\v", "f": "\f", "e": "\x1b", "N": "\x85"}
 
 
@@ -164,7 +165,7 @@ class _Builder:
         elif isinstance(event, yaml.AliasEvent):
             raise self.error(
                 event,
-                "YAML anchors and aliases (&x / *x) are not supported",
+                _NO_ANCHORS,
                 "write the value out in full; text that starts with * or & must be in quotes",
             )
         elif isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
@@ -178,9 +179,7 @@ class _Builder:
 
     def check_node(self, event: yaml.NodeEvent) -> None:
         if event.anchor is not None:
-            raise self.error(
-                event, "YAML anchors and aliases (&x / *x) are not supported", "write the value out in full, without &"
-            )
+            raise self.error(event, _NO_ANCHORS, "write the value out in full, without &")
         if event.tag not in _CORE_TAGS:
             tag = event.tag.replace(_CORE, "!!")
             raise self.error(event, f"the tag '{tag}' is not allowed", f"remove '{tag}': write plain values")
