@@ -13,9 +13,9 @@ from pydantic_core import PydanticCustomError
 from .diagnostics import ContentError, Location
 from .model import Strict, Url
 from .validation import validate
-from .yamlio import load_yaml
+from .yamlio import DEFAULT_MAX_FILE_MB, load_yaml
 
-_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_DOMAIN = re.compile(r"(?=.{1,253}\Z)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 
 
 def _folder_url(value: str) -> str:
@@ -28,7 +28,7 @@ def _folder_url(value: str) -> str:
 
 
 def _check_domain(value: str) -> str:
-    if not _DOMAIN.match(value):
+    if not _DOMAIN.fullmatch(value):
         raise PydanticCustomError(
             "domain",
             "'{value}' is not a domain name: write the host alone, e.g. investigations.example.org",
@@ -64,6 +64,7 @@ class SiteConfig(Strict):
     base_url: BaseUrl | None = None
     domain: Domain | None = None
     accepted_warnings: AcceptedWarnings = AcceptedWarnings()
+    max_file_size_mb: float = Field(DEFAULT_MAX_FILE_MB, gt=0, le=1000)  # larger files are refused unread
 
     @property
     def root_path(self) -> str:
@@ -102,7 +103,7 @@ def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[ContentError]]:
             )
         ]
     try:
-        doc = load_yaml(path)
+        doc = load_yaml(path, DEFAULT_MAX_FILE_MB)
     except ContentError as problem:
         return None, [problem]
     return validate(SiteConfig, doc)

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-_POINT = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_POINT = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 MONTHS = list(calendar.month_name)
 
 
@@ -28,14 +28,17 @@ class Day:
 
     @classmethod
     def parse(cls, text: str) -> Day:
-        match = _POINT.match(text)
+        """The day ``text`` names; a ValueError says what is wrong, or is empty when the form is."""
+        match = _POINT.fullmatch(text)
         if not match:
-            raise ValueError(text)
+            raise ValueError("")
         year, month, day = (int(g) if g else 0 for g in match.groups())
         if match.group(2) and not 1 <= month <= 12:
-            raise ValueError(text)
-        if match.group(3) and not 1 <= day <= calendar.monthrange(year, month)[1]:
-            raise ValueError(text)
+            raise ValueError(f"month {month} does not exist")
+        if match.group(3):
+            days = calendar.monthrange(year, month)[1]
+            if not 1 <= day <= days:
+                raise ValueError(f"{MONTHS[month]} {year} has {days} days")
         return cls(year, month, day)
 
     @property
@@ -65,22 +68,18 @@ class FuzzyDate:
         if not isinstance(value, str):
             raise PydanticCustomError("date_type", "expected a date like 2021, 2021-06 or 2021-06-13")
         text = value.strip()
+        first, slash, last = text.partition("/")
         try:
-            if "/" in text:
-                first, last = text.split("/", 1)
-                start, end = Day.parse(first), Day.parse(last)
-                if end < start:
-                    raise PydanticCustomError(
-                        "date_order", "the range '{value}' ends before it starts", {"value": text}
-                    )
-                return cls(start, end)
-            return cls(Day.parse(text))
-        except ValueError:
+            start = Day.parse(first)
+            end = Day.parse(last) if slash else None
+        except ValueError as exc:
+            reason = str(exc) or "write 2021, 2021-06, 2021-06-13 or a range 2021-06-13/2021-06-19"
             raise PydanticCustomError(
-                "date_format",
-                "'{value}' is not a date: write 2021, 2021-06, 2021-06-13 or a range 2021-06-13/2021-06-19",
-                {"value": text},
+                "date_format", "'{value}' is not a date: {reason}", {"value": text, "reason": reason}
             ) from None
+        if end is not None and end < start:
+            raise PydanticCustomError("date_order", "the range '{value}' ends before it starts", {"value": text})
+        return cls(start, end)
 
     @property
     def iso(self) -> str:

@@ -39,6 +39,7 @@ from .resolve import Investigation
 from .text import shorten
 
 MAX_PAGE_BYTES = 500_000  # beyond this a page is slow to load and to scroll through on a phone
+HARD_MAX_PAGE_BYTES = 5_000_000  # beyond this a page is refused: a phone may not open it at all
 
 
 class LintWarning(ContentError):
@@ -187,19 +188,25 @@ class _Linter:
             )
 
     def check_page_sizes(self) -> None:
+        """Pages over the soft cap are warnings; over the hard cap, errors that site.yaml cannot accept."""
         by_page = {d.page: d for d in self.investigation.dossiers.values()}
         for path, html in self.pages.items():
             size = len(html.encode("utf-8"))
             if size <= MAX_PAGE_BYTES:
                 continue
             dossier = by_page.get(path)
-            message = f"the page {path} is {size // 1000} KB, too long for a phone (at most {MAX_PAGE_BYTES // 1000})"
             if dossier is not None:
+                subject, where = dossier.id, dossier.origin.location(())
                 hint = "shorten the narrative, or split the dossier into several"
-                self.warn("page-too-large", dossier.id, dossier.origin.location(()), message, hint)
             else:
+                subject, where = path, Location(self.investigation.root / "content")
                 hint = "this page lists the whole investigation: consider splitting it into several investigations"
-                self.warn("page-too-large", path, Location(self.investigation.root / "content"), message, hint)
+            if size > HARD_MAX_PAGE_BYTES:
+                limit = HARD_MAX_PAGE_BYTES // 1_000_000
+                self.diagnostics.error(where, f"the page {path} is {size // 1_000_000} MB, more than {limit} MB", hint)
+                continue
+            message = f"the page {path} is {size // 1000} KB, too long for a phone (at most {MAX_PAGE_BYTES // 1000})"
+            self.warn("page-too-large", subject, where, message, hint)
 
 
 def _has_any_source(dossier: Dossier) -> bool:

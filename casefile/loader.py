@@ -7,6 +7,7 @@ dossiers are checked afterwards, by :mod:`casefile.resolve`.
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -18,9 +19,10 @@ from .config import SiteConfig, load_config
 from .diagnostics import ContentError, Diagnostics, Location
 from .model import DOSSIER_TYPES, SLUG, Document, Dossier, Page
 from .validation import validate
-from .yamlio import YamlDocument, parse_yaml, read_text
+from .yamlio import DEFAULT_MAX_FILE_MB, YamlDocument, parse_yaml, read_text, too_large
 
 YAML_SUFFIXES = (".yaml", ".yml")
+LINKED_FOLDERS = ("content", "templates", "static")  # what the build reads or copies into the site
 
 
 @dataclass
@@ -92,6 +94,11 @@ def load_site(
     for problem in problems:
         diagnostics.add(problem)
     site = LoadedSite(root, config)
+    links = unsafe_links(root)
+    for problem in links:
+        diagnostics.add(problem)
+    if links:
+        return site
     content = root / "content"
     if not content.is_dir():
         diagnostics.error(
@@ -111,8 +118,9 @@ def load_site(
         diagnostics.add(problem)
     load = cache.load if cache is not None else _uncached
     seen: dict[str, Path] = {}
+    max_mb = config.max_file_size_mb if config is not None else DEFAULT_MAX_FILE_MB
     for file in files:
-        dossier, file_problems = load(file)
+        dossier, file_problems = _oversized(file, max_mb) or load(file)
         for problem in file_problems:
             diagnostics.add(problem)
         if dossier is None:
@@ -128,6 +136,58 @@ def load_site(
         seen[dossier.id] = dossier.path
         site.dossiers.append(dossier)
     return site
+
+
+def unsafe_links(root: Path) -> list[ContentError]:
+    """Links under content/, templates/ or static/ that lead outside the site, nowhere, or round in a loop.
+
+    Found before anything is read or copied, and their targets are never opened: a link must not publish,
+    or print in an error, a file from elsewhere on the computer.
+    """
+    site = root.resolve()
+    problems = []
+    for name in LINKED_FOLDERS:
+        for link in _links(root / name):
+            if problem := _link_problem(link, site):
+                problems.append(problem)
+    return problems
+
+
+def _links(top: Path) -> Iterator[Path]:
+    """Every symbolic link at or under ``top``, without following any."""
+    if top.is_symlink():
+        yield top
+        return
+    folders = [top] if top.is_dir() else []
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    yield Path(entry.path)
+                elif entry.is_dir():
+                    folders.append(Path(entry.path))
+
+
+def _link_problem(link: Path, site: Path) -> ContentError | None:
+    hint = "copy the file into the investigation folder instead of linking to it, or delete the link"
+    try:
+        target = link.resolve(strict=True)
+    except FileNotFoundError:
+        return ContentError(Location(link), f"the link '{link.name}' leads to nothing", "delete the link")
+    except (RuntimeError, OSError):
+        return ContentError(Location(link), f"the link '{link.name}' loops back on itself", "delete the link")
+    if target.is_relative_to(site):
+        return None
+    return ContentError(Location(link), f"'{link.name}' is a link to a file outside the investigation folder", hint)
+
+
+def _oversized(file: ContentFile, max_mb: float) -> FileResult | None:
+    """The errors for a dossier or narrative over the size cap, from the sizes the scan noted."""
+    paths = (Path(file.path), Path(file.path).with_suffix(".md"))
+    problems = [
+        p for path, stamp in zip(paths, file.stamp, strict=True) if stamp and (p := too_large(path, stamp[1], max_mb))
+    ]
+    return (None, problems) if problems else None
 
 
 def _restamped(files: list[ContentFile], edited: set[str]) -> list[ContentFile] | None:
@@ -184,7 +244,7 @@ def _files(
         if is_editor_noise(name):
             continue
         if narratives and suffix == ".md":
-            if not any(stem + s in entries for s in suffixes) and SLUG.match(stem):
+            if not any(stem + s in entries for s in suffixes) and SLUG.fullmatch(stem):
                 diagnostics.error(
                     Location(folder / name),
                     f"'{name}' has no dossier {stem}.yaml beside it",
@@ -195,11 +255,11 @@ def _files(
         if entry.is_dir() or suffix not in suffixes:
             diagnostics.warning(Location(folder / name), f"'{name}' is ignored: expected {' or '.join(suffixes)} files")
             continue
-        if not SLUG.match(stem):
+        if not SLUG.fullmatch(stem):
             diagnostics.error(
                 Location(folder / name),
                 f"'{stem}' is not a valid id",
-                f"rename the file: lowercase letters, digits and hyphens, e.g. '{_suggest_slug(stem)}{suffix}'",
+                f"rename the file: lowercase letters, digits and hyphens, e.g. '{suggest_slug(stem)}{suffix}'",
             )
             continue
         narrative = entries.get(stem + ".md") if narratives else None
@@ -208,8 +268,10 @@ def _files(
     return found
 
 
-def _suggest_slug(text: str) -> str:
-    cleaned = "".join(c if c.isalnum() else "-" for c in text.lower())
+def suggest_slug(text: str) -> str:
+    """A valid id close to ``text``: accents dropped, anything else but a-z and 0-9 made a hyphen."""
+    ascii_text = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+    cleaned = "".join(c if c.isascii() and c.isalnum() else "-" for c in ascii_text.lower())
     return "-".join(part for part in cleaned.split("-") if part) or "my-id"
 
 

@@ -22,7 +22,7 @@ from pydantic_core import PydanticCustomError
 from . import markdown
 from .dates import Date, FuzzyDate
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # use fullmatch: `$` would let "abc\n" through
 
 ACTOR_KINDS = ("person", "organization", "company", "state", "military-unit", "government-body")
 DEAL_KINDS = ("arms-sale", "contract", "agreement", "memorandum", "delivery", "arms-transfers", "other")
@@ -40,9 +40,10 @@ class RefTo:
 
 
 def _check_slug(value: str) -> str:
-    if not SLUG.match(value):
+    if not SLUG.fullmatch(value):
+        shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in value)  # "abc\n" stays on one line
         raise PydanticCustomError(
-            "slug", "'{value}' is not a valid id: use lowercase letters, digits and hyphens", {"value": value}
+            "slug", "'{value}' is not a valid id: use lowercase letters, digits and hyphens", {"value": shown}
         )
     return value
 

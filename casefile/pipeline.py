@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import TemplateError, TemplateSyntaxError
+from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
 
 from .diagnostics import ContentError, Diagnostics, Location
 from .linkcheck import check_external, check_folder
@@ -73,7 +74,7 @@ def check(paths: SitePaths, diagnostics: Diagnostics, options: Options = Options
     lint(investigation, pages, diagnostics)
     if options.check_external:
         check_external(investigation, pages, paths.out, diagnostics)
-    return BuiltSite(investigation, files)
+    return None if diagnostics.has_errors() else BuiltSite(investigation, files)
 
 
 def build(paths: SitePaths, diagnostics: Diagnostics, options: Options = Options()) -> Investigation | None:
@@ -103,12 +104,16 @@ def publishing_files(renderer: Renderer, page_paths: Iterable[str]) -> dict[str,
 
 
 def template_problem(exc: TemplateError, paths: SitePaths) -> ContentError:
+    """The error at the template line that failed: the innermost frame Jinja mapped to a template file."""
+    where = Location(paths.site / "templates")
     if isinstance(exc, TemplateSyntaxError):
         where = Location(Path(exc.filename or exc.name or "templates"), exc.lineno or 1, 1)
-    else:
-        where = Location(paths.site / "templates")
+    for frame, line in traceback.walk_tb(exc.__traceback__):
+        if frame.f_code.co_filename.endswith(".html"):
+            where = Location(Path(frame.f_code.co_filename), line, 1)
+    message = f"the template '{exc.name}' does not exist" if isinstance(exc, TemplateNotFound) else exc.message
     return ContentError(
         where,
-        f"template error: {exc.message or exc}",
+        f"template error: {message or exc}",
         "the templates are code: undo the last change to them, or ask a developer",
     )

@@ -15,6 +15,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
+import networkx as nx
+
 from . import markdown
 from .config import SiteConfig
 from .diagnostics import Diagnostics, Location, did_you_mean
@@ -141,6 +143,7 @@ def resolve(site: LoadedSite, diagnostics: Diagnostics, cache: ResolveCache | No
     for gone in set(cache.entries) - set(dossiers):
         del cache.entries[gone]
     cache.signature = signature
+    _report_circles(dossiers, diagnostics)
     if diagnostics.has_errors() or site.config is None:
         cache.previous = None
         return None
@@ -183,6 +186,13 @@ class _ReferenceChecker:
                     f"'{country.id}' is a {country.kind}, not a state",
                     "`country:` names the actor of kind state the actor belongs to",
                 )
+        for index, role in enumerate(dossier.roles if isinstance(dossier, Actor) else []):
+            if role.of == dossier.id:
+                self.diagnostics.error(
+                    origin.location(("roles", index, "of")),
+                    f"'{dossier.id}' holds a role of itself",
+                    "`of:` names the other actor the role is held in, e.g. the organisation",
+                )
         for index, claim in enumerate(dossier.claims):
             self._check_tokens(claim.tokens, lambda line, markup, i=index: origin.location(("claims", i, "text")))
         if (document := dossier.narrative) is not None:
@@ -223,6 +233,33 @@ class _ReferenceChecker:
                 locate(line, href),
                 f"the link '{href}' is not allowed",
                 "links may use http://, https://, mailto: or a relative address",
+            )
+
+
+def _report_circles(dossiers: dict[str, Dossier], diagnostics: Diagnostics) -> None:
+    """A source that relies on itself (directly or through others), an event part of itself: each circle
+    once, at one member's pointer, naming the chain."""
+    for kind, verb, pointers in (
+        (Source, "relies on itself", lambda d: [(("cites", i, "id"), c.id) for i, c in enumerate(d.cites)]),
+        (Event, "is part of itself", lambda d: [(("part_of",), d.part_of)] if d.part_of else []),
+    ):
+        chains = nx.DiGraph()
+        for dossier in dossiers.values():
+            if isinstance(dossier, kind):
+                for path, target in pointers(dossier):
+                    if isinstance(dossiers.get(target), kind):
+                        chains.add_edge(dossier.id, target, path=path)
+        for circle in nx.strongly_connected_components(chains):
+            first = min(circle)
+            if len(circle) == 1 and not chains.has_edge(first, first):
+                continue
+            edges = nx.find_cycle(chains.subgraph(circle), source=first)
+            member = edges[0][0]
+            chain = " → ".join([u for u, _ in edges] + [member])
+            diagnostics.error(
+                dossiers[member].origin.location(chains.edges[edges[0]]["path"]),
+                f"'{member}' {verb}: {chain}",
+                "break the circle: remove one of these links",
             )
 
 

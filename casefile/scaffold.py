@@ -69,7 +69,7 @@ cites: []                  # ids of sources this one relies on (e.g. tass, sipri
 def new_dossier(site: Path, kind: str, dossier_id: str) -> Path:
     """Write the template for ``kind`` as ``dossier_id``; never overwrites."""
     path = site / "content" / f"{kind}s" / f"{dossier_id}.yaml"
-    if not SLUG.match(dossier_id):
+    if not SLUG.fullmatch(dossier_id):
         raise ContentError(
             Location(path),
             f"'{dossier_id}' is not a valid id",

@@ -81,6 +81,8 @@ def _translate(error: Any, model: type[BaseModel], doc: YamlDocument) -> Content
         hint = "copy the full address from the browser, starting with https://"
     elif kind == "slug":
         hint = "ids look like min-aung-hlaing: lowercase, digits, hyphens"
+    elif kind in ("greater_than", "less_than_equal"):
+        hint = "write a number within those bounds"
     elif kind.startswith("date"):
         hint = "dates are ISO 8601: 2021, 2021-06, 2021-06-13 or 2021-06-13/2021-06-19"
     return ContentError(doc.location(path), _sentence(error["msg"]), hint)

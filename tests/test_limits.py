@@ -1,0 +1,305 @@
+"""Hostile files and YAML: each is refused at its file, line and column with a hint, never with a
+traceback, and the previous good site in ``output/`` is left as it was.
+
+Like ``test_errors.py``, every case edits a copy of the built base investigation and builds again from
+inside it; the builds run concurrently.  Links are made after the edit, pointing at a file outside
+the site whose text must never reach the terminal or the site.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import tracemalloc
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from conftest import make_site, run_build, run_builds, snapshot
+from test_errors import Expected, Outcome, assert_reported, errors
+
+from casefile.diagnostics import ContentError
+from casefile.incremental import Session
+from casefile.loader import suggest_slug
+from casefile.model import SLUG
+from casefile.pipeline import SitePaths
+from casefile.yamlio import parse_yaml
+
+SECRET = "root:x:0:0:the-secret-line-of-an-outside-file"
+RUSSIA = "content/actors/russia.yaml"
+TATMADAW = "content/actors/tatmadaw.yaml"
+VISIT = "content/events/naval-visit.yaml"
+DEEP = 100_000
+
+
+def bomb(levels: int = 9) -> str:
+    """The billion laughs: each anchor's list repeats the one before ten times."""
+    lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class Case:
+    files: dict[str, str | bytes | None]
+    expected: Expected
+    links: dict[str, str] = field(default_factory=dict)  # link -> target; "SECRET" is the outside file
+    also: tuple[Expected, ...] = ()  # further errors the same input causes
+
+
+def russia(extra: str) -> dict[str, str | bytes | None]:
+    return {RUSSIA: f"name: Russia\nkind: state\n{extra}"}
+
+
+TAG = "!!python/object/apply:os.system"
+QUOTE_IT = r"quote it: '"
+
+CASES: dict[str, Case] = {
+    # Links out of the site, in a loop, or to nothing.
+    "link-to-etc-passwd": Case(
+        {"content/actors/bob.yaml": "name: Bob\nkind: person\n"},
+        Expected("content/actors/bob.md:1:1", r"'bob\.md' is a link to a file outside", r"copy the file"),
+        {"content/actors/bob.md": "/etc/passwd"},
+    ),
+    "link-outside-in-static": Case(
+        {}, Expected("static/notes.txt:1:1", r"outside the investigation", r"copy"), {"static/notes.txt": "SECRET"}
+    ),
+    "link-outside-in-templates": Case(
+        {},
+        Expected("templates/actor.html:1:1", r"outside the investigation", r"copy"),
+        {"templates/actor.html": "SECRET"},
+    ),
+    "linked-folder-outside": Case(
+        {}, Expected("static/docs:1:1", r"'docs' is a link .*outside", r"copy"), {"static/docs": "SECRET_DIR"}
+    ),
+    "link-loop": Case(
+        {},
+        Expected("content/actors/loop.yaml:1:1", r"'loop\.yaml' loops back on itself", r"delete"),
+        {"content/actors/loop.yaml": "loop.yaml"},
+    ),
+    "dangling-link": Case(
+        {},
+        Expected("static/gone.css:1:1", r"'gone\.css' leads to nothing", r"delete"),
+        {"static/gone.css": "nowhere.css"},
+    ),
+    # YAML that is valid but refused.
+    "alias-bomb": Case(
+        russia(bomb()), Expected(f"{RUSSIA}:3:5", r"anchors and aliases \(&x / \*x\) are not supported", r"write")
+    ),
+    "alias": Case(russia("summary: *name\n"), Expected(f"{RUSSIA}:3:10", r"anchors and aliases", r"quotes")),
+    "deep-nesting": Case(
+        russia("aliases: " + "[" * DEEP + "]" * DEEP + "\n"),
+        Expected(f"{RUSSIA}:3:59", r"nested more than 50 levels", r"brackets"),
+    ),
+    "file-over-size-cap": Case(
+        {"content/actors/big.yaml": "name: Big\nkind: person\nsummary: " + "x" * 6_000_000 + "\n"},
+        Expected("content/actors/big.yaml:1:1", r"6\.0 MB, more than the 5 MB", r"max_file_size_mb"),
+    ),
+    "size-cap-not-positive": Case(
+        {"site.yaml": "title: Test\nmax_file_size_mb: 0\n"},
+        Expected("site.yaml:2:19", r"greater than 0", r"\S"),
+    ),
+    "nul-byte": Case({RUSSIA: b"name: Rus\x00sia\nkind: state\n"}, Expected(f"{RUSSIA}:1:10", r"U\+0000", r"delete")),
+    "nul-escape": Case(russia('summary: "a \\0 b"\n'), Expected(f"{RUSSIA}:3:13", r"U\+0000", r"\\0")),
+    "x01-escape": Case(russia('summary: "\\x01"\n'), Expected(f"{RUSSIA}:3:11", r"U\+0001", r"escape")),
+    "bell-escape": Case(russia('aliases: ["\\u0007"]\n'), Expected(f"{RUSSIA}:3:12", r"U\+0007", r"escape")),
+    "control-in-markdown": Case(
+        {"content/actors/min-aung-hlaing.md": "Min Aung Hlaing.\n\nHe leads the \x1b[31m army.\n"},
+        Expected("content/actors/min-aung-hlaing.md:3:14", r"U\+001B", r"delete"),
+    ),
+    "python-tag-on-text": Case(
+        russia(f"summary: {TAG} 'rm -rf ~'\n"), Expected(f"{RUSSIA}:3:10", rf"tag '{TAG}' is not allowed", r"remove")
+    ),
+    "python-tag-on-list": Case(
+        russia(f"aliases: {TAG} [ls]\n"), Expected(f"{RUSSIA}:3:10", rf"tag '{TAG}' is not allowed", r"remove")
+    ),
+    "python-tag-on-mapping": Case(
+        russia(f"roles:\n  - {TAG}\n    title: x\n"),
+        Expected(f"{RUSSIA}:4:5", rf"tag '{TAG}' is not allowed", r"remove"),
+    ),
+    "core-tag-on-wrong-value": Case(
+        russia("summary: !!bool maybe\n"), Expected(f"{RUSSIA}:3:10", r"'maybe' is not !!bool", r"quote")
+    ),
+    "octal-0100": Case(russia("aliases: [0100]\n"), Expected(f"{RUSSIA}:3:11", r"'0100' as the number 64", QUOTE_IT)),
+    "sexagesimal-1-20": Case(
+        russia("summary: 1:20\n"), Expected(f"{RUSSIA}:3:10", r"'1:20' as the number 80", QUOTE_IT)
+    ),
+    "float-1-10": Case(russia("summary: 1.10\n"), Expected(f"{RUSSIA}:3:10", r"'1\.10' as the number 1\.1", QUOTE_IT)),
+    # Ids and dates.
+    "id-with-newline": Case(
+        {TATMADAW: 'name: Tatmadaw\nkind: military-unit\nroles:\n  - title: Customer\n    of: "russia\\n"\n'},
+        Expected(f"{TATMADAW}:5:9", r"is not a valid id", r"lowercase"),
+    ),
+    "file-name-not-an-id": Case(
+        {"content/actors/Café Ünï.yaml": "name: Café\nkind: person\n"},
+        Expected("content/actors/Café Ünï.yaml:1:1", r"'Café Ünï' is not a valid id", r"'cafe-uni\.yaml'"),
+    ),
+    "february-29": Case(
+        {VISIT: "title: Visit\nkind: visit\ndate: 2021-02-29\n"},
+        Expected(f"{VISIT}:3:7", r"'2021-02-29' is not a date: February 2021 has 28 days", r"2021-06-13"),
+    ),
+    "month-13": Case(
+        {VISIT: "title: Visit\nkind: visit\ndate: 2021-13\n"},
+        Expected(f"{VISIT}:3:7", r"month 13 does not exist", r"2021-06"),
+    ),
+    "reversed-range": Case(
+        {VISIT: "title: Visit\nkind: visit\ndate: 2021-06-19/2021-06-13\n"},
+        Expected(f"{VISIT}:3:7", r"the range '2021-06-19/2021-06-13' ends before it starts", r"\S"),
+    ),
+    # References that go round in a circle.
+    "role-of-itself": Case(
+        {TATMADAW: "name: Tatmadaw\nkind: military-unit\nroles:\n  - title: Branch\n    of: tatmadaw\n"},
+        Expected(f"{TATMADAW}:5:9", r"'tatmadaw' holds a role of itself", r"other actor"),
+    ),
+    "source-cites-itself": Case(
+        {
+            "content/sources/sipri-arms-data.yaml": (
+                "title: SIPRI\npublisher: SIPRI\nkind: database\ncites: [sipri-arms-data]\n"
+            )
+        },
+        Expected(
+            "content/sources/sipri-arms-data.yaml:4:9",
+            r"'sipri-arms-data' relies on itself: sipri-arms-data → sipri-arms-data$",
+            r"break the circle",
+        ),
+    ),
+    "cites-circle": Case(
+        {
+            "content/sources/sipri-arms-data.yaml": (
+                "title: SIPRI\npublisher: SIPRI\nkind: database\ncites:\n  - moscow-times-2021\n"
+            ),
+            "content/sources/moscow-times-2021.yaml": (
+                "title: Ties\npublisher: The Moscow Times\nkind: article\nurl: https://example.org/a\n"
+                "cites: [myanmar-now-2021]\n"
+            ),
+        },
+        Expected(
+            "content/sources/moscow-times-2021.yaml:5:9",
+            r"'moscow-times-2021' relies on itself: "
+            r"moscow-times-2021 → myanmar-now-2021 → sipri-arms-data → moscow-times-2021$",
+            r"break the circle",
+        ),
+    ),
+    "part-of-circle": Case(
+        {
+            VISIT: "title: Visit\nkind: visit\npart_of: tour\n",
+            "content/events/tour.yaml": "title: Tour\nkind: trip\npart_of: naval-visit\n",
+        },
+        Expected(f"{VISIT}:3:10", r"'naval-visit' is part of itself: naval-visit → tour → naval-visit$", r"circle"),
+    ),
+    # Templates and pages.
+    "template-undefined": Case(
+        {"templates/actor.html": "<!doctype html>\n<title>x</title>\n<p>{{ no_such_thing }}</p>\n"},
+        Expected("templates/actor.html:3:1", r"'no_such_thing' is undefined", r"templates"),
+    ),
+    "template-missing-include": Case(
+        {"templates/actor.html": "<!doctype html>\n{% include 'gone.html' %}\n"},
+        Expected("templates/actor.html:2:1", r"the template 'gone\.html' does not exist", r"templates"),
+    ),
+    "page-over-hard-cap": Case(
+        {
+            "site.yaml": "title: Test\nmax_file_size_mb: 10\n",
+            "content/actors/big.yaml": "name: Big\nkind: person\nsummary: " + "x" * 6_000_000 + "\n",
+        },
+        Expected("content/actors/big.yaml:1:1", r"the page actors/big\.html is \d+ MB, more than 5 MB", r"split"),
+        also=(Expected("content:1:1", r"the page actors/index\.html is 6 MB, more than 5 MB", r"split"),),
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def outcomes(built_base: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
+    """Every case, built concurrently."""
+    prepared = {}
+    for name, case in CASES.items():
+        folder = tmp_path_factory.mktemp(name)
+        (folder / "secret.txt").write_text(SECRET + "\n", encoding="utf-8")
+        (folder / "secret-dir").mkdir()
+        (folder / "secret-dir" / "key.txt").write_text(SECRET + "\n", encoding="utf-8")
+        site = Path(shutil.copytree(built_base, folder / "site"))
+        before = snapshot(site / "output")
+        make_site(site, case.files)
+        for link, target in case.links.items():
+            (site / link).parent.mkdir(parents=True, exist_ok=True)
+            outside = {"SECRET": folder / "secret.txt", "SECRET_DIR": folder / "secret-dir"}
+            os.symlink(outside.get(target, target), site / link)
+        prepared[name] = (site, before, sorted(p.name for p in site.iterdir()))
+    results = run_builds([(site, ()) for site, _, _ in prepared.values()])
+    return {
+        name: Outcome(result, before, snapshot(site / "output"), entries, sorted(p.name for p in site.iterdir()))
+        for (name, (site, before, entries)), result in zip(prepared.items(), results, strict=True)
+    }
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_hostile_input_is_refused_where_it_is(outcomes: dict[str, Outcome], name: str) -> None:
+    outcome = outcomes[name]
+    outcome.assert_failed_cleanly()
+    expected = (CASES[name].expected, *CASES[name].also)
+    for one in expected:
+        assert_reported(outcome.result, one)
+    assert len(errors(outcome.result)) == len(expected), (
+        f"expected {len(expected)} error(s), got:\n{outcome.result.stderr}"
+    )
+
+
+@pytest.mark.parametrize("name", [name for name, case in CASES.items() if case.links])
+def test_a_linked_file_is_never_read(outcomes: dict[str, Outcome], name: str) -> None:
+    outcome = outcomes[name]
+    printed = outcome.result.stderr + outcome.result.stdout
+    passwd = Path("/etc/passwd").read_text(encoding="utf-8").splitlines()[0]
+    for secret in (SECRET, passwd):
+        assert secret not in printed
+        assert not any(secret.encode() in data for data in outcome.output_after.values())
+
+
+def test_a_link_that_stays_inside_the_site_is_followed(base_site: Path) -> None:
+    make_site(base_site, {"static/extra/a.css": "p { color: black }\n"})
+    os.symlink("extra/a.css", base_site / "static" / "b.css")
+    result = run_build(base_site)
+    assert result.returncode == 0, result.stderr
+    assert (base_site / "output" / "static" / "b.css").read_text(encoding="utf-8") == "p { color: black }\n"
+
+
+def test_the_dev_server_refuses_a_link_out_before_copying_static_files(base_site: Path, tmp_path: Path) -> None:
+    (tmp_path / "secret.txt").write_text(SECRET + "\n", encoding="utf-8")
+    (base_site / "static").mkdir()
+    os.symlink(tmp_path / "secret.txt", base_site / "static" / "notes.txt")
+    session = Session(SitePaths(base_site, tmp_path / "out"))
+    assert not session.full_build()
+    assert [p.message for p in session.diagnostics.errors] == [
+        "'notes.txt' is a link to a file outside the investigation folder"
+    ]
+    assert not (tmp_path / "out").exists()
+
+
+def test_alias_bomb_is_refused_at_once_in_little_memory() -> None:
+    tracemalloc.start()
+    started = time.perf_counter()
+    with pytest.raises(ContentError, match="anchors and aliases"):
+        parse_yaml(bomb(), Path("bomb.yaml"))
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert elapsed < 2, f"took {elapsed:.1f} s"
+    assert peak < 5_000_000, f"peak {peak} bytes"
+
+
+@pytest.mark.parametrize("name", ["Min_Aung", "abc\n", "Café Ünï", "Мин Аунг", "--", "2021 Report (draft)", "a\x00b"])
+def test_the_suggested_file_name_is_a_valid_id(name: str) -> None:
+    assert SLUG.fullmatch(suggest_slug(name))
+
+
+def test_legitimate_numbers_and_dates_still_load() -> None:
+    text = "from: 2011\nto: 2011-03\namount: 807000000\nshare: 1.5\nnegative: -3\nquoted: '0100'\nempty:\n"
+    data = parse_yaml(text, Path("ok.yaml")).data
+    assert data == {
+        "from": 2011,
+        "to": "2011-03",
+        "amount": 807000000,
+        "share": 1.5,
+        "negative": -3,
+        "quoted": "0100",
+        "empty": None,
+    }
