@@ -10,7 +10,7 @@ that changed.  The result is byte-identical to a full build (the tests check).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -140,10 +140,10 @@ class Session:
         specs = page_specs(investigation)
         self.shown = {}
         renderer = self._renderer(investigation)
-        pages = self._render(renderer, specs)
+        pages = self._render(renderer, specs, publishing=[s.path for s in specs])
         if pages is None:
             return False
-        write_site(pages | publishing_files(renderer, pages), self.paths.static, self.paths.out)
+        write_site(pages, self.paths.static, self.paths.out)
         self.investigation = investigation
         self.specs = {s.path: s for s in specs}
         return True
@@ -188,9 +188,9 @@ class Session:
                 for path, spec in specs.items()
                 if path not in pages and (path not in self.shown or staleness.of(spec, self.shown[path]))
             ]
-            rest = self._render(renderer, stale)
+            rest = self._render(renderer, stale, publishing=specs)
             if rest is not None:
-                self._write(rest | publishing_files(renderer, specs), removed=set(previous_specs) - set(specs))
+                self._write(rest, removed=set(previous_specs) - set(specs))
             return bool(changed or pages or rest)
 
         self._pending = finish
@@ -209,11 +209,17 @@ class Session:
         self.lists = SiteLists(investigation, self._previous_network())
         return Renderer(investigation, self.environment, self.lists)
 
-    def _render(self, renderer: Renderer, specs: list[PageSpec]) -> dict[str, str] | None:
+    def _render(
+        self, renderer: Renderer, specs: list[PageSpec], publishing: Iterable[str] = ()
+    ) -> dict[str, str] | None:
+        """The pages of ``specs`` (plus the 404 page, sitemap and feed for a site of ``publishing`` pages);
+        a template error becomes a located problem and nothing is returned."""
         pages = {}
         try:
             for spec in specs:
                 pages[spec.path], self.shown[spec.path] = renderer.render(spec)
+            if publishing:
+                pages |= publishing_files(renderer, publishing)
         except TemplateError as exc:
             self.diagnostics.add(template_problem(exc, self.paths))
             return None

@@ -45,11 +45,15 @@ def port_is_free(host: str, port: int) -> bool:
 
 class _Changes(FileSystemEventHandler):
     """Collects the paths a save touched under the watched folders (watchdog: inotify, FSEvents, …) and
-    hands them to the server loop once per burst; editor noise and mere reads do not count."""
+    hands them to the server loop once per burst; editor noise and mere reads do not count.  A watched
+    folder made while serving (a first ``templates/``) is followed from then on."""
 
-    def __init__(self, watched: list[Path], loop: IOLoop, on_burst: Callable[[set[str]], None]) -> None:
-        self.watched = [str(path.absolute()) for path in watched]
+    def __init__(self, site: Path, loop: IOLoop, on_burst: Callable[[set[str]], None]) -> None:
+        self.site = str(site.absolute())
+        self.watched = [os.path.join(self.site, name) for name in WATCHED]
         self.loop, self.on_burst = loop, on_burst
+        self.observer = Observer()
+        self._followed: set[str] = set()
         self._lock = threading.Lock()
         self._pending: set[str] = set()
 
@@ -57,12 +61,19 @@ class _Changes(FileSystemEventHandler):
         if event.event_type in ("opened", "closed_no_write") or event.is_directory and event.event_type == "modified":
             return
         for path in filter(None, (os.fsdecode(event.src_path), os.fsdecode(getattr(event, "dest_path", "") or ""))):
+            if path in self.watched and os.path.isdir(path):
+                self._follow(path)
             if self._inside(path) and not is_editor_noise(Path(path)):
                 self._note(path)
                 return
 
     def _inside(self, path: str) -> bool:
         return any(path == root or path.startswith(root + os.sep) for root in self.watched)
+
+    def _follow(self, folder: str) -> None:
+        if folder not in self._followed:
+            self._followed.add(folder)
+            self.observer.schedule(self, folder, recursive=True)
 
     def _note(self, path: str) -> None:
         with self._lock:
@@ -77,11 +88,13 @@ class _Changes(FileSystemEventHandler):
         self.on_burst(changed)
 
     def observe(self) -> Observer:
-        observer = Observer()
-        for root in map(Path, self.watched):
-            observer.schedule(self, str(root if root.is_dir() else root.parent), recursive=root.is_dir())
-        observer.start()
-        return observer
+        """Start watching: the site folder itself (site.yaml, new folders) and every watched folder in it."""
+        self.observer.schedule(self, self.site, recursive=False)
+        for folder in self.watched:
+            if os.path.isdir(folder):
+                self._follow(folder)
+        self.observer.start()
+        return self.observer
 
 
 def serve(session: Session, host: str, port: int) -> int:
@@ -104,8 +117,7 @@ async def _run(session: Session, host: str, port: int) -> None:
     on_network = not is_loopback(host)
     state = SiteState(session.paths.out, session.paths.site, lambda: _errors(session))
     application(state, Audience(port, on_network)).listen(port, address=host.strip("[]"))
-    watched = [session.paths.site / name for name in WATCHED if (session.paths.site / name).exists()]
-    observer = _Changes(watched, IOLoop.current(), _rebuild(session)).observe()
+    observer = _Changes(session.paths.site, IOLoop.current(), _rebuild(session)).observe()
     if on_network:
         print(
             f"warning: serving on {host}: anyone who can reach this machine on port {port} can read the unpublished "

@@ -272,3 +272,19 @@ def test_whatever_breaks_a_build_shows_in_the_banner_not_as_a_traceback(site: Pa
     finally:
         output = stop_serve(process)
     assert "Traceback" not in output and "content/actors/anna.yaml:" in output
+
+
+def test_a_broken_template_shows_in_the_banner_at_its_line(site: Path) -> None:
+    process, base = start_serve(site)
+    page = f"{base}/actors/anna.html"
+    template = site / "templates/actor.html"
+    try:
+        template.parent.mkdir()
+        template.write_text('{% extends "base.html" %}\n{% block content %}{{ no_such_value }}{% endblock %}\n')
+        wait_for(lambda: "casefile-errors" in http_get(page), what="the error banner")
+        assert "templates/actor.html:2:" in http_get(page) and "no_such_value" in http_get(page)
+        template.unlink()
+        wait_for(lambda: "casefile-errors" not in http_get(page), what="the banner to go")
+    finally:
+        output = stop_serve(process)
+    assert "Traceback" not in output and "templates/actor.html:2:" in output
