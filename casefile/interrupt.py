@@ -50,19 +50,19 @@ def stop_on_signals() -> None:
 
 
 @contextmanager
-def held(replaced: bool) -> Iterator[None]:
+def held(replaced: bool) -> Iterator[list[int]]:
     """Ctrl-C and SIGTERM wait until the block is done; one that came meanwhile is raised after it.
 
-    ``replaced`` tells whether the block, once done, has put the new site in place. Python
-    runs signal handlers in the main thread only, so another thread (the dev server's) has
-    nothing to hold.
+    The block sees the signals that came so far (to undo what it did, say). ``replaced`` tells
+    whether the block, once done, has put the new site in place. Python runs signal handlers
+    in the main thread only, so another thread (the dev server's) has nothing to hold.
     """
     if threading.current_thread() is not threading.main_thread() or _STOP.held is not None:
-        yield
+        yield []
         return
     _STOP.held = []
     try:
-        yield
+        yield _STOP.held
     finally:
         came, _STOP.held = _STOP.held, None
     if came:

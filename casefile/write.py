@@ -35,8 +35,11 @@ def write_site(
         _stage(pages | {MARKER: MARKER_TEXT}, static_dirs, staging)
         if not verify(staging):
             return False
-        with held(replaced=True):
+        with held(replaced=False) as came:
             _swap(staging, out, previous)
+            if came:  # stopped during the swap: the journalist asked for no new site, so the previous goes back
+                _undo_swap(staging, out, previous)
+        with held(replaced=True):
             shutil.rmtree(previous, ignore_errors=True)
         return True
     except OSError as exc:
@@ -71,3 +74,10 @@ def _swap(staging: Path, out: Path, previous: Path) -> None:
         if previous.exists():
             os.rename(previous, out)
         raise
+
+
+def _undo_swap(staging: Path, out: Path, previous: Path) -> None:
+    """The swap undone: the new site back to ``staging`` (removed later), the previous one (if any) to ``out``."""
+    os.rename(out, staging)
+    if previous.exists():
+        os.rename(previous, out)

@@ -248,7 +248,7 @@ def stop_serve(process: subprocess.Popen) -> str:
     """Ctrl-C a `serve` process as a journalist would; everything it printed."""
     try:
         process.send_signal(signal.SIGINT)
-        output, _ = process.communicate(timeout=15)
+        output, _ = process.communicate(timeout=30)
     finally:
         process.kill()
     return output
