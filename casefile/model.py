@@ -21,6 +21,7 @@ from pydantic_core import PydanticCustomError
 
 from . import markdown
 from .dates import Date, FuzzyDate
+from .i18n import check_currency
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -139,7 +140,7 @@ class Item(Sourced):
 class Value(Sourced):
     text: str
     amount: float | None = None
-    currency: str | None = None
+    currency: Annotated[str, AfterValidator(check_currency)] | None = None  # ISO 4217: USD, EUR, RUB
     period: FactDate | None = None
     note: str | None = None
 

@@ -18,7 +18,7 @@ import networkx as nx
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import graph, markdown
+from . import graph, i18n, markdown
 from .model import ACTOR_KINDS, Actor, Claim, Document, Dossier, Source, SourceRef
 from .resolve import D, Investigation, date_key
 from .text import contain_bidi, finalize, isolate
@@ -270,6 +270,7 @@ def make_environment(templates: list[Path]) -> Environment:
     env.filters["kind_label"] = kind_label
     env.filters["isolate"] = isolate
     env.filters["bdi_join"] = bdi_join
+    env.filters["money"] = i18n.money
     return env
 
 
