@@ -283,12 +283,14 @@ class Source(Dossier):
 
 
 class Page(Dossier):
-    """A free-standing markdown page; ``index`` is the home page."""
+    """A free-standing markdown page; ``index`` is the home page, which opens with its summary as the
+    standfirst, its claims as the key findings, and links to its ``main_actors``."""
 
     type: ClassVar[str] = "page"
     section: ClassVar[str] = "pages"
     title: str
     order: int = 0
+    main_actors: list[ActorId] = []
 
     @property
     def label(self) -> str:

@@ -190,7 +190,8 @@ def page_specs(investigation: Investigation) -> list[PageSpec]:
 
 
 def dossier_spec(dossier: Dossier) -> PageSpec:
-    return PageSpec(dossier.page, f"{dossier.type}.html", dossier.label, dossier=dossier)
+    template = "home.html" if dossier.page == "index.html" else f"{dossier.type}.html"
+    return PageSpec(dossier.page, template, dossier.label, dossier=dossier)
 
 
 def _index(section: str, data: Callable[[SiteLists], dict[str, Any]], *dossier_types: str) -> PageSpec:
