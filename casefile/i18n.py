@@ -37,8 +37,10 @@ def check_currency(value: str) -> str:
     meant = value.upper() if value.upper() in CURRENCIES else _currency_words().get(value.strip().lower())
     if meant:
         hint = f"use the ISO 4217 code, e.g. {meant}"
-    else:
-        hint = did_you_mean(value.upper(), CURRENCIES) or "use the three-letter ISO 4217 code, e.g. USD, EUR or RUB"
+    else:  # only three letters look like a mistyped code ("DOLLARS" is not "ARS"); swapped letters first
+        swapped = [code for code in CURRENCIES if sorted(code) == sorted(value.upper())]
+        typo = did_you_mean(value.upper(), swapped or CURRENCIES) if len(value) == 3 else ""
+        hint = typo or "use the three-letter ISO 4217 code, e.g. USD, EUR or RUB"
     raise PydanticCustomError("currency", "'{value}' is not an ISO 4217 currency code", {"value": value, "hint": hint})
 
 
