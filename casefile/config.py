@@ -11,6 +11,7 @@ from pydantic import AfterValidator, Field, TypeAdapter, ValidationError
 from pydantic_core import PydanticCustomError
 
 from .diagnostics import ContentError, Location
+from .i18n import check_language
 from .model import Strict, Url
 from .validation import validate
 from .yamlio import DEFAULT_MAX_FILE_MB, load_yaml
@@ -60,7 +61,7 @@ class AcceptedWarnings(Strict):
 class SiteConfig(Strict):
     title: str
     description: str | None = None
-    language: str = "en"
+    language: Annotated[str, AfterValidator(check_language)] = "en"
     base_url: BaseUrl | None = None
     domain: Domain | None = None
     accepted_warnings: AcceptedWarnings = AcceptedWarnings()

@@ -21,6 +21,7 @@ from pydantic_core import PydanticCustomError
 
 from . import markdown
 from .dates import Date, FuzzyDate
+from .i18n import check_currency
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # use fullmatch: `$` would let "abc\n" through
 
@@ -140,7 +141,7 @@ class Item(Sourced):
 class Value(Sourced):
     text: str
     amount: float | None = None
-    currency: str | None = None
+    currency: Annotated[str, AfterValidator(check_currency)] | None = None  # ISO 4217: USD, EUR, RUB
     period: FactDate | None = None
     note: str | None = None
 
@@ -283,12 +284,14 @@ class Source(Dossier):
 
 
 class Page(Dossier):
-    """A free-standing markdown page; ``index`` is the home page."""
+    """A free-standing markdown page; ``index`` is the home page, which opens with its summary as the
+    standfirst, its claims as the key findings, and links to its ``main_actors``."""
 
     type: ClassVar[str] = "page"
     section: ClassVar[str] = "pages"
     title: str
     order: int = 0
+    main_actors: list[ActorId] = []
 
     @property
     def label(self) -> str:

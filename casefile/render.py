@@ -18,7 +18,8 @@ import networkx as nx
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import graph, markdown
+from . import graph, i18n, markdown
+from .bibliography import bibliography
 from .model import ACTOR_KINDS, Actor, Claim, Document, Dossier, Source, SourceRef
 from .resolve import D, Investigation, date_key
 from .text import contain_bidi, finalize, isolate
@@ -151,10 +152,6 @@ class SiteLists:
         actors = sorted(self.investigation.actors, key=lambda a: (ACTOR_KINDS.index(a.kind), a.name.lower()))
         return [(kind, list(group)) for kind, group in groupby(actors, key=lambda a: a.kind)]
 
-    @cached_property
-    def sources(self) -> list[Source]:
-        return sorted(self.investigation.sources, key=lambda s: (not s.read, s.publisher.lower(), date_key(s)))
-
 
 def page_specs(investigation: Investigation) -> list[PageSpec]:
     """Every page of the site, in a fixed order; cheap: the data is made when a page is rendered."""
@@ -165,7 +162,12 @@ def page_specs(investigation: Investigation) -> list[PageSpec]:
         _index("actors", lambda lists: {"groups": lists.actor_groups}, "actor"),
         _index("deals", lambda lists: {"deals": by_date(lists.investigation.deals)}, "deal"),
         _index("events", lambda lists: {"events": by_date(lists.investigation.events)}, "event"),
-        _index("sources", lambda lists: {"sources": lists.sources}, "source"),
+        # a `citing:` in any dossier can name the report a work is known from
+        _index(
+            "sources",
+            lambda lists: {"bibliography": bibliography(lists.investigation)},
+            *("source", "actor", "deal", "event", "page"),
+        ),
         PageSpec(
             "timeline.html",
             "timeline.html",
@@ -188,17 +190,19 @@ def page_specs(investigation: Investigation) -> list[PageSpec]:
 
 
 def dossier_spec(dossier: Dossier) -> PageSpec:
-    return PageSpec(dossier.page, f"{dossier.type}.html", dossier.label, dossier=dossier)
+    template = "home.html" if dossier.page == "index.html" else f"{dossier.type}.html"
+    return PageSpec(dossier.page, template, dossier.label, dossier=dossier)
 
 
-def _index(section: str, data: Callable[[SiteLists], dict[str, Any]], dossier_type: str) -> PageSpec:
-    """``actors/index.html`` from ``actors_index.html``: the list of every dossier of one type."""
+def _index(section: str, data: Callable[[SiteLists], dict[str, Any]], *dossier_types: str) -> PageSpec:
+    """``actors/index.html`` from ``actors_index.html``: the list of every dossier of one type, rebuilt
+    when a dossier of ``dossier_types`` changes."""
     return PageSpec(
         f"{section}/index.html",
         f"{section}_index.html",
         section.capitalize(),
         data,
-        shows_all=frozenset({dossier_type}),
+        shows_all=frozenset(dossier_types),
     )
 
 
@@ -270,6 +274,7 @@ def make_environment(templates: list[Path]) -> Environment:
     env.filters["kind_label"] = kind_label
     env.filters["isolate"] = isolate
     env.filters["bdi_join"] = bdi_join
+    env.filters["money"] = i18n.money
     return env
 
 

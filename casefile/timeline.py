@@ -2,7 +2,8 @@
 
 A month-precision date stays a month and a range stays a range: entries carry
 the :class:`DatedFact` itself, so pages show the date as reported, with its
-sources.
+sources.  A deal signed and agreed on the same date is one entry that names
+both kinds, each with its own sources.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import groupby
 
+from .dates import FuzzyDate
 from .model import DEAL_DATE_KINDS, Actor, DatedFact, Deal, Dossier, Event
 from .resolve import Backlinks, Investigation
 
@@ -20,8 +22,8 @@ class Entry:
     """One dated line on a timeline."""
 
     dossier: Dossier
-    date: DatedFact
-    what: str  # "" for events; "signed", "delivered", … for deal dates
+    date: FuzzyDate
+    facts: tuple[tuple[str, DatedFact], ...]  # ("", date) for an event; ("signed", …), ("agreed", …) for a deal
 
     @cached_property
     def actors(self) -> tuple[str, ...]:
@@ -32,20 +34,24 @@ class Entry:
 
     @property
     def sort_key(self) -> tuple:
-        return (self.date.date.sort_key, self.dossier.id, DEAL_DATE_KINDS.index(self.what) if self.what else -1)
+        return (self.date.sort_key, self.dossier.id)
 
     @property
     def precision(self) -> str:
-        start = self.date.date.start
+        start = self.date.start
         kind = "day" if start.day else "month" if start.month else "year"
-        return kind + (" range" if self.date.date.end else "")
+        return kind + (" range" if self.date.end else "")
 
 
 def _entries_for(dossier: Dossier) -> list[Entry]:
+    """An event's one entry; a deal's one entry per distinct date, its kinds in the model's order."""
     if isinstance(dossier, Event) and dossier.date:
-        return [Entry(dossier, dossier.date, "")]
+        return [Entry(dossier, dossier.date.date, (("", dossier.date),))]
     if isinstance(dossier, Deal):
-        return [Entry(dossier, fact, kind) for kind, fact in dossier.dates.items()]
+        kinds: dict[FuzzyDate, list[tuple[str, DatedFact]]] = {}
+        for kind, fact in sorted(dossier.dates.items(), key=lambda item: DEAL_DATE_KINDS.index(item[0])):
+            kinds.setdefault(fact.date, []).append((kind, fact))
+        return [Entry(dossier, date, tuple(facts)) for date, facts in kinds.items()]
     return []
 
 
@@ -63,7 +69,7 @@ def actor_timeline(links: Backlinks) -> list[Entry]:
 
 
 def by_year(entries: list[Entry]) -> list[tuple[int, list[Entry]]]:
-    return [(year, list(group)) for year, group in groupby(entries, key=lambda e: e.date.date.year)]
+    return [(year, list(group)) for year, group in groupby(entries, key=lambda e: e.date.year)]
 
 
 def timeline_actors(investigation: Investigation, entries: list[Entry]) -> list[Actor]:

@@ -76,7 +76,7 @@ def _translate(error: Any, model: type[BaseModel], doc: YamlDocument) -> Content
         return ContentError(
             doc.location(path), f"'{field}' should be {_TYPE_NAMES[kind]}, not {_describe(value)}", _type_hint(kind)
         )
-    hint = ""
+    hint = (error.get("ctx") or {}).get("hint", "")  # a check that knows what was meant says so
     if kind in ("url_scheme", "url_host"):
         hint = "copy the full address from the browser, starting with https://"
     elif kind == "slug":

@@ -82,6 +82,7 @@
           var rows = Array.prototype.slice.call(body.rows);
           rows.sort(function (a, b) {
             var x = sortValue(a.cells[column]), y = sortValue(b.cells[column]);
+            if (x === null || y === null) return (x === null) - (y === null);  // no value: last either way
             return (x < y ? -1 : x > y ? 1 : 0) * (ascending ? 1 : -1);
           });
           rows.forEach(function (row) { body.appendChild(row); });
@@ -89,7 +90,12 @@
       });
     });
   }
+  // A cell's data-sort is a number (an amount), empty when there is none; else its date, else its text.
   function sortValue(cell) {
+    if (cell.hasAttribute("data-sort")) {
+      var number = parseFloat(cell.getAttribute("data-sort"));
+      return isNaN(number) ? null : number;
+    }
     var time = cell.querySelector("time");
     return time ? time.getAttribute("datetime") : cell.textContent.trim().toLowerCase();
   }
