@@ -30,7 +30,7 @@ GAP = 8  # between two boxes, and between a node and its label
 MARGIN = 8  # around the drawing
 DENSITY = 0.3  # share of the first canvas the boxes cover before they are pushed apart
 PUSHES = 300  # rounds of pushing boxes apart at most
-KAMADA_KAWAI_UP_TO = 100  # nodes in a cluster
+KAMADA_KAWAI_UP_TO = 80  # nodes in a cluster: above, it takes more than a second
 ARC_INNER, ARC_BULGE = 60, 100  # a one-hop map's arc: distance from the centre at its ends, and more at its middle
 # Widths in ems, on the wide side of common sans-serif fonts (DejaVu Sans, Segoe UI, San Francisco).
 NARROW, WIDE = frozenset("fijlrtI.,:;'’!|()[] -"), frozenset("mwMW@%")
@@ -170,7 +170,7 @@ def _piece(component: nx.Graph, radii: dict[str, float], lines: dict[str, tuple[
     xy = np.array([raw[n] for n in nodes], dtype=float)
     area = float(np.sum((2 * half_w + GAP) * (up + down + GAP))) / DENSITY
     span = xy.max(axis=0) - xy.min(axis=0)
-    scale = min(math.sqrt(area), width - 2 * MARGIN) / max(float(span.max()), 1e-9)
+    scale = min(math.sqrt(area), width - 2 * MARGIN - 2 * float(half_w.max())) / max(float(span.max()), 1e-9)
     xy = (xy - xy.min(axis=0)) * scale
     centres = _separate(xy + np.column_stack([np.zeros(len(nodes)), (down - up) / 2]), half_w, (up + down) / 2)
     centres[:, 1] -= (down - up) / 2
@@ -193,17 +193,19 @@ def _iterations(nodes: int) -> int:
 
 
 def _separate(centres: np.ndarray, half_w: np.ndarray, half_h: np.ndarray) -> np.ndarray:
-    """Push overlapping boxes apart, each pair along the axis where it overlaps least."""
+    """Push overlapping boxes apart, each pair along the axis where it overlaps least, a unit past
+    touching (so rounding cannot bring them back); each box moves by the mean of its pushes, which
+    converges where their sum would oscillate."""
     xy = centres.copy()
     index = np.arange(len(xy))
     tie = np.sign(index[:, None] - index[None, :]).astype(float)
-    need_w = half_w[:, None] + half_w[None, :] + GAP
-    need_h = half_h[:, None] + half_h[None, :] + GAP
+    need_w = half_w[:, None] + half_w[None, :] + GAP + 1
+    need_h = half_h[:, None] + half_h[None, :] + GAP + 1
     for _ in range(PUSHES):
         dx = xy[:, 0][:, None] - xy[:, 0][None, :]
         dy = xy[:, 1][:, None] - xy[:, 1][None, :]
         over_x, over_y = need_w - np.abs(dx), need_h - np.abs(dy)
-        hit = (over_x > 0) & (over_y > 0)
+        hit = (over_x > 1) & (over_y > 1)
         np.fill_diagonal(hit, False)
         if not hit.any():
             break
@@ -214,7 +216,7 @@ def _separate(centres: np.ndarray, half_w: np.ndarray, half_h: np.ndarray) -> np
         moves = np.column_stack(
             [np.where(sideways, over_x * sign_x, 0).sum(axis=1), np.where(upways, over_y * sign_y, 0).sum(axis=1)]
         )
-        xy += 0.55 * moves / np.maximum(1, hit.sum(axis=1))[:, None] ** 0.5
+        xy += moves / np.maximum(1, hit.sum(axis=1))[:, None]
     return xy
 
 
