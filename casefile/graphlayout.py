@@ -31,7 +31,7 @@ MARGIN = 8  # around the drawing
 DENSITY = 0.3  # share of the first canvas the boxes cover before they are pushed apart
 PUSHES = 300  # rounds of pushing boxes apart at most
 KAMADA_KAWAI_UP_TO = 80  # nodes in a cluster: above, it takes more than a second
-ARC_INNER, ARC_BULGE = 60, 100  # a one-hop map's arc: distance from the centre at its ends, and more at its middle
+ARC_INNER, ARC_BULGE = 50, 90  # a one-hop map's arc: distance from the centre at its ends, and more at its middle
 # Widths in ems, on the wide side of common sans-serif fonts (DejaVu Sans, Segoe UI, San Francisco).
 NARROW, WIDE = frozenset("fijlrtI.,:;'’!|()[] -"), frozenset("mwMW@%")
 
@@ -174,6 +174,7 @@ def _piece(component: nx.Graph, radii: dict[str, float], lines: dict[str, tuple[
     xy = (xy - xy.min(axis=0)) * scale
     centres = _separate(xy + np.column_stack([np.zeros(len(nodes)), (down - up) / 2]), half_w, (up + down) / 2)
     centres[:, 1] -= (down - up) / 2
+    centres = _separate(centres, up, up)  # where boxes still overlap, at least their nodes do not
     centres = np.round(centres - (centres - np.column_stack([half_w, up])).min(axis=0), 1)
     positions = {node: (float(x), float(y)) for node, (x, y) in zip(nodes, centres, strict=True)}
     return positions, float((centres[:, 0] + half_w).max()), float((centres[:, 1] + down).max())
@@ -264,6 +265,8 @@ def _below(node: str, point: Position, radii: dict[str, float], lines: dict[str,
 
 def _framed(positions: dict[str, Position], radii: dict[str, float], labels: dict[str, Label]) -> Drawing:
     """Everything moved into a canvas that fits it with a margin."""
+    if not positions:
+        return Drawing(2 * MARGIN, 2 * MARGIN, {}, {}, {})
     boxes = [node_box(p, radii[n]) for n, p in positions.items()] + [label.box for label in labels.values()]
     left, top = min(b[0] for b in boxes) - MARGIN, min(b[1] for b in boxes) - MARGIN
     width, height = max(b[2] for b in boxes) - left + MARGIN, max(b[3] for b in boxes) - top + MARGIN
