@@ -135,6 +135,7 @@ FULL_WIDTH = 1100  # the network page at desktop width draws it at about its own
 NARROW_WIDTH = 340  # a phone's column: the map of the best-connected nodes drawn for it
 LABEL_LIMIT = 150  # best-connected nodes labelled on the full picture; the rest have their tooltip
 CORE_NODES = 14  # nodes on the phone's map
+LOCAL_NEIGHBOURS = 40  # at most on a dossier page's map; its page lists them all
 
 
 def layout(graph: nx.Graph, width: int = FULL_WIDTH) -> Drawing:
@@ -267,6 +268,14 @@ def _label(label: Label) -> str:
         f'<tspan x="{x}" dy="{0 if i == 0 else LINE_HEIGHT}">{line}</tspan>' for i, line in enumerate(lines)
     )
     return f'<text class="label" x="{x}" y="{_num(label.y)}"{anchor}>{spans}</text>'
+
+
+def trimmed(local: nx.Graph, centre: str, limit: int = LOCAL_NEIGHBOURS) -> nx.Graph:
+    """The centre and at most ``limit`` of its best-connected neighbours: a hub's map stays a page tall."""
+    if len(local) <= limit + 1:
+        return local
+    others = sorted((n for n in local if n != centre), key=lambda n: (-local.degree(n), n))
+    return local.subgraph([centre, *others[:limit]]).copy()
 
 
 def most_connected(graph: nx.Graph, limit: int) -> nx.Graph:

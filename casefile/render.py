@@ -258,7 +258,7 @@ class Network:
 
     def around(self, page: PageContext, dossier_id: str) -> Markup:
         """The one-hop map on a dossier page, or nothing when it has no relations."""
-        local = graph.local_graph(self.investigation, dossier_id, self.relations)
+        local = graph.trimmed(graph.local_graph(self.investigation, dossier_id, self.relations), dossier_id)
         if len(local) < 2:
             return Markup("")
         title = f"Connections of {isolate(local.nodes[dossier_id]['label'])}"

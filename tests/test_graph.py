@@ -19,6 +19,7 @@ import pytest
 from casefile.diagnostics import Diagnostics
 from casefile.graph import (
     CORE_NODES,
+    LOCAL_NEIGHBOURS,
     build_graph,
     connected,
     graph_svg,
@@ -26,6 +27,7 @@ from casefile.graph import (
     legend_items,
     local_layout,
     neighbourhood,
+    trimmed,
 )
 from casefile.graphlayout import LINE_HEIGHT, MAX_LINES, text_width, wrap
 from casefile.loader import load_site
@@ -449,3 +451,13 @@ def test_example_investigation_graph() -> None:
     graph = build_graph(investigation)
     assert set(graph) == {d.id for d in (*investigation.actors, *investigation.deals, *investigation.events)}
     assert graph.number_of_edges() > len(graph) // 2
+
+
+def test_a_hubs_map_shows_its_best_connected_neighbours_only() -> None:
+    hub = nx.star_graph(120)
+    nx.relabel_nodes(hub, {n: f"n{n:03d}" for n in hub}, copy=False)
+    hub.add_edge("n007", "n008")
+    nx.set_node_attributes(hub, {n: {"type": "actor", "kind": "person", "label": f"Person {n}"} for n in hub})
+    shown = trimmed(hub, "n000")
+    assert len(shown) == LOCAL_NEIGHBOURS + 1 and {"n000", "n007", "n008"} <= set(shown)
+    assert trimmed(shown, "n000") is shown
