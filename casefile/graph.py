@@ -184,7 +184,7 @@ def graph_svg(
     """A static SVG in which every node is a link to its dossier; no script, no styles, no external files."""
     prefix = f"graph-{name or highlight or 'all'}"
     nodes = sorted(graph, key=lambda n: (n != highlight, graph.nodes[n]["label"].casefold(), n))
-    labels = sorted(drawing.labels.items())
+    labels = sorted(drawing.labels.items(), key=lambda item: (item[0] != highlight, item[0]))
     return "\n".join(
         [
             f'<svg xmlns="http://www.w3.org/2000/svg" class="graph" viewBox="0 0 {drawing.width} {drawing.height}"'

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
+import regex
 
 from .text import shorten
 
@@ -34,6 +35,7 @@ KAMADA_KAWAI_UP_TO = 80  # nodes in a cluster: above, it takes more than a secon
 ARC_INNER, ARC_BULGE = 50, 90  # a one-hop map's arc: distance from the centre at its ends, and more at its middle
 # Widths in ems, on the wide side of common sans-serif fonts (DejaVu Sans, Segoe UI, San Francisco).
 NARROW, WIDE = frozenset("fijlrtI.,:;'’!|()[] -"), frozenset("mwMW@%")
+_GRAPHEME = regex.compile(r"\X")
 
 
 @dataclass(frozen=True)
@@ -62,10 +64,19 @@ class Drawing:
 
 
 def text_width(text: str) -> float:
-    """Estimated width of one line at FONT_SIZE; characters outside Latin are counted as one em."""
+    """Estimated width of one line at FONT_SIZE; a character outside Latin (a Burmese letter with its
+    marks, an emoji sequence) is counted as one em."""
     ems = sum(
-        0.34 if c in NARROW else 0.95 if c in WIDE else 0.74 if c.isupper() else 0.6 if ord(c) < 0x250 else 1.0
-        for c in text
+        0.34
+        if c in NARROW
+        else 0.95
+        if c in WIDE
+        else 0.74
+        if c.isupper()
+        else 0.6
+        if len(c) == 1 and ord(c) < 0x250
+        else 1.0
+        for c in _GRAPHEME.findall(text)
     )
     return ems * FONT_SIZE
 
@@ -96,7 +107,7 @@ def wrap(text: str, chars: int) -> tuple[str, ...]:
     if len(lines) > MAX_LINES:
         rest = textwrap.wrap(" ".join(lines[MAX_LINES - 1 :]), chars - 1, break_long_words=False)[0]
         lines = lines[: MAX_LINES - 1] + [rest.rstrip(",;:") + "…"]
-    return tuple(shorten(line, chars + 8) for line in lines)
+    return tuple(shorten(line, chars + 4) for line in lines)  # a word too long for a line is cut
 
 
 def label_lines(graph: nx.Graph, chars: int) -> dict[str, tuple[str, ...]]:
