@@ -144,7 +144,8 @@ def place_labels(
 
 
 def force_drawing(graph: nx.Graph, width: float, chars: int, label_limit: int) -> Drawing:
-    """Each connected cluster laid out by ForceAtlas2, its boxes pushed apart, the clusters packed in rows."""
+    """Each connected cluster laid out on its own and its boxes pushed apart; the clusters packed in rows,
+    the largest first, so small ones do not drift to the corners of the big one."""
     ranked = sorted(graph, key=lambda n: (-graph.degree(n), n))
     lines = label_lines(graph.subgraph(ranked[:label_limit]), chars)
     radii = {node: radius(graph, node) for node in graph}
