@@ -115,3 +115,11 @@ def test_one_hop_maps_have_no_overlapping_labels_on_a_phone(browser: Browser, ba
     assert collisions(page) == []
     assert maps[0]["scale"] >= 0.85  # readable: about its own size, not shrunk to fit the phone
     assert page_overflow(page) <= 0
+
+
+def test_a_small_network_is_drawn_whole_on_a_phone(browser: Browser, built_base: Path) -> None:
+    """With too few nodes for a separate phone map, the phone shows the whole picture."""
+    page = open_page(browser, (built_base / "output" / "graph.html").as_uri(), 375)
+    [shown] = page.evaluate(GEOMETRY_JS)
+    assert shown["id"] == "graph-all-title" and len(shown["labels"]) == len(shown["nodes"]) >= 3
+    assert collisions(page) == [] and page_overflow(page) <= 0
