@@ -16,14 +16,12 @@ from typing import Any
 
 import networkx as nx
 
+from .graphlayout import FONT_SIZE, LINE_HEIGHT, Drawing, Label, Position, force_drawing, radial_drawing
 from .model import ACTOR_KINDS, Dossier
 from .resolve import typed_relations
-from .text import contain_bidi, isolate, shorten
-
-Position = tuple[float, float]
+from .text import contain_bidi, isolate
 
 NODE_TYPES = ("actor", "deal", "event")
-SEED = 1729
 # Mid-tone colours: each has at least 3:1 contrast against #fdfdfb and #161616.
 KIND_COLOURS = {
     "person": "#d0542f",
@@ -36,11 +34,6 @@ KIND_COLOURS = {
 FALLBACK_COLOUR = "#7a7a7a"
 DEAL_COLOUR = "#c2417e"
 EVENT_COLOUR = "#7a7a7a"
-FONT_SIZE = 11
-LABEL_CHARS = 28
-MARGIN = 30  # room for the largest node and the label under it
-SPREAD = 0.7  # how much node positions follow their rank rather than the raw layout
-FULL_ITERATIONS_UP_TO = 500  # nodes; larger graphs get fewer layout iterations
 
 
 def build_graph(investigation, only: set[str] | None = None, index: RelationIndex | None = None) -> nx.Graph:
@@ -138,49 +131,35 @@ def neighbourhood(graph: nx.Graph, node_id: str) -> nx.Graph:
     return graph.subgraph([node_id, *graph[node_id]]).copy()
 
 
-def layout(graph: nx.Graph) -> dict[str, Position]:
-    """Node positions in the SVG's viewBox; the same graph always gives the same positions."""
-    canonical = nx.Graph()
-    canonical.add_nodes_from(sorted(graph))
-    canonical.add_edges_from(sorted(tuple(sorted(edge)) for edge in graph.edges()))
-    if not len(canonical):
-        return {}
-    raw = nx.spring_layout(canonical, seed=SEED, iterations=_iterations(len(canonical)))
-    return _fit({node: (float(x), float(y)) for node, (x, y) in raw.items()}, _canvas(len(canonical)))
+FULL_WIDTH = 1100  # the network page at desktop width draws it at about its own size
+NARROW_WIDTH = 340  # a phone's column: the map of the best-connected nodes drawn for it
+LABEL_LIMIT = 150  # best-connected nodes labelled on the full picture; the rest have their tooltip
+CORE_NODES = 14  # nodes on the phone's map
+LOCAL_NEIGHBOURS = 40  # at most on a dossier page's map; its page lists them all
 
 
-def _iterations(nodes: int) -> int:
-    """Each iteration costs n², so large graphs get fewer and a build stays within seconds."""
-    return min(50, max(10, round(50 * (FULL_ITERATIONS_UP_TO / nodes) ** 2)))
+def layout(graph: nx.Graph, width: int = FULL_WIDTH) -> Drawing:
+    """Nodes, labels and canvas for the whole picture; the same graph always gives the same drawing."""
+    return force_drawing(graph, width, chars=18 if width < FULL_WIDTH else 22, label_limit=LABEL_LIMIT)
 
 
-def _canvas(nodes: int) -> tuple[int, int]:
-    """The viewBox grows with the node count so nodes keep room around them; pages scale it to fit."""
-    width = max(480, round(80 * math.sqrt(nodes)))
-    return width, round(width * 2 / 3)
+def local_layout(graph: nx.Graph, centre: str) -> Drawing:
+    return radial_drawing(graph, centre, chars=22)
 
 
-def _fit(raw: dict[str, Position], canvas: tuple[int, int]) -> dict[str, Position]:
-    """Fill the canvas; a plain rescale would leave hubs in a clump and outliers at the edges."""
-    xs, ys = (_axis({node: point[i] for node, point in raw.items()}, size) for i, size in enumerate(canvas))
-    return {node: (xs[node], ys[node]) for node in raw}
+def connected(graph: nx.Graph) -> nx.Graph:
+    """The nodes with at least one relation: the others are listed under the picture, not drawn."""
+    return graph.subgraph(n for n in graph if graph.degree(n)).copy()
 
 
-def _axis(values: dict[str, float], size: int) -> dict[str, float]:
-    """One coordinate in [MARGIN, size - MARGIN], blended with its rank to spread dense clusters.
+def isolated(graph: nx.Graph) -> list[str]:
+    """Nodes without relations, by label."""
+    return sorted((n for n in graph if not graph.degree(n)), key=lambda n: (graph.nodes[n]["label"].casefold(), n))
 
-    Rounded to 0.1 unit so that floating-point noise cannot change the output.
-    """
-    order = sorted(values, key=lambda node: (values[node], node))
-    low, span = values[order[0]], values[order[-1]] - values[order[0]]
-    inner = size - 2 * MARGIN
 
-    def share(rank: int, node: str) -> float:
-        linear = (values[node] - low) / span if span else 0.5
-        ranked = rank / (len(order) - 1) if len(order) > 1 else 0.5
-        return (1 - SPREAD) * linear + SPREAD * ranked
-
-    return {node: round(MARGIN + inner * share(rank, node), 1) for rank, node in enumerate(order)}
+def core(graph: nx.Graph) -> nx.Graph:
+    """The best-connected nodes that stay linked to each other: the part of the picture a phone shows."""
+    return connected(most_connected(graph, CORE_NODES))
 
 
 def legend_items() -> list[tuple[str, str, str]]:
@@ -195,32 +174,32 @@ def _kind_colour(kind: str) -> str:
 
 def graph_svg(
     graph: nx.Graph,
-    positions: dict[str, Position],
+    drawing: Drawing,
     url_for: Callable[[str], str],
     *,
     highlight: str | None = None,
-    max_labels: int = 60,
     title: str = "Network of actors, deals and events",
+    name: str | None = None,
 ) -> str:
     """A static SVG in which every node is a link to its dossier; no script, no styles, no external files."""
-    width, height = _canvas(len(graph))
-    prefix = f"graph-{highlight or 'all'}"
+    prefix = f"graph-{name or highlight or 'all'}"
     nodes = sorted(graph, key=lambda n: (n != highlight, graph.nodes[n]["label"].casefold(), n))
+    labels = sorted(drawing.labels.items(), key=lambda item: (item[0] != highlight, item[0]))
     return "\n".join(
         [
-            f'<svg xmlns="http://www.w3.org/2000/svg" class="graph" viewBox="0 0 {width} {height}" width="100%"'
+            f'<svg xmlns="http://www.w3.org/2000/svg" class="graph" viewBox="0 0 {drawing.width} {drawing.height}"'
+            f' width="{drawing.width}" height="{drawing.height}"'
             f' aria-labelledby="{prefix}-title" aria-describedby="{prefix}-desc">',
             f'<title id="{prefix}-title">{escape(title)}</title>',
             f'<desc id="{prefix}-desc">{escape(_summary(graph))}</desc>',
-            '<g class="edges" aria-hidden="true" stroke="currentColor" stroke-opacity="0.35" stroke-width="1">',
-            *(_edge(graph, a, b, positions) for a, b in sorted(tuple(sorted(e)) for e in graph.edges())),
+            '<g class="edges" aria-hidden="true" stroke="currentColor" stroke-opacity="0.4" stroke-width="1.2">',
+            *(_edge(graph, a, b, drawing.positions) for a, b in sorted(tuple(sorted(e)) for e in graph.edges())),
             "</g>",
             '<g class="nodes">',
-            *(_node(graph, n, positions[n], url_for(n), n == highlight) for n in nodes),
+            *(_node(graph, n, drawing, url_for(n), n == highlight) for n in nodes),
             "</g>",
-            f'<g class="labels" aria-hidden="true" pointer-events="none" fill="currentColor" font-size="{FONT_SIZE}"'
-            ' text-anchor="middle">',
-            *_labels(graph, positions, _label_candidates(graph, max_labels, highlight), width, highlight),
+            f'<g class="labels" aria-hidden="true" pointer-events="none" fill="currentColor" font-size="{FONT_SIZE}">',
+            *(_label(label) for _, label in labels),
             "</g>",
             "</svg>",
         ]
@@ -234,22 +213,12 @@ def _summary(graph: nx.Graph) -> str:
     return f"{parts}; {graph.number_of_edges()} connections. Each node links to its page."
 
 
-def _label_candidates(graph: nx.Graph, max_labels: int, highlight: str | None) -> list[str]:
-    """The highlighted node, then the most connected ones (ties by id): the rest show only on hover."""
-    ranked = sorted(graph, key=lambda n: (n != highlight, -graph.degree(n), n))
-    return ranked[: max_labels + (highlight in graph)]
-
-
-def _radius(graph: nx.Graph, node: str, current: bool) -> float:
-    """Hubs stand out, but not so much that they hide their neighbours; the current node a little more."""
-    return min(14.0, 4 + 1.6 * math.sqrt(graph.degree(node))) + (3 if current else 0)
-
-
 def _num(value: float) -> str:
     return f"{value:.1f}"
 
 
 def _edge(graph: nx.Graph, a: str, b: str, positions: dict[str, Position]) -> str:
+    """A line whose tooltip names both ends and their relations."""
     (x1, y1), (x2, y2) = positions[a], positions[b]
     ends = f"{isolate(graph.nodes[a]['label'])} – {isolate(graph.nodes[b]['label'])}"
     names = f"{ends}: {'; '.join(isolate(label) for label in graph.edges[a, b]['labels'])}"
@@ -259,7 +228,7 @@ def _edge(graph: nx.Graph, a: str, b: str, positions: dict[str, Position]) -> st
     )
 
 
-def _node(graph: nx.Graph, node: str, position: Position, href: str, current: bool) -> str:
+def _node(graph: nx.Graph, node: str, drawing: Drawing, href: str, current: bool) -> str:
     """A link around the node's title and shape; the current page's node is outlined."""
     data = graph.nodes[node]
     classes = f"node node-{data['type']}" + (f" kind-{data['kind']}" if data["type"] == "actor" else "")
@@ -267,7 +236,7 @@ def _node(graph: nx.Graph, node: str, position: Position, href: str, current: bo
     if current:
         classes += " node-current"
         paint += ' stroke="currentColor" stroke-width="3"'
-    shape = _shape(data["type"], position, _radius(graph, node, current))
+    shape = _shape(data["type"], drawing.positions[node], drawing.radii[node])
     aria = ' aria-current="page"' if current else ""
     title = escape(contain_bidi(data["label"]))
     return f'<a href="{escape(href)}"{aria}><title>{title}</title><{shape} class="{classes}" {paint}/></a>'
@@ -278,49 +247,35 @@ def _fill(data: dict) -> str:
 
 
 def _shape(node_type: str, position: Position, radius: float) -> str:
-    """Circle for actors, square for deals, diamond for events: each of about the same area."""
+    """Circle for actors, square for deals, diamond for events: each about the same area, inside the radius."""
     x, y = position
     if node_type == "deal":
         side = radius * math.sqrt(math.pi)
         return f'rect x="{_num(x - side / 2)}" y="{_num(y - side / 2)}" width="{_num(side)}" height="{_num(side)}"'
     if node_type == "event":
-        d = radius * math.sqrt(math.pi / 2)
-        points = [(x, y - d), (x + d, y), (x, y + d), (x - d, y)]
+        points = [(x, y - radius), (x + radius, y), (x, y + radius), (x - radius, y)]
         return 'polygon points="' + " ".join(f"{_num(px)},{_num(py)}" for px, py in points) + '"'
     return f'circle cx="{_num(x)}" cy="{_num(y)}" r="{_num(radius)}"'
 
 
-def _labels(
-    graph: nx.Graph, positions: dict[str, Position], candidates: list[str], width: int, highlight: str | None
-) -> Iterator[str]:
-    """Short labels under their nodes, kept inside the canvas; one that would overlap a label already
-    placed (for a better-connected node) is left out, since overlapping text is unreadable."""
-    placed: list[tuple[float, float, float, float]] = []
-    for node in candidates:
-        text = contain_bidi(shorten(graph.nodes[node]["label"], LABEL_CHARS))
-        half = len(text) * FONT_SIZE * 0.3
-        x = min(max(positions[node][0], half), width - half)
-        y = positions[node][1] + _radius(graph, node, node == highlight) + FONT_SIZE
-        box = (x - half, y - FONT_SIZE, x + half, y + 3)
-        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
-            continue
-        placed.append(box)
-        yield f'<text class="label" x="{_num(x)}" y="{_num(y)}">{escape(text)}</text>'
+def _label(label: Label) -> str:
+    """One line, or a ``<tspan>`` per line of a wrapped label."""
+    x, lines = _num(label.x), [escape(contain_bidi(line)) for line in label.lines]
+    anchor = f' text-anchor="{label.anchor}"'
+    if len(lines) == 1:
+        return f'<text class="label" x="{x}" y="{_num(label.y)}"{anchor}>{lines[0]}</text>'
+    spans = "".join(
+        f'<tspan x="{x}" dy="{0 if i == 0 else LINE_HEIGHT}">{line}</tspan>' for i, line in enumerate(lines)
+    )
+    return f'<text class="label" x="{x}" y="{_num(label.y)}"{anchor}>{spans}</text>'
 
 
-def radial_layout(graph: nx.Graph, centre: str) -> dict[str, Position]:
-    """The centre in the middle, its neighbours on a circle by label: instant and stable for small maps."""
-    width, height = _canvas(len(graph))
-    others = sorted((n for n in graph if n != centre), key=lambda n: (graph.nodes[n]["label"].casefold(), n))
-    radius = min(width, height) / 2 - 40
-    positions = {centre: (round(width / 2, 1), round(height / 2, 1))}
-    for index, node in enumerate(others):
-        angle = 2 * math.pi * index / max(len(others), 1) - math.pi / 2
-        positions[node] = (
-            round(width / 2 + radius * math.cos(angle), 1),
-            round(height / 2 + radius * math.sin(angle), 1),
-        )
-    return positions
+def trimmed(local: nx.Graph, centre: str, limit: int = LOCAL_NEIGHBOURS) -> nx.Graph:
+    """The centre and at most ``limit`` of its best-connected neighbours: a hub's map stays a page tall."""
+    if len(local) <= limit + 1:
+        return local
+    others = sorted((n for n in local if n != centre), key=lambda n: (-local.degree(n), n))
+    return local.subgraph([centre, *others[:limit]]).copy()
 
 
 def most_connected(graph: nx.Graph, limit: int) -> nx.Graph:

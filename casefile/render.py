@@ -232,31 +232,46 @@ class Network:
 
     @cached_property
     def shown(self) -> nx.Graph:
-        return graph.most_connected(self.full, GRAPH_NODE_LIMIT)
+        return graph.connected(graph.most_connected(self.full, GRAPH_NODE_LIMIT))
 
     @cached_property
-    def positions(self) -> dict[str, graph.Position]:
-        """Reuses the previous layout when nodes and edges are the same (an edit to a summary, say)."""
+    def isolated(self) -> list[Dossier]:
+        """Dossiers with no relation, listed under the picture rather than drawn in it."""
+        return [self.investigation.dossiers[node] for node in graph.isolated(self.full)]
+
+    @cached_property
+    def drawing(self) -> graph.Drawing:
+        """Reuses the previous layout when nodes, names and edges are the same (an edit to a summary, say)."""
         previous = self.previous
-        if previous is not None and "positions" in previous.__dict__ and _shape(previous.shown) == _shape(self.shown):
-            return previous.positions
+        if previous is not None and "drawing" in previous.__dict__ and _shape(previous.shown) == _shape(self.shown):
+            return previous.drawing
         return graph.layout(self.shown)
 
+    @cached_property
+    def core(self) -> nx.Graph:
+        return graph.core(self.shown)
+
     def svg(self, page: PageContext) -> Markup:
-        return Markup(graph.graph_svg(self.shown, self.positions, page.url_of_id))
+        return Markup(graph.graph_svg(self.shown, self.drawing, page.url_of_id))
+
+    def narrow_svg(self, page: PageContext) -> Markup:
+        """The best-connected part, laid out for a phone's width."""
+        drawing = graph.layout(self.core, graph.NARROW_WIDTH)
+        title = "The best-connected actors, deals and events"
+        return Markup(graph.graph_svg(self.core, drawing, page.url_of_id, title=title, name="core"))
 
     def around(self, page: PageContext, dossier_id: str) -> Markup:
         """The one-hop map on a dossier page, or nothing when it has no relations."""
-        local = graph.local_graph(self.investigation, dossier_id, self.relations)
+        local = graph.trimmed(graph.local_graph(self.investigation, dossier_id, self.relations), dossier_id)
         if len(local) < 2:
             return Markup("")
         title = f"Connections of {isolate(local.nodes[dossier_id]['label'])}"
-        layout = graph.radial_layout(local, dossier_id)
-        return Markup(graph.graph_svg(local, layout, page.url_of_id, highlight=dossier_id, title=title))
+        drawing = graph.local_layout(local, dossier_id)
+        return Markup(graph.graph_svg(local, drawing, page.url_of_id, highlight=dossier_id, title=title))
 
 
 def _shape(network: nx.Graph) -> tuple:
-    return (sorted(network), sorted(tuple(sorted(edge)) for edge in network.edges()))
+    return (sorted(network.nodes(data="label")), sorted(tuple(sorted(edge)) for edge in network.edges()))
 
 
 def make_environment(templates: list[Path]) -> Environment:
