@@ -55,9 +55,7 @@ class Note:
             if backref.citing:
                 groups.setdefault(tuple(s.id for s in backref.citing), []).append(backref)
         everywhere = len(groups) == 1 and all(b.citing for b in self.backrefs)
-        return [
-            Relay(refs[0].citing, () if everywhere else tuple(b.label for b in refs)) for refs in groups.values()
-        ]
+        return [Relay(refs[0].citing, () if everywhere else tuple(b.label for b in refs)) for refs in groups.values()]
 
 
 def backref_label(index: int) -> str:

@@ -21,9 +21,10 @@ from markupsafe import Markup, escape
 from . import graph, markdown
 from .footnotes import Footnotes, Note
 from .model import ACTOR_KINDS, Actor, Claim, Document, Dossier, Source, SourceRef
+from .publish import feed_path
 from .resolve import D, Investigation, date_key
 from .text import contain_bidi, finalize, isolate
-from .timeline import Entry, actor_timeline, by_year, timeline, timeline_actors
+from .timeline import Entry, by_year, timeline, timeline_actors
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 NAVIGATION = [
@@ -196,11 +197,7 @@ def _index(section: str, data: Callable[[SiteLists], dict[str, Any]], dossier_ty
 
 def _dossier_data(lists: SiteLists, dossier: Dossier) -> dict[str, Any]:
     """What a dossier page shows, from its own relations only (so rendering one page stays quick)."""
-    links = lists.investigation.backlinks[dossier.id]
-    data: dict[str, Any] = {"dossier": dossier, "links": links, "network": lists.network}
-    if isinstance(dossier, Actor):
-        data["entries_by_year"] = by_year(actor_timeline(links))
-    return data
+    return {"dossier": dossier, "links": lists.investigation.backlinks[dossier.id], "network": lists.network}
 
 
 GRAPH_NODE_LIMIT = 400
@@ -273,6 +270,7 @@ class Renderer:
         self.investigation = investigation
         self.env = env
         self.lists = lists or SiteLists(investigation)
+        self.feed = feed_path(investigation)
 
     def render(self, spec: PageSpec) -> tuple[str, PageContext]:
         """The page's HTML and its context, which knows the dossiers the page showed."""
@@ -286,6 +284,7 @@ class Renderer:
             config=self.investigation.config,
             spec=spec,
             nav=NAVIGATION,
+            feed=self.feed,
         )
         return html, page
 
