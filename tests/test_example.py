@@ -359,8 +359,7 @@ def test_delegation_details_from_moscow_times_and_efe_cite_myanmar_now(site: Pat
             assert citing == {"myanmar-now-2021-07"}, (source, citing)
     assert {source for source, _ in _cited(html, date)} == {"moscow-times-2021-07-06", "efe-2021-07-07", MYANMAR_NOW}
     footnotes = _section(html, 'class="footnotes"')
-    citing_myanmar_now = r'Citing <a href="\.\./sources/myanmar-now-2021-07\.html">(<bdi>)?Myanmar Now(</bdi>)?</a>'
-    assert len(re.findall(citing_myanmar_now, footnotes)) >= 2
+    assert footnotes.count('Citing <a href="../sources/myanmar-now-2021-07.html">Myanmar Now</a>') >= 2
     kasatonov = (site / "actors/vladimir-kasatonov.html").read_text(encoding="utf-8")
     role = _block_with(kasatonov, "Deputy commander-in-chief", ("li",))[1]
     for source, citing in _cited(kasatonov, role):
