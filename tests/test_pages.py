@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import BASE, ROOT, Node, load_html, make_site, run_builds
+from conftest import BASE, ROOT, Node, load_html, make_site, run_build, run_builds, snapshot
 
 from casefile.footnotes import backref_label
 
@@ -357,3 +357,26 @@ def test_no_feed_link_where_there_is_no_feed(which: str, fixtures: dict[str, Pat
     assert not (out / "feed.xml").exists()
     for file in pages(out):
         assert _feed_links(load_html(file)) == [], file.relative_to(out)
+
+
+def test_dev_server_relinks_every_page_when_the_feed_appears_or_goes(tmp_path: Path) -> None:
+    """The first ``updated:`` makes the feed, so every page's head and footer change, not just the edited one."""
+    from casefile.incremental import Session
+    from casefile.pipeline import SitePaths
+
+    site = make_site(tmp_path / "site", BASE | {"site.yaml": BASE["site.yaml"] + "base_url: https://example.org/"})
+    session = Session(SitePaths(site, site / "output"))
+    assert session.full_build()
+    tatmadaw = site / "content/actors/tatmadaw.yaml"
+    for number, text in enumerate((UPDATED_ACTOR, BASE["content/actors/tatmadaw.yaml"])):
+        tatmadaw.write_text(text, encoding="utf-8")
+        session.rebuild({str(tatmadaw)})
+        full = tmp_path / f"full-{number}"
+        assert run_build(site, out=full).returncode == 0
+        assert _html(site / "output") == _html(full), f"after edit {number}"
+        assert (b"application/atom+xml" in (full / "index.html").read_bytes()) == (number == 0)
+
+
+def _html(folder: Path) -> dict[str, bytes]:
+    """The pages only: the dev server leaves a feed.xml that is no longer linked (a full build removes it)."""
+    return {path: data for path, data in snapshot(folder).items() if path.endswith(".html")}
