@@ -68,6 +68,8 @@ The visit was reported on both sides [@moscow-times-2021; @sipri-arms-data].
 
 SIPRI's data came first to this site
 [@sipri-arms-data; @moscow-times-2021].
+
+A locator that ends a sentence itself [@moscow-times-2021, para. 12.].
 """
 RELAYED_EVERYWHERE = """\
 name: SIPRI
@@ -148,6 +150,8 @@ def test_locator_and_relay_read_as_sentences(fixtures: dict[str, Path]) -> None:
     [note] = [li for li in notes_of(doc) if li.attrs["data-source"] == "myanmar-now-2021" and "p. 3" in li.text]
     text = note.text
     assert re.search(r"July 2021\. p\. 3\. No URL on record\.$", text), text
+    [note] = [li for li in notes_of(doc) if "para. 12" in li.text]
+    assert "26 March 2021. para. 12. Original <" in note.text, note.text  # not "para. 12.."
     deal = load_html(fixtures["plain"] / "deals/pantsir-contract.html")
     text = note_with(deal, "moscow-times-2021").text
     # The address is shown in print only (.print-url), after the word "Original".
