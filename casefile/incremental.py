@@ -20,6 +20,7 @@ from . import graph
 from .diagnostics import Diagnostics
 from .loader import LoadCache, LoadedSite, load_site
 from .pipeline import SitePaths, publishing_files, template_problem
+from .publish import feed_path
 from .render import (
     Network,
     PageContext,
@@ -60,6 +61,7 @@ class _Staleness:
         }
         self.changed_types = {d.type for i in self.changed for d in (before.get(i), after.get(i)) if d}
         self.rewired, self.remapped = self._rewiring()
+        self.feed_moved = feed_path(self.old) != feed_path(self.new)  # every page's head and footer link it
 
     def _rewiring(self) -> tuple[bool, set[str]]:
         """Whether the graph's nodes or edges changed, and the dossiers whose one-hop map may have."""
@@ -77,7 +79,8 @@ class _Staleness:
     def of(self, spec: PageSpec, shown: PageContext) -> bool:
         own = spec.dossier.id if spec.dossier is not None else None
         return bool(
-            shown.used & self.changed
+            self.feed_moved
+            or shown.used & self.changed
             or shown.named & self.renamed
             or spec.shows_all & self.changed_types
             or spec.shows_network

@@ -8,6 +8,7 @@ markers, so a page's footnotes are numbered in order of first use.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -106,6 +107,20 @@ def _directions(state: Any) -> None:
             token.attrSet("dir", "auto")
 
 
+def _bind_citations(state: Any) -> None:
+    """A citation's marker sticks to the word before it: the space or line break between them goes,
+    so on a phone "[1]" never starts a line of its own."""
+    for block in state.tokens:
+        children = block.children or []
+        for before, token in itertools.pairwise(children):
+            if token.type != "citation":
+                continue
+            if before.type == "softbreak":
+                before.type = "text"
+            elif before.type == "text":
+                before.content = before.content.rstrip(" \t")
+
+
 def _context(env: dict) -> PageContext:
     return env["page"]
 
@@ -133,6 +148,7 @@ def casefile_plugin(md: MarkdownIt) -> None:
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.core.ruler.push("casefile_lines", _record_lines)
     md.core.ruler.push("casefile_directions", _directions)
+    md.core.ruler.push("casefile_bind_citations", _bind_citations)
     md.add_render_rule("wikilink", _render_wikilink)
     md.add_render_rule("citation", _render_citation)
     md.add_render_rule("link_open", _render_link_open)

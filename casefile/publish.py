@@ -17,6 +17,7 @@ from .model import Dossier
 from .resolve import Investigation
 
 NOT_FOUND_PAGE = "404.html"
+FEED = "feed.xml"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -30,10 +31,15 @@ def site_files(investigation: Investigation, page_paths: Iterable[str]) -> dict[
         files["CNAME"] = config.domain + "\n"
     if config.base_url:
         files["sitemap.xml"] = sitemap(config, page_paths)
-        feed = atom_feed(investigation)
-        if feed is not None:
-            files["feed.xml"] = feed
+    if feed_path(investigation):
+        files[FEED] = atom_feed(investigation)
     return files
+
+
+def feed_path(investigation: Investigation) -> str | None:
+    """Where the Atom feed is, for every page to link to; None without a base URL or a dossier with ``updated:``."""
+    has_entries = any(d.updated is not None for d in investigation.dossiers.values())
+    return FEED if investigation.config.base_url and has_entries else None
 
 
 def robots_txt(config: SiteConfig) -> str:
@@ -52,23 +58,21 @@ def sitemap(config: SiteConfig, page_paths: Iterable[str]) -> str:
     return _xml(urlset)
 
 
-def atom_feed(investigation: Investigation) -> str | None:
-    """Dossiers with an ``updated:`` date, newest first; None when no dossier has one.
+def atom_feed(investigation: Investigation) -> str:
+    """Dossiers with an ``updated:`` date, newest first (there is one: see :func:`feed_path`).
 
     The feed's own date is its newest entry's, so an unchanged investigation gives an
     unchanged feed.
     """
     config = investigation.config
     dated = [d for d in investigation.dossiers.values() if d.updated is not None]
-    if not dated or config.base_url is None:
-        return None
     newest_first = sorted(dated, key=lambda d: d.updated.sort_key, reverse=True)  # type: ignore[union-attr]
     feed = ET.Element("feed", {"xmlns": ATOM_NS, XML_LANG: config.language})
     ET.SubElement(feed, "title").text = config.title
     if config.description:
         ET.SubElement(feed, "subtitle").text = config.description
     ET.SubElement(feed, "link", href=config.base_url)
-    ET.SubElement(feed, "link", rel="self", href=config.absolute_url("feed.xml") or "")
+    ET.SubElement(feed, "link", rel="self", href=config.absolute_url(FEED) or "")
     ET.SubElement(feed, "id").text = config.base_url
     ET.SubElement(feed, "updated").text = _timestamp(newest_first[0].updated)  # type: ignore[arg-type]
     ET.SubElement(ET.SubElement(feed, "author"), "name").text = config.title

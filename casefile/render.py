@@ -20,10 +20,12 @@ from markupsafe import Markup, escape
 
 from . import graph, i18n, markdown
 from .bibliography import bibliography
-from .model import ACTOR_KINDS, Actor, Claim, Document, Dossier, Source, SourceRef
+from .footnotes import Footnotes, Note
+from .model import ACTOR_KINDS, Actor, Claim, Document, Dossier, SourceRef
+from .publish import feed_path
 from .resolve import D, Investigation, date_key
 from .text import contain_bidi, finalize, isolate
-from .timeline import Entry, actor_timeline, by_year, timeline, timeline_actors
+from .timeline import Entry, by_year, timeline, timeline_actors
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 NAVIGATION = [
@@ -37,25 +39,17 @@ NAVIGATION = [
 
 
 @dataclass
-class Note:
-    """One numbered footnote and the places on the page that cite it."""
-
-    number: int
-    source: Source
-    locator: str | None
-    citing: list[Source]
-    backrefs: list[str] = field(default_factory=list)
-
-
-@dataclass
 class PageContext:
     """Per-page helpers for templates: relative links, citations, markdown."""
 
     path: str
     investigation: Investigation
-    notes: dict[tuple, Note] = field(default_factory=dict)
+    notes: Footnotes = field(init=False)
     used: set[str] = field(default_factory=set)  # dossiers shown in full (footnotes): rebuild when they change
     named: set[str] = field(default_factory=set)  # dossiers only linked to: rebuild when their name changes
+
+    def __post_init__(self) -> None:
+        self.notes = Footnotes(self.investigation)
 
     def url(self, target: Dossier | str) -> str:
         """``target`` (a dossier or a site path) relative to this page."""
@@ -78,22 +72,21 @@ class PageContext:
         return Markup(f'<a href="{escape(self.url(dossier))}"><bdi>{label}</bdi></a>')
 
     def cite(self, refs: list[SourceRef] | list[tuple[str, str | None]]) -> Markup:
-        """Footnote markers for ``refs``, numbering new sources as they appear."""
-        markers = []
+        """Footnote markers for ``refs``, ordered by number, joined to the word before them.
+
+        The word joiner (U+2060) keeps a marker from wrapping away even after a full stop.
+        """
+        refs = [ref if isinstance(ref, SourceRef) else SourceRef(id=ref[0], locator=ref[1]) for ref in refs]
+        if not refs:
+            return Markup("")
         for ref in refs:
-            ref = ref if isinstance(ref, SourceRef) else SourceRef(id=ref[0], locator=ref[1])
-            key = (ref.id, ref.locator, tuple(ref.citing))
-            self.used.update(key[:1] + key[2])
-            note = self.notes.get(key)
-            if note is None:
-                sources = self.investigation.dossiers
-                note = Note(len(self.notes) + 1, sources[ref.id], ref.locator, [sources[c] for c in ref.citing])
-                self.notes[key] = note
-            anchor = f"ref-{note.number}-{len(note.backrefs) + 1}"
-            note.backrefs.append(anchor)
-            number = note.number  # ids and numbers only: nothing here needs escaping
-            markers.append(f'<a class="fn-ref" id="{anchor}" href="#fn-{number}" role="doc-noteref">[{number}]</a>')
-        return Markup(f'<sup class="fn">{"".join(markers)}</sup>') if markers else Markup("")
+            self.used.add(ref.id)
+            self.used.update(ref.citing)
+        markers = "".join(
+            f'<a class="fn-ref" id="{backref.anchor}" href="#fn-{note.number}" role="doc-noteref">[{note.number}]</a>'
+            for note, backref in self.notes.cite(refs)  # ids and numbers only: nothing here needs escaping
+        )
+        return Markup(f'<sup class="fn">&#8288;{markers}</sup>')
 
     def markdown(self, document: Document | None) -> Markup:
         return Markup(contain_bidi(markdown.render(document.tokens, self))) if document else Markup("")
@@ -103,7 +96,7 @@ class PageContext:
 
     @property
     def footnotes(self) -> list[Note]:
-        return sorted(self.notes.values(), key=lambda n: n.number)
+        return self.notes.in_order
 
 
 def relative_url(page: str, target: str) -> str:
@@ -208,11 +201,7 @@ def _index(section: str, data: Callable[[SiteLists], dict[str, Any]], *dossier_t
 
 def _dossier_data(lists: SiteLists, dossier: Dossier) -> dict[str, Any]:
     """What a dossier page shows, from its own relations only (so rendering one page stays quick)."""
-    links = lists.investigation.backlinks[dossier.id]
-    data: dict[str, Any] = {"dossier": dossier, "links": links, "network": lists.network}
-    if isinstance(dossier, Actor):
-        data["entries_by_year"] = by_year(actor_timeline(links))
-    return data
+    return {"dossier": dossier, "links": lists.investigation.backlinks[dossier.id], "network": lists.network}
 
 
 GRAPH_NODE_LIMIT = 400
@@ -290,6 +279,7 @@ def make_environment(templates: list[Path]) -> Environment:
     env.filters["isolate"] = isolate
     env.filters["bdi_join"] = bdi_join
     env.filters["money"] = i18n.money
+    env.filters["full_stop"] = full_stop
     return env
 
 
@@ -300,6 +290,7 @@ class Renderer:
         self.investigation = investigation
         self.env = env
         self.lists = lists or SiteLists(investigation)
+        self.feed = feed_path(investigation)
 
     def render(self, spec: PageSpec) -> tuple[str, PageContext]:
         """The page's HTML and its context, which knows the dossiers the page showed."""
@@ -313,6 +304,7 @@ class Renderer:
             config=self.investigation.config,
             spec=spec,
             nav=NAVIGATION,
+            feed=self.feed,
         )
         return html, page
 
@@ -320,6 +312,11 @@ class Renderer:
 def kind_label(kind: str) -> str:
     """``military-unit`` → ``Military unit``."""
     return kind.replace("-", " ").capitalize()
+
+
+def full_stop(text: str) -> str:
+    """The full stop that ends a sentence ``text``, unless it ends in one already ("p. 3." stays)."""
+    return "" if text.rstrip().endswith((".", "!", "?", "…")) else "."
 
 
 def bdi_join(names: list[str], separator: str) -> Markup:

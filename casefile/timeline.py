@@ -14,7 +14,7 @@ from itertools import groupby
 
 from .dates import FuzzyDate
 from .model import DEAL_DATE_KINDS, Actor, DatedFact, Deal, Dossier, Event
-from .resolve import Backlinks, Investigation
+from .resolve import Investigation
 
 
 @dataclass(frozen=True)
@@ -58,13 +58,6 @@ def _entries_for(dossier: Dossier) -> list[Entry]:
 def timeline(investigation: Investigation) -> list[Entry]:
     """All entries, oldest first."""
     entries = [e for d in investigation.dossiers.values() for e in _entries_for(d)]
-    return sorted(entries, key=lambda e: e.sort_key)
-
-
-def actor_timeline(links: Backlinks) -> list[Entry]:
-    """One actor's entries: the events and deals it takes part in, found through its backlinks."""
-    dossiers = {event.id: event for event, _ in links.events} | {deal.id: deal for deal, _ in links.deals}
-    entries = [e for d in dossiers.values() for e in _entries_for(d)]
     return sorted(entries, key=lambda e: e.sort_key)
 
 

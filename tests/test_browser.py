@@ -2,10 +2,11 @@
 
 The site is built once per module with the real ``build.py`` and served by ``python -m http.server`` on
 127.0.0.1, so pages load over HTTP exactly as a reader's browser would load them from a static host.
-Every page is checked for console and page errors (CSP violations are console errors), failed
-responses, requests that leave 127.0.0.1, horizontal overflow on a phone and a desktop, and serious
-accessibility problems (axe); footnotes, the timeline filter and the graph's links are clicked and
-followed; and every page must still read without JavaScript.
+Every page of the example is loaded at 1280 px in the light colour scheme and at 375 px in the dark one,
+and checked for console and page errors (CSP violations are console errors), failed responses, requests
+that leave 127.0.0.1, horizontal overflow and serious accessibility problems (axe). Footnotes, the
+timeline filter and the graph's links are clicked and followed, and five pages (home, an actor, a deal,
+the timeline, the graph) must still read without JavaScript.
 
 Screenshots of the five pages at both widths are written to ``screenshots/`` at the repository root.
 
@@ -156,16 +157,22 @@ def _blocker(holder: _Context) -> Callable[[Any], None]:
 
 @pytest.fixture(scope="module")
 def contexts(browser: Browser) -> Iterator[Callable[..., _Context]]:
-    """``contexts(width, js, scheme)``: one guarded context per combination, made when first asked for."""
-    made: dict[tuple[int, bool, str], _Context] = {}
+    """``contexts(width, js, scheme, axe)``: one guarded context per combination, made when first asked for.
 
-    def get(width: int, js: bool = True, scheme: str = "light") -> _Context:
-        key = (width, js, scheme)
+    With ``axe``, every page of the context loads axe-core before its own scripts: one compile per context,
+    not one per page, which keeps the run over every page of the example quick.
+    """
+    made: dict[tuple[int, bool, str, bool], _Context] = {}
+
+    def get(width: int, js: bool = True, scheme: str = "light", axe: bool = False) -> _Context:
+        key = (width, js, scheme, axe)
         if key not in made:
             context = browser.new_context(
                 viewport={"width": width, "height": HEIGHT}, java_script_enabled=js, color_scheme=scheme
             )
             context.set_default_timeout(TIMEOUT_MS)
+            if axe:
+                context.add_init_script(script=_axe_script())
             made[key] = holder = _Context(context)
             context.route(_is_external, _blocker(holder))
         return made[key]
@@ -177,27 +184,32 @@ def contexts(browser: Browser) -> Iterator[Callable[..., _Context]]:
     assert not strays, "requests tried to leave 127.0.0.1 between tests:\n" + "\n".join(strays)
 
 
+def _listen(page: Page, current: Callable[[], Visit]) -> None:
+    """Console errors, uncaught exceptions and failed responses go to the visit under way."""
+
+    def on_console(message: Any) -> None:
+        if message.type == "error":
+            where = message.location.get("url") or "?"
+            line = message.location.get("lineNumber")
+            current().errors.append(f"console error: {message.text} (at {where}:{line})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: current().errors.append(f"page error: {exc}"))
+    page.on("response", lambda r: r.status >= 400 and current().bad_responses.append(f"HTTP {r.status}: {r.url}"))
+
+
 @pytest.fixture()
 def open_page(contexts: Callable[..., _Context], base_url: str) -> Iterator[Callable[..., Visit]]:
-    """``open_page(path, width, js=True, wait="load", scheme="light")``: a new page, guarded and listened to."""
+    """``open_page(path, width, js=True, wait="load")``: a new page (light colour scheme), guarded and listened to."""
     opened: list[tuple[_Context, Visit]] = []
 
-    def open_(path: str, width: int = 1280, *, js: bool = True, wait: str = "load", scheme: str = "light") -> Visit:
-        holder = contexts(width, js, scheme)
+    def open_(path: str, width: int = 1280, *, js: bool = True, wait: str = "load") -> Visit:
+        holder = contexts(width, js)
         page = holder.context.new_page()
         visit = Visit(page=page)
         holder.current = visit
         opened.append((holder, visit))
-
-        def on_console(message: Any) -> None:
-            if message.type == "error":
-                where = message.location.get("url") or "?"
-                line = message.location.get("lineNumber")
-                visit.errors.append(f"console error: {message.text} (at {where}:{line})")
-
-        page.on("console", on_console)
-        page.on("pageerror", lambda exc: visit.errors.append(f"page error: {exc}"))
-        page.on("response", lambda r: r.status >= 400 and visit.bad_responses.append(f"HTTP {r.status}: {r.url}"))
+        _listen(page, lambda: visit)
         response = page.goto(urljoin(base_url, path), wait_until=wait)
         visit.status = response.status if response is not None else None
         return visit
@@ -215,6 +227,8 @@ def open_page(contexts: Callable[..., _Context], base_url: str) -> Iterator[Call
 
 OVERFLOW_JS = """() => {
   const vw = window.innerWidth;
+  const scrollWidth = document.documentElement.scrollWidth;
+  if (scrollWidth <= vw) return {scrollWidth, innerWidth: vw, offenders: []};
   const describe = el => {
     let s = el.tagName.toLowerCase();
     if (el.id) s += '#' + el.id;
@@ -243,7 +257,7 @@ OVERFLOW_JS = """() => {
     }
   }
   offenders.sort((a, b) => (b.right - a.right) || (b.width - a.width));
-  return {scrollWidth: document.documentElement.scrollWidth, innerWidth: vw, offenders: offenders.slice(0, 5)};
+  return {scrollWidth, innerWidth: vw, offenders: offenders.slice(0, 5)};
 }"""
 
 
@@ -272,8 +286,12 @@ def test_page_loads_cleanly_and_fits(open_page: Callable[..., Visit], name: str,
 
     overflow = page.evaluate(OVERFLOW_JS)
     page.screenshot(path=str(shot), full_page=True)
+    failures = _load_problems(path, width, visit, overflow)
+    assert not failures, "\n\n".join(failures)
 
-    # Report every kind of problem at once, so one run tells the template authors all there is to fix.
+
+def _load_problems(path: str, width: int, visit: Visit, overflow: dict[str, Any]) -> list[str]:
+    """Every kind of problem at once, so one run tells the template authors all there is to fix."""
     failures = []
     if visit.errors:
         failures.append(f"{path} at {width} px logged errors:\n" + "\n".join(visit.errors))
@@ -283,7 +301,7 @@ def test_page_loads_cleanly_and_fits(open_page: Callable[..., Visit], name: str,
         failures.append(f"{path} at {width} px tried to leave 127.0.0.1:\n" + "\n".join(visit.external))
     if overflow["scrollWidth"] > overflow["innerWidth"]:
         failures.append(_overflow_message(path, width, overflow))
-    assert not failures, "\n\n".join(failures)
+    return failures
 
 
 # --------------------------------------------------------------------------------------------
@@ -292,26 +310,63 @@ def test_page_loads_cleanly_and_fits(open_page: Callable[..., Visit], name: str,
 
 
 # Both widths, and both colour schemes (the stylesheet has a dark one), in two axe runs per page.
-AXE_VIEWS = [(375, "light"), (1280, "dark")]
+EVERY_PAGE_VIEWS = [(1280, "light"), (375, "dark")]
+# Off by default in axe (experimental), on here: a link named "Back to citation 1" that shows "a". On a
+# one-letter link axe cannot decide and asks for review: that counts as a failure too.
+AXE_OPTIONS = {"resultTypes": ["violations"], "rules": {"label-content-name-mismatch": {"enabled": True}}}
+AXE_REVIEW_FAILS = {"label-content-name-mismatch"}
 
 
-@pytest.mark.parametrize("width, scheme", AXE_VIEWS, ids=[f"{w}-{s}" for w, s in AXE_VIEWS])
-@pytest.mark.parametrize("name", list(PAGES))
-def test_axe_finds_no_serious_violations(open_page: Callable[..., Visit], name: str, width: int, scheme: str) -> None:
+def _axe_script() -> str:
     if Axe is None:
         missing_tool(f"axe-playwright-python is not importable ({AXE_ERROR}); install requirements-dev.txt")
-    path = PAGES[name]
-    visit = open_page(path, width, scheme=scheme)
-    assert visit.status == 200, f"{path} answered HTTP {visit.status}"
-    results = Axe().run(visit.page)
-    bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+    return Axe().axe_script
+
+
+def _axe_problems(page: Page, where: str) -> list[str]:
+    """axe's serious and critical violations on the loaded page, each with the elements at fault."""
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.evaluate(_axe_script())
+    results = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+    bad = [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
+    bad += [v for v in results["incomplete"] if v["id"] in AXE_REVIEW_FAILS]
     report = []
     for v in bad:
         report.append(f"{v['id']} ({v['impact']}): {v['help']}")
         for node in v["nodes"]:
             report.append(f"    target {node['target']}: {node.get('failureSummary', '').strip()}".replace("\n", " "))
             report.append(f"      {node.get('html', '')[:200]}")
-    assert not bad, f"axe on {path} at {width} px, {scheme} colour scheme:\n" + "\n".join(report)
+    return [f"axe on {where}:\n" + "\n".join(report)] if bad else []
+
+
+@pytest.mark.parametrize("width, scheme", EVERY_PAGE_VIEWS, ids=[f"{w}-{s}" for w, s in EVERY_PAGE_VIEWS])
+def test_every_page_loads_cleanly_fits_and_passes_axe(
+    contexts: Callable[..., _Context], base_url: str, site: Path, width: int, scheme: str
+) -> None:
+    """Every page of the example, loaded one after another in one tab: one report of all that is wrong.
+
+    About 0.6 s a page (axe's colour-contrast check is most of it), so about a minute per view.
+    """
+    paths = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    holder = contexts(width, True, scheme, axe=True)
+    page = holder.context.new_page()
+    visit = Visit(page=page)
+    _listen(page, lambda: visit)
+    failures = []
+    try:
+        for path in paths:
+            visit = holder.current = Visit(page=page)
+            response = page.goto(urljoin(base_url, path))
+            if response is None or response.status != 200:
+                failures.append(f"{path} answered HTTP {response.status if response else None}")
+                continue
+            failures += _load_problems(path, width, visit, page.evaluate(OVERFLOW_JS))
+            failures += _axe_problems(page, f"{path} at {width} px, {scheme} colour scheme")
+    finally:
+        holder.current = None
+        page.close()
+    assert len(paths) > 100, f"only {len(paths)} pages in the example"
+    assert not failures, f"{len(failures)} problems on {len(paths)} pages:\n\n" + "\n\n".join(failures)
 
 
 # --------------------------------------------------------------------------------------------
