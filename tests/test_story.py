@@ -223,7 +223,7 @@ def test_timeline_entry_names_each_kind_of_date_with_its_sources(
     assert named == kinds
     text = entry.find("span", class_="timeline-what").text
     for kind in kinds:
-        assert re.search(rf"{kind}\[\d+\]", text), f"'{kind}' has no footnote of its own: {text}"
+        assert re.search(rf"{kind}\u2060?\[\d+\]", text), f"'{kind}' has no footnote of its own: {text}"
 
 
 # ---------------------------------------------------------------------------- sources index
