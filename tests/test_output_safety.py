@@ -21,7 +21,7 @@ import pytest
 from conftest import BUILD, ROOT, make_site, run_build, snapshot
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from serve_10k import generate  # noqa: E402
+from generate import generate  # noqa: E402
 
 MARKER = ".casefile-output"
 INTERRUPTED = "interrupted: the previous site in output/ is unchanged\n"
@@ -125,9 +125,9 @@ def test_safe_out_is_built_and_marked(base_site: Path, out: str) -> None:
 
 @pytest.fixture()
 def mid_site(tmp_path: Path) -> Path:
-    """A generated 1,000-dossier site: its build lasts long enough to be caught in the middle."""
+    """A generated 600-dossier site: its build lasts long enough to be caught in the middle."""
     site = tmp_path / "mid"
-    generate(site, 1000)
+    generate(site, 600, narratives=False)
     return site
 
 
@@ -274,7 +274,7 @@ class BigSite:
 def big_site(tmp_path_factory: pytest.TempPathFactory) -> BigSite:
     """A generated 2,000-dossier site, built once; then an edit, so a new build would change the site."""
     site = tmp_path_factory.mktemp("big") / "site"
-    generate(site, 2000)
+    generate(site, 2000, narratives=False)
     start = time.monotonic()
     build = _start(site)
     writing = _wait_until(_staging(site), build)
