@@ -57,15 +57,17 @@ def parse_page(html: str) -> ParsedPage:
     """
     page = ParsedPage(html)
     for tag in _TAG.finditer(html):
-        if tag.group().startswith("<!--"):
+        start, end = tag.span()
+        if html.startswith("<!--", start):
             continue
-        for attribute in _ATTRIBUTE.finditer(tag.group()):
-            quoted = attribute.group(2) if attribute.group(2) is not None else attribute.group(3)
-            value = unescape(quoted).strip()
-            if attribute.group(1).lower() == "id":
+        for attribute in _ATTRIBUTE.finditer(html, start, end):
+            name, double, single = attribute.groups()
+            quoted = single if double is None else double
+            value = (unescape(quoted) if "&" in quoted else quoted).strip()
+            if name.lower() == "id":
                 page.ids.add(value)
             else:
-                page.links.append((value, tag.start() + attribute.start(1)))
+                page.links.append((value, attribute.start(1)))
     return page
 
 
@@ -78,10 +80,15 @@ def check_folder(folder: Path, root_path: str, shown_as: Path, diagnostics: Diag
     files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
     pages = {path: parse_page((folder / path).read_text(encoding="utf-8")) for path in files if path.endswith(".html")}
     site = _Site(files, pages, root_path)
+    verdicts: dict[tuple[str, str], tuple[str, str] | None] = {}  # most links recur on page after page
     broken = 0
     for path in sorted(pages):
+        folder = posixpath.dirname(path)
         for url, offset in pages[path].links:
-            problem = site.problem(path, url)
+            key = (path if url[:1] in ("", "#", "?") else folder, url)  # an empty path means the page itself
+            if key not in verdicts:
+                verdicts[key] = site.problem(path, url)
+            problem = verdicts[key]
             if problem is not None:
                 diagnostics.error(Location(shown_as / path, *pages[path].position(offset)), *problem)
                 broken += 1
