@@ -182,7 +182,10 @@ def _link_problem(link: Path, site: Path) -> ContentError | None:
 
 
 def _oversized(file: ContentFile, max_mb: float) -> FileResult | None:
-    """The errors for a dossier or narrative over the size cap, from the sizes the scan noted."""
+    """The errors for a dossier or narrative over the size cap, from the sizes the scan noted (checked on
+    every edit in ``serve``: no path is built unless a file is over the cap)."""
+    if all(not stamp or stamp[1] <= max_mb * 1_000_000 for stamp in file.stamp):
+        return None
     paths = (Path(file.path), Path(file.path).with_suffix(".md"))
     problems = [
         p for path, stamp in zip(paths, file.stamp, strict=True) if stamp and (p := too_large(path, stamp[1], max_mb))
