@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -260,7 +261,15 @@ def outcomes(built_base: Path, tmp_path_factory: pytest.TempPathFactory) -> dict
         entries = sorted(p.name for p in site.iterdir())
         make_site(site, files)
         prepared[name] = (site, before, entries)
-    results = run_builds([(site, ("check",) if name == "check" else ()) for name, (site, _, _) in prepared.items()])
+    return build_all(prepared, lambda name: ("check",) if name == "check" else ())
+
+
+Prepared = dict[str, tuple[Path, dict[str, bytes], list[str]]]  # name -> site, output before, site entries before
+
+
+def build_all(prepared: Prepared, args: Callable[[str], tuple[str, ...]] = lambda name: ()) -> dict[str, Outcome]:
+    """Build every prepared site at once (each in its own process) and note what each left behind."""
+    results = run_builds([(site, args(name)) for name, (site, _, _) in prepared.items()])
     return {
         name: Outcome(result, before, snapshot(site / "output"), entries, sorted(p.name for p in site.iterdir()))
         for (name, (site, before, entries)), result in zip(prepared.items(), results, strict=True)

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import make_site, run_build, run_builds, snapshot
-from test_errors import Expected, Outcome, assert_reported, errors
+from conftest import make_site, run_build, snapshot
+from test_errors import Expected, Outcome, assert_reported, build_all, errors
 
 from casefile.diagnostics import ContentError
 from casefile.incremental import Session
@@ -225,11 +225,7 @@ def outcomes(built_base: Path, tmp_path_factory: pytest.TempPathFactory) -> dict
             outside = {"SECRET": folder / "secret.txt", "SECRET_DIR": folder / "secret-dir"}
             os.symlink(outside.get(target, target), site / link)
         prepared[name] = (site, before, sorted(p.name for p in site.iterdir()))
-    results = run_builds([(site, ()) for site, _, _ in prepared.values()])
-    return {
-        name: Outcome(result, before, snapshot(site / "output"), entries, sorted(p.name for p in site.iterdir()))
-        for (name, (site, before, entries)), result in zip(prepared.items(), results, strict=True)
-    }
+    return build_all(prepared)
 
 
 @pytest.mark.parametrize("name", CASES)
