@@ -48,10 +48,15 @@ def _example_missing() -> str | None:
 
 
 EXAMPLE_MISSING = _example_missing()
-example_only = pytest.mark.skipif(
-    EXAMPLE_MISSING is not None,
-    reason=f"a test of the shipped example investigation, and content/ is someone else's: {EXAMPLE_MISSING}",
-)
+EXAMPLE_REASON = f"a test of the shipped example investigation, and content/ is someone else's: {EXAMPLE_MISSING}"
+example_only = pytest.mark.skipif(EXAMPLE_MISSING is not None, reason=EXAMPLE_REASON)
+
+
+def require_example() -> None:
+    """In a fixture that builds the example: skip every test that uses it when content/ is someone else's."""
+    if EXAMPLE_MISSING is not None:
+        pytest.skip(EXAMPLE_REASON)
+
 
 # --------------------------------------------------------------------------------------------
 # The valid base investigation.  Every test that needs a "good" site starts from this.
