@@ -7,16 +7,21 @@ test runs offline), and Casefile itself from a wheel built from a copy of the pa
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import subprocess
 import sys
 import sysconfig
+import tomllib
+from importlib import metadata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 from conftest import BUILD, load_html, snapshot
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 from test_workflow import PAGES_URL, load_workflow, run_publishing
 
 from casefile.scaffold import TEMPLATES
@@ -190,3 +195,33 @@ def test_build_py_outside_the_venv_says_how_to_set_up(tmp_path: Path) -> None:
     result = run(sys.executable, "-S", BUILD, "check", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "is missing: set up once with `bash scripts/setup.sh`" in result.stderr
+
+
+def _needed(requirements: list[str]) -> set[str]:
+    """The distributions ``requirements`` install, with everything they require in turn (no extras)."""
+    found: set[str] = set()
+    todo = [Requirement(text) for text in requirements]
+    while todo:
+        requirement = todo.pop()
+        name = canonicalize_name(requirement.name)
+        if name in found or (requirement.marker and not requirement.marker.evaluate({"extra": ""})):
+            continue
+        found.add(name)
+        todo += [Requirement(text) for text in metadata.requires(name) or []]
+    return found
+
+
+def test_every_package_casefile_imports_is_declared_in_pyproject() -> None:
+    """The install test takes its dependencies from the pinned lock, so it cannot see one left out of pyproject."""
+    declared = _needed(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"])
+    imported = {
+        alias.name.split(".")[0] if isinstance(node, ast.Import) else (node.module or "").split(".")[0]
+        for module in (ROOT / "casefile").rglob("*.py")
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Import | ast.ImportFrom) and not getattr(node, "level", 0)
+        for alias in node.names
+    }
+    providers = metadata.packages_distributions()
+    third_party = imported - set(sys.stdlib_module_names) - {"casefile", "__future__"}
+    undeclared = {name for name in third_party if not {canonicalize_name(d) for d in providers[name]} & declared}
+    assert third_party and undeclared == set()
