@@ -11,7 +11,7 @@ import sys
 from .interrupt import Interrupted, stop_on_signals
 
 SETUP = {
-    "casefile": "install Casefile with its dependencies: pip install .  (in the Casefile folder)",
+    "casefile": "install Casefile with its dependencies: `pip install .` in the Casefile folder",
     "python build.py": "set up once with `bash scripts/setup.sh`, then run `.venv/bin/python build.py`",
 }
 

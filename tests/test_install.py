@@ -119,6 +119,20 @@ def test_pip_install_gives_a_casefile_command_that_starts_builds_and_publishes_a
     assert unresolved_links(published, urlsplit(PAGES_URL).path + "/") == []
 
 
+def test_installed_casefile_without_its_dependencies_says_how_to_install(venv: Path, tmp_path: Path) -> None:
+    """``-S`` skips the ``.pth`` that lends the lock; PYTHONPATH keeps Casefile itself."""
+    purelib = next((venv / "lib").glob("python*/site-packages"))
+    result = subprocess.run(
+        [venv / "bin/python", "-S", venv / "bin/casefile", "check"],
+        cwd=tmp_path,
+        env=CLEAN_ENV | {"PYTHONPATH": str(purelib)},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1 and "is missing: install Casefile with its dependencies" in result.stderr
+
+
 def init(target: Path) -> subprocess.CompletedProcess[str]:
     return run(sys.executable, BUILD, "init", target.name, cwd=target.parent)
 
