@@ -1,4 +1,4 @@
-"""``casefile init DIR``: a new investigation that builds at once, and never written over anything."""
+"""``casefile init DIR``: a new investigation that builds at once, written over nothing."""
 
 from __future__ import annotations
 
@@ -28,17 +28,14 @@ def skeleton() -> dict[str, bytes]:
     return files
 
 
-def init_site(folder: Path) -> list[Path]:
-    """Write the skeleton into ``folder``: new, empty, or a fresh clone; the files written."""
+def init_site(folder: Path) -> None:
+    """Write the skeleton into ``folder``: new, empty, or a fresh clone."""
     _refuse_if_taken(folder)
-    written = []
     for name, data in sorted(skeleton().items()):
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("xb") as file:  # exclusive: never writes over a file, even one made meanwhile
             file.write(data)
-        written.append(path)
-    return written
 
 
 def _refuse_if_taken(folder: Path) -> None:
