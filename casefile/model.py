@@ -49,7 +49,7 @@ def _check_slug(value: str) -> str:
     return value
 
 
-def _check_url(value: str) -> str:
+def check_url(value: str) -> str:
     parts = urlsplit(value.strip())
     if parts.scheme.lower() not in ("http", "https"):
         raise PydanticCustomError(
@@ -63,7 +63,7 @@ def _check_url(value: str) -> str:
 
 
 Slug = Annotated[str, AfterValidator(_check_slug)]
-Url = Annotated[str, AfterValidator(_check_url)]
+Url = Annotated[str, AfterValidator(check_url)]
 ActorId = Annotated[Slug, RefTo(("actor",))]
 EventId = Annotated[Slug, RefTo(("event",))]
 SourceId = Annotated[Slug, RefTo(("source",))]
