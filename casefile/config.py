@@ -71,6 +71,7 @@ class AcceptedWarnings(Strict):
     broken_markdown_link: list[str] = Field([], alias="broken-markdown-link")
     page_too_large: list[str] = Field([], alias="page-too-large")
     dead_link: list[str] = Field([], alias="dead-link")
+    draft_link: list[str] = Field([], alias="draft-link")
 
     def of(self, kind: str) -> list[str]:
         return getattr(self, kind.replace("-", "_"))

@@ -11,6 +11,7 @@ from pathlib import Path
 from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
 
 from .diagnostics import ContentError, Diagnostics, Location
+from .drafts import without_drafts
 from .linkcheck import check_external, check_folder
 from .lint import lint
 from .loader import load_site
@@ -45,6 +46,7 @@ class Options:
     strict: bool = False
     base_url: str | None = None  # overrides site.yaml's; already checked and ending in /
     check_external: bool = False
+    drafts: bool = False  # keep the dossiers marked draft: true
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ class BuiltSite:
 def check(paths: SitePaths, diagnostics: Diagnostics, options: Options = Options()) -> BuiltSite | None:
     """Everything but writing: load, resolve, render in memory, lint; None when there are errors."""
     investigation = resolve(load_site(paths.site, diagnostics), diagnostics)
+    if investigation is not None and not options.drafts:
+        investigation = without_drafts(investigation, diagnostics)
     if investigation is None:
         return None
     if options.base_url is not None:

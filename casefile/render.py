@@ -70,6 +70,8 @@ class PageContext:
         return self.url(self.investigation.dossiers[dossier_id])
 
     def link(self, target: Dossier | str, text: str | None = None) -> Markup:
+        if isinstance(target, str) and target in self.investigation.drafts:  # left out: its name, unlinked
+            return Markup("<bdi>%s</bdi>") % contain_bidi(text or self.investigation.drafts[target].label)
         dossier = self.investigation.dossiers[target] if isinstance(target, str) else target
         label = escape(contain_bidi(text or dossier.label))
         return Markup(f'<a href="{escape(self.url(dossier))}"><bdi>{label}</bdi></a>')
@@ -145,7 +147,7 @@ class SiteLists:
 
     @cached_property
     def actor_groups(self) -> list[tuple[str, list[Actor]]]:
-        actors = sorted(self.investigation.actors, key=lambda a: (ACTOR_KINDS.index(a.kind), a.name.lower()))
+        actors = sorted(self.investigation.actors, key=lambda a: (ACTOR_KINDS.index(a.kind), a.label.lower()))
         return [(kind, list(group)) for kind, group in groupby(actors, key=lambda a: a.kind)]
 
 
