@@ -12,7 +12,7 @@ from pydantic_core import PydanticCustomError
 
 from .dates import Date
 from .diagnostics import ContentError, Location
-from .i18n import Labels, check_label, check_language, direction, labels
+from .i18n import Labels, check_label, check_language, check_overrides, direction, labels
 from .model import Strict, Url, check_url
 from .validation import validate
 from .yamlio import DEFAULT_MAX_FILE_MB, load_yaml
@@ -89,7 +89,8 @@ class SiteConfig(Strict):
     authors: list[str] = []  # the bylines of the investigation
     published: Date | None = None  # when it was first published
     contact: Annotated[str, AfterValidator(_check_contact)] | None = None  # for tips and right of reply
-    labels: dict[Annotated[str, AfterValidator(check_label)], str] = {}  # English label → the site's own wording
+    # English label → the site's own wording
+    labels: Annotated[dict[Annotated[str, AfterValidator(check_label)], str], AfterValidator(check_overrides)] = {}
 
     @property
     def translations(self) -> Labels:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import re
 import unicodedata
 from collections.abc import Iterator
 from functools import cache
@@ -137,6 +138,27 @@ def check_label(value: str) -> str:
         return value
     hint = did_you_mean(value, messages()) or "write the label in English, as the English site shows it, e.g. Actors"
     raise PydanticCustomError("label", "'{value}' is not a label of the interface", {"value": value, "hint": hint})
+
+
+_PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|\{[a-z]+\}")
+
+
+def check_overrides(overrides: dict[str, str]) -> dict[str, str]:
+    """Each label site.yaml rewrites keeps the label's placeholders (``%(name)s``, ``{count}``) and has no markup."""
+    for label, text in overrides.items():
+        wanted, given = set(_PLACEHOLDER.findall(label)), set(_PLACEHOLDER.findall(text))
+        if given != wanted or "%" in _PLACEHOLDER.sub("", text):
+            shown = ", ".join(sorted(wanted)) or "none"
+            raise PydanticCustomError(
+                "label_placeholders",
+                "the label '{label}' is given as '{text}', which changes its placeholders",
+                {"label": label, "text": text, "hint": f"keep exactly these placeholders: {shown}; and no other %"},
+            )
+        if "<" in text:  # templates show labels as they are: markup would reach the page
+            raise PydanticCustomError(
+                "label_markup", "the label '{label}' contains <", {"label": label, "hint": "labels are plain text"}
+            )
+    return overrides
 
 
 def direction(language: str) -> str:

@@ -288,6 +288,7 @@ def make_environment(templates: list[Path]) -> Environment:
     env.filters["kind_label"] = kind_label
     env.filters["date"] = format_date
     env.filters["number"] = format_number
+    env.filters["year"] = format_year
     env.filters["isolate"] = isolate
     env.filters["bdi_join"] = bdi_join
     env.filters["money"] = i18n.money
@@ -331,6 +332,12 @@ def format_date(context: Context, date: FuzzyDate) -> str:
 @pass_context
 def format_number(context: Context, value: float | str) -> str:
     return i18n.format_number(value, context["config"].language)
+
+
+@pass_context
+def format_year(context: Context, year: int) -> str:
+    """A year as a heading: the locale's digits, never grouped ("2021", "၂၀၂၁")."""
+    return i18n.native_digits(str(year), context["config"].language)
 
 
 def full_stop(text: str) -> str:
