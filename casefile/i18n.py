@@ -170,7 +170,7 @@ def direction(language: str) -> str:
 # Dates and numbers
 # --------------------------------------------------------------------------------------------
 
-_SKELETONS = {"year": "y", "month": "yMMMM", "day": "yMMMMd"}  # the precision written is the precision shown
+_SKELETONS = {"year": "y", "month": "yMMMM"}  # the precision written is the precision shown; a day: the long form
 _INTERVAL_SKELETONS = {"year": "y", "month": "yMMMM", "day": "yMMMd"}
 # CLDR numbering systems that locales default to, by the Unicode name of their digits
 _DIGITS = {
@@ -214,11 +214,14 @@ def format_date(date: FuzzyDate, language: str) -> str:
     """
     if _is_english(language):
         return str(date)
+    from babel.dates import format_date as babel_date
     from babel.dates import format_interval, format_skeleton
 
     locale = _locale(language)
     start, end = date.start, date.end
-    if end is None or end == start:
+    if (end is None or end == start) and start.precision == "day":
+        text = babel_date(start.as_date, "long", locale=locale)
+    elif end is None or end == start:
         text = format_skeleton(_SKELETONS[start.precision], start.as_date, locale=locale)
     elif start.precision == end.precision:
         text = format_interval(start.as_date, end.as_date, _INTERVAL_SKELETONS[start.precision], locale=locale)
