@@ -53,6 +53,7 @@ def check_currency(value: str) -> str:
     raise PydanticCustomError("currency", "'{value}' is not an ISO 4217 currency code", {"value": value, "hint": hint})
 
 
+@cache
 def _locale(language: str) -> Locale:
     return Locale.parse(language.replace("-", "_"))
 
@@ -207,6 +208,7 @@ def _is_english(language: str) -> bool:
     return _locale(language).language == "en"
 
 
+@cache  # a site has few distinct dates, each shown on many pages
 def format_date(date: FuzzyDate, language: str) -> str:
     """``2021-06`` → "June 2021" / "၂၀၂၁ ဇွန်": the precision written, in the reader's language.
 

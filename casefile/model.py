@@ -210,7 +210,9 @@ def _check_name(value: Any) -> Any:
     if value is None:
         raise PydanticCustomError("name_forms", "'name' is empty", {"hint": "write the value after `name:`"})
     if not isinstance(value, dict):
-        raise PydanticCustomError("name_forms", "the name should be text", {"hint": _NAME_HINT})
+        shown = "a list" if isinstance(value, list) else f"'{value}'"
+        hint = "put quotes around the value if it is meant as text; " + _NAME_HINT
+        raise PydanticCustomError("name_forms", "'name' should be text, not {shown}", {"shown": shown, "hint": hint})
     if not value:
         raise PydanticCustomError("name_forms", "the name is an empty mapping", {"hint": _NAME_HINT})
     for tag, form in value.items():
