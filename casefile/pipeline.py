@@ -102,7 +102,8 @@ def publishing_files(renderer: Renderer, page_paths: Iterable[str]) -> dict[str,
     The 404 page's links start from the site's root folder: GitHub Pages serves it at any depth.
     """
     root = renderer.investigation.config.root_path
-    spec = PageSpec(NOT_FOUND_PAGE, "404.html", "Page not found", lambda lists: {"site_root": root})
+    title = renderer.investigation.config.translations.gettext("Page not found")
+    spec = PageSpec(NOT_FOUND_PAGE, "404.html", title, lambda lists: {"site_root": root})
     extra = {NOT_FOUND_PAGE: renderer.render(spec)[0]}
     return extra | site_files(renderer.investigation, [*page_paths, *extra])
 
