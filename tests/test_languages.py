@@ -11,10 +11,13 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import BASE, make_site, parse_html, run_builds
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
+from conftest import BASE, ROOT, make_site, parse_html, run_builds
 
 from casefile.dates import FuzzyDate
-from casefile.i18n import format_date
+from casefile.i18n import LOCALE_DIR, check_overrides, format_date
 
 META = """\
 publisher: Frontier Desk
@@ -101,6 +104,26 @@ def test_russian_site_has_russian_labels_and_dates(sites: dict[str, Path]) -> No
 )
 def test_dates_are_shown_as_precisely_as_written(text: str, language: str, shown: str) -> None:
     assert format_date(FuzzyDate.parse(text), language) == shown
+
+
+def test_catalogs_translate_every_label_the_interface_shows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The template (.pot) holds what `pybabel extract` finds now, and each shipped catalog translates all of it,
+    keeping each label's placeholders."""
+    monkeypatch.chdir(ROOT)
+    with (ROOT / "babel.cfg").open() as config:
+        method_map, options_map = parse_mapping_cfg(config)
+    extracted = {found[2] for found in extract_from_dir(".", method_map, options_map)}  # (file, line, message, …)
+    assert extracted == _catalog("casefile.pot").keys(), "labels changed: run pybabel extract (see babel.cfg)"
+    for language in ("my", "ru"):
+        translated = _catalog(f"{language}/LC_MESSAGES/casefile.po")
+        assert translated.keys() == extracted, f"{language}: run pybabel update (see babel.cfg)"
+        assert all(translated.values()), f"{language}: {[k for k, v in translated.items() if not v]} untranslated"
+        check_overrides(translated)
+
+
+def _catalog(name: str) -> dict[str, str]:
+    with (LOCALE_DIR / name).open("rb") as file:
+        return {m.id: m.string for m in read_po(file) if m.id}
 
 
 def test_right_to_left_language_gets_dir_rtl_and_others_none(sites: dict[str, Path]) -> None:
