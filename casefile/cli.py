@@ -41,6 +41,7 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     parser.add_argument(
         "--base-url", type=_base_url, default=None, help="the site's public address (overrides site.yaml's base_url)"
     )
+    parser.add_argument("--drafts", action="store_true", help="include the dossiers marked draft: true")
     parser.add_argument(
         "--check-external", action="store_true", help="also fetch every outbound link and report the dead ones"
     )
@@ -52,7 +53,9 @@ def main(argv: list[str] | None = None, prog: str = "casefile") -> int:
     args = _parser(prog).parse_args(argv)
     site = args.site.resolve()
     paths = pipeline.SitePaths(site, (args.out or site / "output").resolve())
-    options = pipeline.Options(strict=args.strict, base_url=args.base_url, check_external=args.check_external)
+    options = pipeline.Options(
+        strict=args.strict, base_url=args.base_url, check_external=args.check_external, drafts=args.drafts
+    )
     if args.verb == "new":
         return _new(site, args.args, prog)
     if args.verb == "init":

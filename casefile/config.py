@@ -11,9 +11,10 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, Field, TypeAdapter, ValidationError
 from pydantic_core import PydanticCustomError
 
+from .dates import Date
 from .diagnostics import ContentError, Location
-from .i18n import check_language
-from .model import Strict, Url
+from .i18n import Labels, check_label, check_language, check_overrides, direction, labels
+from .model import Strict, Url, check_url
 from .validation import validate
 from .yamlio import DEFAULT_MAX_FILE_MB, load_yaml
 
@@ -51,6 +52,23 @@ def default_folder(name: str) -> Path:
     return Path(__file__).resolve().parent.parent / name
 
 
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _check_contact(value: str) -> str:
+    """An e-mail address or a web address, which the pages turn into a link readers can use."""
+    value = value.strip()
+    if _EMAIL.fullmatch(value):
+        return value
+    if value.startswith(("http://", "https://")):
+        return check_url(value)
+    raise PydanticCustomError(
+        "contact",
+        "'{value}' is neither an e-mail address nor a web address",
+        {"value": value, "hint": "write e.g. tips@example.org or https://example.org/contact"},
+    )
+
+
 BaseUrl = Annotated[Url, AfterValidator(_folder_url)]
 Domain = Annotated[str, AfterValidator(_check_domain)]
 
@@ -66,6 +84,7 @@ class AcceptedWarnings(Strict):
     broken_markdown_link: list[str] = Field([], alias="broken-markdown-link")
     page_too_large: list[str] = Field([], alias="page-too-large")
     dead_link: list[str] = Field([], alias="dead-link")
+    draft_link: list[str] = Field([], alias="draft-link")
 
     def of(self, kind: str) -> list[str]:
         return getattr(self, kind.replace("-", "_"))
@@ -79,6 +98,28 @@ class SiteConfig(Strict):
     domain: Domain | None = None
     accepted_warnings: AcceptedWarnings = AcceptedWarnings()
     max_file_size_mb: float = Field(DEFAULT_MAX_FILE_MB, gt=0, le=1000)  # larger files are refused unread
+    publisher: str | None = None  # the newsroom, shown in every page's footer
+    authors: list[str] = []  # the bylines of the investigation
+    published: Date | None = None  # when it was first published
+    contact: Annotated[str, AfterValidator(_check_contact)] | None = None  # for tips and right of reply
+    # English label → the site's own wording
+    labels: Annotated[dict[Annotated[str, AfterValidator(check_label)], str], AfterValidator(check_overrides)] = {}
+
+    @property
+    def translations(self) -> Labels:
+        """The interface labels in the site's language, with its own overrides."""
+        return labels(self.language, self.labels)
+
+    @property
+    def direction(self) -> str:
+        return direction(self.language)
+
+    @property
+    def contact_url(self) -> str | None:
+        """``contact`` as a link: ``mailto:`` for an e-mail address."""
+        if self.contact is None:
+            return None
+        return self.contact if self.contact.startswith(("http://", "https://")) else f"mailto:{self.contact}"
 
     @property
     def root_path(self) -> str:

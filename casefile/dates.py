@@ -7,6 +7,7 @@ the 1st of June, and sorts before ``2021-06-13``.
 from __future__ import annotations
 
 import calendar
+import datetime
 import re
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -40,6 +41,15 @@ class Day:
             if not 1 <= day <= days:
                 raise ValueError(f"{MONTHS[month]} {year} has {days} days")
         return cls(year, month, day)
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.day else "month" if self.month else "year"
+
+    @property
+    def as_date(self) -> datetime.date:
+        """The first day it covers, for formatting only: :attr:`precision` says how much of it to show."""
+        return datetime.date(self.year, self.month or 1, self.day or 1)
 
     @property
     def iso(self) -> str:

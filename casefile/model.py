@@ -21,7 +21,7 @@ from pydantic_core import PydanticCustomError
 
 from . import markdown
 from .dates import Date, FuzzyDate
-from .i18n import check_currency
+from .i18n import check_currency, check_language
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # use fullmatch: `$` would let "abc\n" through
 
@@ -49,7 +49,7 @@ def _check_slug(value: str) -> str:
     return value
 
 
-def _check_url(value: str) -> str:
+def check_url(value: str) -> str:
     parts = urlsplit(value.strip())
     if parts.scheme.lower() not in ("http", "https"):
         raise PydanticCustomError(
@@ -63,7 +63,7 @@ def _check_url(value: str) -> str:
 
 
 Slug = Annotated[str, AfterValidator(_check_slug)]
-Url = Annotated[str, AfterValidator(_check_url)]
+Url = Annotated[str, AfterValidator(check_url)]
 ActorId = Annotated[Slug, RefTo(("actor",))]
 EventId = Annotated[Slug, RefTo(("event",))]
 SourceId = Annotated[Slug, RefTo(("source",))]
@@ -180,6 +180,7 @@ class Dossier(Sourced):
     summary: str | None = None
     claims: list[Claim] = []
     updated: Date | None = None
+    draft: bool = False  # checked, but left out of the published site unless built with --drafts
 
     @property
     def label(self) -> str:
@@ -202,18 +203,63 @@ class Dossier(Sourced):
         return None
 
 
+def _check_name(value: Any) -> Any:
+    """A name is text, or a mapping of language tags to the name in each script (``{en: …, my: …}``)."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        raise PydanticCustomError("name_forms", "'name' is empty", {"hint": "write the value after `name:`"})
+    if not isinstance(value, dict):
+        shown = "a list" if isinstance(value, list) else f"'{value}'"
+        hint = "put quotes around the value if it is meant as text; " + _NAME_HINT
+        raise PydanticCustomError("name_forms", "'name' should be text, not {shown}", {"shown": shown, "hint": hint})
+    if not value:
+        raise PydanticCustomError("name_forms", "the name is an empty mapping", {"hint": _NAME_HINT})
+    for tag, form in value.items():
+        check_language(str(tag))
+        if not isinstance(form, str) or not form.strip():
+            raise PydanticCustomError("name_forms", "the name in '{tag}' is not text", {"tag": tag, "hint": _NAME_HINT})
+    return value
+
+
+_NAME_HINT = "write `name: Min Aung Hlaing`, or one line per script under `name:`, e.g. `en: Min Aung Hlaing`"
+Name = Annotated[str | dict[str, str], BeforeValidator(_check_name)]
+
+
 class Actor(Dossier):
     type: ClassVar[str] = "actor"
     section: ClassVar[str] = "actors"
-    name: str
+    name: Name  # {en: …, my: …}: the name in each script
     kind: Literal[ACTOR_KINDS]  # type: ignore[valid-type]
     aliases: list[str] = []
     country: Annotated[Slug, RefTo(("actor",))] | None = None
     roles: list[Role] = []
+    _language: str = PrivateAttr("")  # the site's, set by resolve: it picks the form that names the actor
+
+    def use_language(self, language: str) -> None:
+        """Name the actor in ``language`` where the dossier gives that form (the first form written if not)."""
+        self._language = language
+
+    @property
+    def name_forms(self) -> dict[str, str]:
+        """The name by language tag, as written; a plain ``name:`` is one form without a tag."""
+        return self.name if isinstance(self.name, dict) else {"": self.name}
+
+    @property
+    def label_language(self) -> str:
+        """The language tag of the form the actor is named by ('' for a plain ``name:``)."""
+        forms = self.name_forms
+        base = self._language.partition("-")[0]
+        return next((tag for tag in (self._language, base) if tag in forms), next(iter(forms)))
 
     @property
     def label(self) -> str:
-        return self.name
+        return self.name_forms[self.label_language]
+
+    @property
+    def other_names(self) -> list[tuple[str, str]]:
+        """(language tag, form) of the name in the other scripts, shown beside it."""
+        return [(tag, form) for tag, form in self.name_forms.items() if tag != self.label_language]
 
 
 class Deal(Dossier):

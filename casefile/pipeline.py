@@ -12,6 +12,7 @@ from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
 
 from .config import default_folder
 from .diagnostics import ContentError, Diagnostics, Location
+from .drafts import without_drafts
 from .linkcheck import check_external, check_folder
 from .lint import lint
 from .loader import load_site
@@ -46,6 +47,7 @@ class Options:
     strict: bool = False
     base_url: str | None = None  # overrides site.yaml's; already checked and ending in /
     check_external: bool = False
+    drafts: bool = False  # keep the dossiers marked draft: true
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ class BuiltSite:
 def check(paths: SitePaths, diagnostics: Diagnostics, options: Options = Options()) -> BuiltSite | None:
     """Everything but writing: load, resolve, render in memory, lint; None when there are errors."""
     investigation = resolve(load_site(paths.site, diagnostics), diagnostics)
+    if investigation is not None and not options.drafts:
+        investigation = without_drafts(investigation, diagnostics)
     if investigation is None:
         return None
     if options.base_url is not None:
@@ -99,7 +103,8 @@ def publishing_files(renderer: Renderer, page_paths: Iterable[str]) -> dict[str,
     The 404 page's links start from the site's root folder: GitHub Pages serves it at any depth.
     """
     root = renderer.investigation.config.root_path
-    spec = PageSpec(NOT_FOUND_PAGE, "404.html", "Page not found", lambda lists: {"site_root": root})
+    title = renderer.investigation.config.translations.gettext("Page not found")
+    spec = PageSpec(NOT_FOUND_PAGE, "404.html", title, lambda lists: {"site_root": root})
     extra = {NOT_FOUND_PAGE: renderer.render(spec)[0]}
     return extra | site_files(renderer.investigation, [*page_paths, *extra])
 

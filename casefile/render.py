@@ -15,25 +15,28 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from . import graph, i18n, markdown
 from .bibliography import bibliography
+from .dates import FuzzyDate
 from .footnotes import Footnotes, Note
+from .i18n import N_, kind_label
 from .model import ACTOR_KINDS, Actor, Claim, Document, Dossier, SourceRef
 from .publish import feed_path
 from .resolve import D, Investigation, date_key
 from .text import contain_bidi, finalize, isolate
 from .timeline import Entry, by_year, timeline, timeline_actors
 
-NAVIGATION = [
-    ("actors/index.html", "Actors"),
-    ("deals/index.html", "Deals"),
-    ("events/index.html", "Events"),
-    ("timeline.html", "Timeline"),
-    ("graph.html", "Network"),
-    ("sources/index.html", "Sources"),
+NAVIGATION = [  # the labels are msgids: the template translates them
+    ("actors/index.html", N_("Actors")),
+    ("deals/index.html", N_("Deals")),
+    ("events/index.html", N_("Events")),
+    ("timeline.html", N_("Timeline")),
+    ("graph.html", N_("Network")),
+    ("sources/index.html", N_("Sources")),
 ]
 
 
@@ -66,6 +69,8 @@ class PageContext:
         return self.url(self.investigation.dossiers[dossier_id])
 
     def link(self, target: Dossier | str, text: str | None = None) -> Markup:
+        if isinstance(target, str) and target in self.investigation.drafts:  # left out: its name, unlinked
+            return Markup("<bdi>%s</bdi>") % contain_bidi(text or self.investigation.drafts[target].label)
         dossier = self.investigation.dossiers[target] if isinstance(target, str) else target
         label = escape(contain_bidi(text or dossier.label))
         return Markup(f'<a href="{escape(self.url(dossier))}"><bdi>{label}</bdi></a>')
@@ -141,7 +146,7 @@ class SiteLists:
 
     @cached_property
     def actor_groups(self) -> list[tuple[str, list[Actor]]]:
-        actors = sorted(self.investigation.actors, key=lambda a: (ACTOR_KINDS.index(a.kind), a.name.lower()))
+        actors = sorted(self.investigation.actors, key=lambda a: (ACTOR_KINDS.index(a.kind), a.label.lower()))
         return [(kind, list(group)) for kind, group in groupby(actors, key=lambda a: a.kind)]
 
 
@@ -150,20 +155,22 @@ def page_specs(investigation: Investigation) -> list[PageSpec]:
     specs = [dossier_spec(d) for d in investigation.dossiers.values()]
     if investigation.home is None:
         specs.append(PageSpec("index.html", "home.html", investigation.config.title))
+    _ = investigation.config.translations.gettext
     specs += [
-        _index("actors", lambda lists: {"groups": lists.actor_groups}, "actor"),
-        _index("deals", lambda lists: {"deals": by_date(lists.investigation.deals)}, "deal"),
-        _index("events", lambda lists: {"events": by_date(lists.investigation.events)}, "event"),
+        _index("actors", _("Actors"), lambda lists: {"groups": lists.actor_groups}, "actor"),
+        _index("deals", _("Deals"), lambda lists: {"deals": by_date(lists.investigation.deals)}, "deal"),
+        _index("events", _("Events"), lambda lists: {"events": by_date(lists.investigation.events)}, "event"),
         # a `citing:` in any dossier can name the report a work is known from
         _index(
             "sources",
+            _("Sources"),
             lambda lists: {"bibliography": bibliography(lists.investigation)},
             *("source", "actor", "deal", "event", "page"),
         ),
         PageSpec(
             "timeline.html",
             "timeline.html",
-            "Timeline",
+            _("Timeline"),
             lambda lists: {
                 "entries_by_year": by_year(lists.timeline),
                 "actors": timeline_actors(lists.investigation, lists.timeline),
@@ -173,7 +180,7 @@ def page_specs(investigation: Investigation) -> list[PageSpec]:
         PageSpec(
             "graph.html",
             "graph.html",
-            "Network",
+            _("Network"),
             lambda lists: {"network": lists.network, "legend": graph.legend_items(), "limit": GRAPH_NODE_LIMIT},
             shows_network=True,
         ),
@@ -186,13 +193,13 @@ def dossier_spec(dossier: Dossier) -> PageSpec:
     return PageSpec(dossier.page, template, dossier.label, dossier=dossier)
 
 
-def _index(section: str, data: Callable[[SiteLists], dict[str, Any]], *dossier_types: str) -> PageSpec:
+def _index(section: str, title: str, data: Callable[[SiteLists], dict[str, Any]], *dossier_types: str) -> PageSpec:
     """``actors/index.html`` from ``actors_index.html``: the list of every dossier of one type, rebuilt
     when a dossier of ``dossier_types`` changes."""
     return PageSpec(
         f"{section}/index.html",
         f"{section}_index.html",
-        section.capitalize(),
+        title,
         data,
         shows_all=frozenset(dossier_types),
     )
@@ -245,7 +252,7 @@ class Network:
     def narrow_svg(self, page: PageContext) -> Markup:
         """The best-connected part, laid out for a phone's width."""
         drawing = graph.layout(self.core, graph.NARROW_WIDTH)
-        title = "The best-connected actors, deals and events"
+        title = self.investigation.config.translations.gettext("The best-connected actors, deals and events")
         return Markup(graph.graph_svg(self.core, drawing, page.url_of_id, title=title, name="core"))
 
     def around(self, page: PageContext, dossier_id: str) -> Markup:
@@ -253,7 +260,8 @@ class Network:
         local = graph.trimmed(graph.local_graph(self.investigation, dossier_id, self.relations), dossier_id)
         if len(local) < 2:
             return Markup("")
-        title = f"Connections of {isolate(local.nodes[dossier_id]['label'])}"
+        title = self.investigation.config.translations.gettext("Connections of %(name)s")
+        title %= {"name": isolate(local.nodes[dossier_id]["label"])}
         drawing = graph.local_layout(local, dossier_id)
         return Markup(graph.graph_svg(local, drawing, page.url_of_id, highlight=dossier_id, title=title))
 
@@ -273,8 +281,13 @@ def make_environment(templates: list[Path]) -> Environment:
         keep_trailing_newline=True,
         auto_reload=False,
         finalize=finalize,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.policies["ext.i18n.trimmed"] = True  # a {% trans %} block's msgid has no line breaks or indentation
     env.filters["kind_label"] = kind_label
+    env.filters["date"] = format_date
+    env.filters["number"] = format_number
+    env.filters["year"] = format_year
     env.filters["isolate"] = isolate
     env.filters["bdi_join"] = bdi_join
     env.filters["money"] = i18n.money
@@ -290,6 +303,7 @@ class Renderer:
         self.env = env
         self.lists = lists or SiteLists(investigation)
         self.feed = feed_path(investigation)
+        env.install_gettext_translations(investigation.config.translations, newstyle=True)  # type: ignore[attr-defined]
 
     def render(self, spec: PageSpec) -> tuple[str, PageContext]:
         """The page's HTML and its context, which knows the dossiers the page showed."""
@@ -308,9 +322,21 @@ class Renderer:
         return html, page
 
 
-def kind_label(kind: str) -> str:
-    """``military-unit`` → ``Military unit``."""
-    return kind.replace("-", " ").capitalize()
+@pass_context
+def format_date(context: Context, date: FuzzyDate) -> str:
+    """A date in the page's language, as precise as it was written."""
+    return i18n.format_date(date, context["config"].language)
+
+
+@pass_context
+def format_number(context: Context, value: float | str) -> str:
+    return i18n.format_number(value, context["config"].language)
+
+
+@pass_context
+def format_year(context: Context, year: int) -> str:
+    """A year as a heading: the locale's digits, never grouped ("2021", "၂၀၂၁")."""
+    return i18n.native_digits(str(year), context["config"].language)
 
 
 def full_stop(text: str) -> str:

@@ -76,6 +76,7 @@ class Investigation:
     config: SiteConfig
     dossiers: dict[str, Dossier]
     backlinks: dict[str, Backlinks]
+    drafts: dict[str, Dossier] = field(default_factory=dict)  # left out of this build (shown as plain names)
 
     def all(self, cls: type[D]) -> list[D]:
         """Dossiers of one type, in id order."""
@@ -148,6 +149,8 @@ def resolve(site: LoadedSite, diagnostics: Diagnostics, cache: ResolveCache | No
         cache.previous = None
         return None
     backlinks = _backlinks(dossiers, cache, changed if same_ids else None, earlier_targets)
+    for actor in (d for d in dossiers.values() if isinstance(d, Actor)):
+        actor.use_language(site.config.language)
     cache.previous = Investigation(site.root, site.config, dossiers, backlinks)
     return cache.previous
 

@@ -18,7 +18,9 @@
         section.hidden = !section.querySelector(".timeline-entry:not([hidden])");
       });
       var option = select.options[select.selectedIndex];
-      status.textContent = actor ? shown + " entries involving " + option.text : "";
+      var words = status.dataset.template || "{count} entries involving {name}";  // in the page's language
+      status.textContent = actor ? words.replace("{count}", shown.toLocaleString(document.documentElement.lang))
+        .replace("{name}", option.text) : "";
     }
     var actor = new URLSearchParams(window.location.search).get("actor") || "";
     if (actor && !select.querySelector('option[value="' + CSS.escape(actor) + '"]')) actor = "";
