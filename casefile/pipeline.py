@@ -11,6 +11,7 @@ from pathlib import Path
 from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
 
 from .diagnostics import ContentError, Diagnostics, Location
+from .exports import data_files, dossier_files
 from .linkcheck import check_external, check_folder
 from .lint import lint
 from .loader import load_site
@@ -100,7 +101,13 @@ def publishing_files(renderer: Renderer, page_paths: Iterable[str]) -> dict[str,
     root = renderer.investigation.config.root_path
     spec = PageSpec(NOT_FOUND_PAGE, "404.html", "Page not found", lambda lists: {"site_root": root})
     extra = {NOT_FOUND_PAGE: renderer.render(spec)[0]}
-    return extra | site_files(renderer.investigation, [*page_paths, *extra])
+    investigation = renderer.investigation
+    return (
+        extra
+        | site_files(investigation, [*page_paths, *extra])
+        | data_files(investigation)
+        | dossier_files(investigation)
+    )
 
 
 def template_problem(exc: TemplateError, paths: SitePaths) -> ContentError:
