@@ -2,7 +2,6 @@
 # Set up the test environment and run the whole suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh -dev
 # The browser tests drive Debian's chromium (Playwright) and firefox-esr (puppeteer-core over WebDriver BiDi),
 # the HTML validity test runs the Nu HTML Checker on Java, and pyicu compiles against ICU: install them
 # when missing and we are root.
@@ -18,6 +17,7 @@ if [ "$(id -u)" = 0 ]; then
     apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
   fi
 fi
+bash scripts/setup.sh -dev
 # The npm test tools (vnu-jar, puppeteer-core), pinned in package.json / package-lock.json, into node_modules/.
 npm ci --no-audit --no-fund --loglevel=error
 .venv/bin/python -m pytest "$@"
