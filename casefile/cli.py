@@ -27,9 +27,9 @@ def _parser() -> argparse.ArgumentParser:
         "verb",
         nargs="?",
         default="build",
-        choices=["build", "check", "serve", "new"],
+        choices=["build", "check", "serve", "new", "schema"],
         help="build (default): write the site; check: validate only; serve: rebuild on save and reload the "
-        "browser; new TYPE ID: start a dossier",
+        "browser; new TYPE ID: start a dossier; schema: write the editor schemas into SITE/schemas",
     )
     parser.add_argument("args", nargs="*", help="for new: actor|deal|event|source and the id")
     parser.add_argument("--host", default="127.0.0.1", help="serve: address to bind (default 127.0.0.1)")
@@ -54,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     options = pipeline.Options(strict=args.strict, base_url=args.base_url, check_external=args.check_external)
     if args.verb == "new":
         return _new(site, args.args)
+    if args.verb == "schema":
+        return _schema(site)
     try:
         return _run(args.verb, paths, options, args)
     except Interrupted as stop:
@@ -104,4 +106,12 @@ def _new(site: Path, words: list[str]) -> int:
         print(problem.format(Path.cwd()), file=sys.stderr)
         return 1
     print(f"wrote {path}: fill in the fields, then save", file=sys.stderr)
+    return 0
+
+
+def _schema(site: Path) -> int:
+    from .schema import write_schemas
+
+    for path in write_schemas(site):
+        print(f"wrote {_shown(path.parent)}{path.name}", file=sys.stderr)
     return 0

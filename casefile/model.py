@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, get_args, get_origin
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, WithJsonSchema
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
@@ -63,8 +63,10 @@ def _check_url(value: str) -> str:
     return value.strip()
 
 
-Slug = Annotated[str, AfterValidator(_check_slug)]
-Url = Annotated[str, AfterValidator(_check_url)]
+Slug = Annotated[str, AfterValidator(_check_slug), WithJsonSchema({"type": "string", "pattern": f"^{SLUG.pattern}$"})]
+Url = Annotated[
+    str, AfterValidator(_check_url), WithJsonSchema({"type": "string", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"})
+]
 ActorId = Annotated[Slug, RefTo(("actor",))]
 EventId = Annotated[Slug, RefTo(("event",))]
 SourceId = Annotated[Slug, RefTo(("source",))]
@@ -94,7 +96,7 @@ class SourceRef(Strict):
     citing: list[SourceId] = []
 
 
-SourceRefs = list[Annotated[SourceRef, BeforeValidator(_id_shorthand)]]
+SourceRefs = list[Annotated[SourceRef, BeforeValidator(_id_shorthand, json_schema_input_type=SourceId | SourceRef)]]
 
 
 class Sourced(Strict):
@@ -119,7 +121,7 @@ class DatedFact(Sourced):
     date: Date
 
 
-FactDate = Annotated[DatedFact, BeforeValidator(_date_shorthand)]
+FactDate = Annotated[DatedFact, BeforeValidator(_date_shorthand, json_schema_input_type=Date | DatedFact)]
 
 
 class Role(Sourced):
@@ -272,7 +274,9 @@ class Source(Dossier):
     archived_url: Url | None = None
     kind: Literal[SOURCE_KINDS]  # type: ignore[valid-type]
     language: str | None = None
-    cites: list[Annotated[CitedSource, BeforeValidator(_id_shorthand)]] = []
+    cites: list[
+        Annotated[CitedSource, BeforeValidator(_id_shorthand, json_schema_input_type=SourceId | CitedSource)]
+    ] = []
     read: bool = True
 
     @property
