@@ -10,6 +10,7 @@ a party that is neither buyer nor supplier) becomes an ``UnknownLink`` with its 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -30,6 +31,7 @@ ACTOR_SCHEMATA = {
 ORGANIZATIONS = {"Organization", "Company", "PublicBody"}
 AUTHORITY_ROLES = ("buyer", "recipient")
 SUPPLIER_ROLES = ("seller", "supplier")
+ORGANIZER = re.compile(r"\b(host|organi[sz])", re.IGNORECASE)  # a participant's role that makes it the organizer
 DEAL_DATE_ORDER = ("signed", "agreed", "announced", "delivered", "reported")
 
 
@@ -150,6 +152,8 @@ class Exporter:
             entity.add("endDate", event.date.date.end and event.date.date.end.iso)
         entity.add("location", event.place)
         entity.add("involved", *(entity_id("actor", p.actor) for p in event.participants))
+        organizers = [p.actor for p in event.participants if p.role and ORGANIZER.search(p.role)]
+        entity.add("organizer", *(entity_id("actor", actor) for actor in organizers))
         yield entity
         if event.part_of:
             yield _unknown_link(event, self.investigation.dossiers[event.part_of], "part of")

@@ -93,6 +93,12 @@ def ftm_problems(path: Path) -> list[str]:
     problems += [f"{i}: unknown schema" for i, schema in schemata.items() if schema is None]
     assert len(schemata) == len(entities), "entity ids must be unique"
     for entity in entities:
+        kept = ftm_model.get_proxy(entity, cleaned=False).to_dict()["properties"]  # what FtM keeps after cleaning
+        problems += [
+            f"{entity['id']}: FtM dropped {name} {values} (kept {kept.get(name)})"
+            for name, values in entity["properties"].items()
+            if len(kept.get(name, [])) != len(values)
+        ]
         schema = schemata[entity["id"]]
         properties = entity["properties"]
         problems += [f"{entity['id']}: {name} missing" for name in schema.required if not properties.get(name)]
