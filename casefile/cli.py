@@ -1,4 +1,4 @@
-"""The verbs journalists type: ``build`` (default) and ``check``."""
+"""The verbs journalists type: ``build`` (default), ``check``, ``serve``, ``new`` and ``init``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from . import pipeline
 from .config import parse_base_url
 from .diagnostics import ContentError, Diagnostics, report
 from .interrupt import Interrupted, stop_on_signals
+from .newsite import init_site
 from .outdir import check_out, output_lock
 from .scaffold import TEMPLATES, new_dossier
 
@@ -21,17 +22,18 @@ def _base_url(text: str) -> str:
         raise argparse.ArgumentTypeError(f"{exc} (e.g. --base-url https://org.github.io/casefile/)") from None
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python build.py", description="Build a Casefile investigation site.")
+def _parser(prog: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description="Build a Casefile investigation site.")
     parser.add_argument(
         "verb",
         nargs="?",
         default="build",
-        choices=["build", "check", "serve", "new", "schema"],
+        choices=["build", "check", "serve", "new", "init", "schema"],
         help="build (default): write the site; check: validate only; serve: rebuild on save and reload the "
-        "browser; new TYPE ID: start a dossier; schema: write the editor schemas into SITE/schemas",
+        "browser; new TYPE ID: start a dossier; init DIR: start a new investigation; schema: write the editor "
+        "schemas into SITE/schemas",
     )
-    parser.add_argument("args", nargs="*", help="for new: actor|deal|event|source and the id")
+    parser.add_argument("args", nargs="*", help="new: actor|deal|event|source|page and the id; init: the new folder")
     parser.add_argument("--host", default="127.0.0.1", help="serve: address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="serve: port (default 8000)")
     parser.add_argument("--site", type=Path, default=Path("."), help="the investigation folder (default: .)")
@@ -46,14 +48,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "casefile") -> int:
     stop_on_signals()
-    args = _parser().parse_args(argv)
+    args = _parser(prog).parse_args(argv)
     site = args.site.resolve()
     paths = pipeline.SitePaths(site, (args.out or site / "output").resolve())
     options = pipeline.Options(strict=args.strict, base_url=args.base_url, check_external=args.check_external)
     if args.verb == "new":
-        return _new(site, args.args)
+        return _new(site, args.args, prog)
+    if args.verb == "init":
+        return _init(args.args, prog)
     if args.verb == "schema":
         return _schema(site)
     try:
@@ -96,9 +100,9 @@ def _shown(folder: Path) -> str:
         return f"{folder}/"
 
 
-def _new(site: Path, words: list[str]) -> int:
+def _new(site: Path, words: list[str], prog: str) -> int:
     if len(words) != 2 or words[0] not in TEMPLATES:
-        print("usage: python build.py new actor|deal|event|source ID", file=sys.stderr)
+        print(f"usage: {prog} new {'|'.join(TEMPLATES)} ID", file=sys.stderr)
         return 2
     try:
         path = new_dossier(site, words[0], words[1])
@@ -106,6 +110,21 @@ def _new(site: Path, words: list[str]) -> int:
         print(problem.format(Path.cwd()), file=sys.stderr)
         return 1
     print(f"wrote {path}: fill in the fields, then save", file=sys.stderr)
+    return 0
+
+
+def _init(words: list[str], prog: str) -> int:
+    if len(words) != 1:
+        print(f"usage: {prog} init DIR  (a new folder for the investigation)", file=sys.stderr)
+        return 2
+    folder = Path(words[0])
+    try:
+        init_site(folder)
+    except ContentError as problem:
+        print(problem.format(Path.cwd()), file=sys.stderr)
+        return 1
+    shown = _shown(folder.resolve())
+    print(f"started a new investigation in {shown}; preview it with: {prog} serve --site {shown}", file=sys.stderr)
     return 0
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
 
+from .config import default_folder
 from .diagnostics import ContentError, Diagnostics, Location
 from .exports import RecordCache, data_files
 from .linkcheck import check_external, check_folder
@@ -19,8 +20,6 @@ from .publish import NOT_FOUND_PAGE, site_files
 from .render import PageSpec, Renderer, make_environment, render_all
 from .resolve import Investigation, resolve
 from .write import write_site
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -32,11 +31,13 @@ class SitePaths:
 
     @property
     def templates(self) -> list[Path]:
-        return [self.site / "templates"]
+        """Where templates are looked up, first match wins: the site's own, then Casefile's defaults."""
+        return [self.site / "templates", default_folder("templates")]
 
     @property
     def static(self) -> list[Path]:
-        return [self.site / "static", PROJECT_ROOT / "static"]
+        """Static files by the same rule: the site's own override the defaults of the same name."""
+        return [self.site / "static", default_folder("static")]
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,6 @@ from .resolve import D, Investigation, date_key
 from .text import contain_bidi, finalize, isolate
 from .timeline import Entry, by_year, timeline, timeline_actors
 
-DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 NAVIGATION = [
     ("actors/index.html", "Actors"),
     ("deals/index.html", "Deals"),
@@ -264,9 +263,9 @@ def _shape(network: nx.Graph) -> tuple:
 
 
 def make_environment(templates: list[Path]) -> Environment:
-    """Jinja over the site's own templates first, then the defaults; compiled templates are kept."""
+    """Jinja over ``templates`` in order (the site's own, then the defaults); compiled templates are kept."""
     env = Environment(
-        loader=FileSystemLoader([str(t) for t in templates] + [str(DEFAULT_TEMPLATES)]),
+        loader=FileSystemLoader([str(t) for t in templates]),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,

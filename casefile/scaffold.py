@@ -1,4 +1,4 @@
-"""``python build.py new actor|deal|event|source ID``: a commented dossier to fill in."""
+"""``casefile new actor|deal|event|source|page ID``: a commented dossier to fill in, on neutral placeholders."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ name:                      # required: the name most reports use
 kind: person               # required: {", ".join(ACTOR_KINDS)}
 aliases: []                # other spellings and transliterations, as the reports give them
 summary:                   # one line: who this is
-# country: myanmar         # id of an actor of kind state
+# country: example-country # id of an actor of kind state
 roles: []
-#  - title: Commander-in-chief
-#    of: tatmadaw          # id of an actor
-#    from: 2021-02         # 2021, 2021-02 or 2021-02-01
+#  - title: Director
+#    of: example-company   # id of an actor
+#    from: 2024-02         # 2024, 2024-02 or 2024-02-01
 #    sources: [source-id]
 sources: []                # ids of the sources for this dossier
 """,
@@ -27,28 +27,28 @@ title:                     # required
 kind: contract             # required: {", ".join(DEAL_KINDS)}
 summary:                   # one line
 parties: []
-#  - actor: russia
+#  - actor: example-company
 #    role: seller          # {", ".join(PARTY_ROLES)}
 #    sources: [source-id]
 items: []
-#  - what: Su-30 fighter jets
-#    quantity: 6
+#  - what: delivery trucks
+#    quantity: 40
 values: []                 # keep every reported figure, each with its own sources
 #  - text: $200 million
 #    sources: [source-id]
 dates: {{}}
-#  signed: 2021-01
+#  signed: 2024-01
 status:                    # free text; leave empty if unknown
 sources: []
 """,
     "event": f"""\
 title:                     # required
 kind: visit                # required: {", ".join(EVENT_KINDS)}
-# date: 2021-06-13/2021-06-19
+# date: 2024-06-13/2024-06-19
 place:
 summary:
 participants: []
-#  - actor: sergei-shoigu
+#  - actor: example-person
 #    role: led the delegation
 #    sources: [source-id]
 sources: []
@@ -58,26 +58,35 @@ title:                     # required: the headline
 publisher:                 # required
 kind: article              # required: {", ".join(SOURCE_KINDS)}
 authors: []
-# date: 2021-07-06
+# date: 2024-07-06
 # url: https://…           # the original address; leave out if there is none
 # archived_url: https://web.archive.org/…
 language: en
-cites: []                  # ids of sources this one relies on (e.g. tass, sipri)
+cites: []                  # ids of sources this one relies on (e.g. a news agency's report)
+""",
+    "page": """\
+---
+title:                     # required: the page's heading
+summary:                   # one line under the heading
+order: 0                   # pages are listed by order, then by title
+---
+Write the page in markdown. Link a dossier by its id in double square brackets, and cite a source
+by its id after an @ in single square brackets, as docs/content-format.md shows.
 """,
 }
 
 
 def new_dossier(site: Path, kind: str, dossier_id: str) -> Path:
     """Write the template for ``kind`` as ``dossier_id``; never overwrites."""
-    path = site / "content" / f"{kind}s" / f"{dossier_id}.yaml"
+    path = site / "content" / f"{kind}s" / f"{dossier_id}{'.md' if kind == 'page' else '.yaml'}"
     if not SLUG.fullmatch(dossier_id):
         raise ContentError(
             Location(path),
             f"'{dossier_id}' is not a valid id",
-            "use lowercase letters, digits and hyphens, e.g. min-aung-hlaing",
+            "use lowercase letters, digits and hyphens, e.g. example-person",
         )
     if path.exists():
         raise ContentError(Location(path), f"{path.name} already exists", "choose another id, or edit the file")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(modeline(kind) + TEMPLATES[kind], encoding="utf-8")
+    path.write_text((modeline(kind) if kind != "page" else "") + TEMPLATES[kind], encoding="utf-8")
     return path

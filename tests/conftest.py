@@ -18,6 +18,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 
 try:
     from playwright.sync_api import Browser, sync_playwright
@@ -29,6 +30,33 @@ else:
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build.py"
+
+# The repository ships the example investigation at its root. Its own tests (what the five reports say, how
+# its pages look) skip once content/ is someone else's: the generator's tests build fixture sites instead.
+EXAMPLE_TITLE = "Russia–Myanmar military ties"
+
+
+def _example_missing() -> str | None:
+    """Why the repository's content/ is not the shipped example, or None when it is."""
+    try:
+        title = yaml.safe_load((ROOT / "site.yaml").read_text(encoding="utf-8"))["title"]
+    except (OSError, yaml.YAMLError, TypeError, KeyError):
+        return "there is no readable site.yaml with a title at the repository's root"
+    if title != EXAMPLE_TITLE:
+        return f"site.yaml's title is {title!r}, not the example's {EXAMPLE_TITLE!r}"
+    return None
+
+
+EXAMPLE_MISSING = _example_missing()
+EXAMPLE_REASON = f"a test of the shipped example investigation, and content/ is someone else's: {EXAMPLE_MISSING}"
+example_only = pytest.mark.skipif(EXAMPLE_MISSING is not None, reason=EXAMPLE_REASON)
+
+
+def require_example() -> None:
+    """In a fixture that builds the example: skip every test that uses it when content/ is someone else's."""
+    if EXAMPLE_MISSING is not None:
+        pytest.skip(EXAMPLE_REASON)
+
 
 # --------------------------------------------------------------------------------------------
 # The valid base investigation.  Every test that needs a "good" site starts from this.

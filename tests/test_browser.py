@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlparse
 
 import pytest
-from conftest import missing_tool
+from conftest import missing_tool, require_example
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
@@ -65,6 +65,7 @@ TIMEOUT_MS = 15_000
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example investigation, built by the real ``build.py`` from the repository root."""
+    require_example()
     out = tmp_path_factory.mktemp("browser") / "public"
     result = subprocess.run(
         [sys.executable, str(ROOT / "build.py"), "--out", str(out)],

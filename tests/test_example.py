@@ -9,7 +9,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import example_only
 
+pytestmark = example_only
 ROOT = Path(__file__).resolve().parent.parent
 SEED_SOURCES = {
     "moscow-times-2021-07-06",

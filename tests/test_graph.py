@@ -15,6 +15,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from conftest import require_example
 
 from casefile.diagnostics import Diagnostics
 from casefile.graph import (
@@ -369,6 +370,7 @@ def test_long_labels_wrap_and_cut_ones_still_differ() -> None:
 
 @pytest.fixture(scope="module")
 def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    require_example()
     out = tmp_path_factory.mktemp("example") / "public"
     result = subprocess.run([sys.executable, "build.py", "--out", str(out)], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

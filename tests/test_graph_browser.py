@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from conftest import free_port, http_get, wait_for
+from conftest import free_port, http_get, require_example, wait_for
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -36,6 +36,7 @@ GEOMETRY_JS = """() => [...document.querySelectorAll('svg.graph')].filter(svg =>
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    require_example()
     out = tmp_path_factory.mktemp("graph-browser") / "public"
     build = subprocess.run([sys.executable, "build.py", "--out", str(out)], cwd=ROOT, capture_output=True, text=True)
     assert build.returncode == 0, build.stdout + build.stderr

@@ -11,7 +11,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from conftest import ROOT, make_site, run_build
+from conftest import ROOT, example_only, make_site, run_build
 from test_text import FILES as NAMES_IN_MANY_SCRIPTS
 
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -27,6 +27,7 @@ def validation_errors(*folders: Path) -> list[str]:
     return [f"{m['url']}:{m.get('lastLine', '?')}: {m['message']}" for m in messages]
 
 
+@example_only
 def test_example_site_has_no_html_errors(tmp_path: Path) -> None:
     """The example, and a site whose names mix scripts and direction controls (isolated with bdi, dir)."""
     example, scripts = tmp_path / "example", make_site(tmp_path / "scripts", NAMES_IN_MANY_SCRIPTS)

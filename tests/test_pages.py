@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import BASE, ROOT, Node, load_html, make_site, run_build, run_builds, snapshot
+from conftest import BASE, ROOT, Node, example_only, load_html, make_site, run_build, run_builds, snapshot
 
 from casefile.footnotes import backref_label
 
@@ -133,6 +133,7 @@ def _runs_together(note: Node) -> list[str]:
     return problems
 
 
+@example_only
 def test_every_footnote_entry_reads_apart(example: Path, fixtures: dict[str, Path]) -> None:
     checked = 0
     for site in (example, fixtures["plain"]):
@@ -191,6 +192,7 @@ def _visible_text(link: Node) -> str:
     return _text(link, lambda n: "visually-hidden" in n.classes).strip()
 
 
+@example_only
 def test_every_back_link_is_named_with_its_visible_text(example: Path) -> None:
     """WCAG 2.5.3 (axe's label-content-name-mismatch): a link that shows "a" is not named "Back to citation 1"."""
     checked = 0
@@ -213,7 +215,7 @@ def _marker_numbers(html: str) -> list[list[int]]:
     return [[int(n) for n in MARKER.findall(group)] for group in GROUP.findall(html)]
 
 
-@pytest.mark.parametrize("which", ["example", "plain"])
+@pytest.mark.parametrize("which", [pytest.param("example", marks=example_only), "plain"])
 def test_markers_ascend_in_each_group_and_numbers_follow_reading_order(
     which: str, example: Path, fixtures: dict[str, Path]
 ) -> None:
@@ -303,6 +305,7 @@ def test_no_empty_facts_box_or_list(example: Path, fixtures: dict[str, Path]) ->
     assert russia.find("dl") is None
 
 
+@example_only
 def test_actor_page_lists_its_events_once(example: Path) -> None:
     doc = load_html(example / "actors/min-aung-hlaing.html")
     main = doc.find("main")

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 import pytest
-from conftest import BASE, ROOT, load_html, make_site, parse_html, run_build, run_builds, snapshot
+from conftest import BASE, ROOT, example_only, load_html, make_site, parse_html, run_build, run_builds, snapshot
 
 BASE_URL = "https://example.org/casefile/"
 PREFIX = "/casefile/"
@@ -157,6 +157,7 @@ def built_pages(out: Path) -> set[str]:
     return {p.relative_to(out).as_posix() for p in out.rglob("*.html")} - {"404.html"}
 
 
+@example_only
 def test_every_page_is_reachable_from_home_and_every_link_and_fragment_resolves(server: str, out: Path) -> None:
     crawler = Crawler(server)
     reached = crawler.crawl(server + PREFIX)
@@ -200,6 +201,7 @@ def test_canonical_links_and_og_url_use_the_base_url(out: Path) -> None:
         assert doc.find("meta", property="og:url").attrs["content"] == canonical
 
 
+@example_only
 def test_internal_links_stay_relative(out: Path) -> None:
     for path in ("index.html", "actors/russia.html", "sources/index.html"):
         hrefs = [a.attrs["href"] for a in load_html(out / path).find_all("a") if "href" in a.attrs]

@@ -86,3 +86,15 @@ def test_a_new_dossier_points_its_editor_at_the_schema(tmp_path: Path) -> None:
     first = dossier.read_text(encoding="utf-8").splitlines()[0]
     assert first == "# yaml-language-server: $schema=../../schemas/actor.schema.json"
     assert (dossier.parent / first.split("=", 1)[1]).resolve().is_file()
+
+
+def test_a_new_investigation_ships_its_schemas_and_editor_settings(tmp_path: Path) -> None:
+    site = tmp_path / "new"
+    assert run_build(ROOT, "init", str(site)).returncode == 0
+    settings = json.loads((site / ".vscode" / "settings.json").read_text())
+    for schema_path, pattern in settings["yaml.schemas"].items():
+        schema = json.loads((site / schema_path).read_text())
+        for dossier in sorted(site.glob(pattern)):
+            assert dossier.read_text().startswith("# yaml-language-server: $schema=")
+            errors = [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(load_yaml(dossier).data)]
+            assert errors == [], dossier

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import http_get, start_serve, stop_serve, wait_for
+from conftest import example_only, http_get, start_serve, stop_serve, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_FILES = {
@@ -101,6 +101,7 @@ def _stamps(folder: Path) -> dict[str, tuple[int, int]]:
     return {str(p): (p.stat().st_mtime_ns, p.stat().st_size) for p in folder.rglob("*") if p.is_file()}
 
 
+@example_only
 def test_incremental_rebuilds_match_a_full_build(tmp_path: Path) -> None:
     from casefile.incremental import Session
     from casefile.pipeline import SitePaths

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from conftest import BASE, ROOT, Node, free_port, http_get, load_html, make_site, run_builds, wait_for
+from conftest import BASE, ROOT, Node, example_only, free_port, http_get, load_html, make_site, run_builds, wait_for
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -151,7 +151,7 @@ def main(out: Path, page: str) -> Node:
 # ---------------------------------------------------------------------------- home page
 
 
-@pytest.mark.parametrize("site", ["example", "story"])
+@pytest.mark.parametrize("site", [pytest.param("example", marks=example_only), "story"])
 def test_home_opens_with_headline_standfirst_findings_and_ways_in(built: dict[str, Path], site: str) -> None:
     out = built[site]
     home = main(out, "index.html")
@@ -210,7 +210,13 @@ def test_timeline_lists_each_deal_once_per_date(built: dict[str, Path], site: st
 @pytest.mark.parametrize(
     ("site", "deal", "when", "kinds"),
     [
-        ("example", "deals/pantsir-orlan-radar-contract-2021.html", "2021-01", ["signed", "agreed"]),
+        pytest.param(
+            "example",
+            "deals/pantsir-orlan-radar-contract-2021.html",
+            "2021-01",
+            ["signed", "agreed"],
+            marks=example_only,
+        ),
         ("story", "deals/radar-deal.html", "2021-01", ["signed", "agreed"]),
         ("story", "deals/radar-deal.html", "2021-03", ["delivered"]),
     ],
@@ -241,8 +247,10 @@ def source_groups(out: Path) -> dict[str, dict[str, Node]]:
 @pytest.mark.parametrize(
     ("site", "unread", "known_from"),
     [
-        ("example", "sipri.html", {"myanmar-now-2021-07.html", "moscow-times-2021-03-26.html"}),
-        ("example", "tass.html", {"myanmar-now-2021-07.html", "efe-2021-07-07.html"}),
+        pytest.param(
+            "example", "sipri.html", {"myanmar-now-2021-07.html", "moscow-times-2021-03-26.html"}, marks=example_only
+        ),
+        pytest.param("example", "tass.html", {"myanmar-now-2021-07.html", "efe-2021-07-07.html"}, marks=example_only),
         ("story", "sipri-arms-data.html", {"myanmar-now-2021.html"}),  # through its cites:
         ("story", "tass.html", {"moscow-times-2021.html"}),  # through a citing: in a deal only
     ],

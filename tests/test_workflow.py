@@ -1,32 +1,59 @@
-"""The GitHub Pages workflow: the official actions, the permissions Pages needs, the
-strict check before publishing, and the dotfiles kept in the uploaded site."""
+"""The GitHub Pages workflows, the repository's and the one `init` writes: the official actions, the permissions
+Pages needs, the strict check before publishing, the dotfiles kept in the uploaded site, and the site folder as
+a setting, so that an investigation in a sub-folder of its repository is published from there."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import BASE, BUILD, ROOT, example_only, load_html, make_site
 
-WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
+REPOSITORY = ROOT / ".github" / "workflows" / "pages.yml"
+NEW_SITE = ROOT / "casefile" / "new-site" / "dot-github" / "workflows" / "pages.yml"  # what init writes
+PAGES_URL = "https://org.github.io/repository"  # what actions/configure-pages would give
 
 
-@pytest.fixture(scope="module")
-def workflow() -> dict[str, Any]:
-    return yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+def load_workflow(path: Path) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module", params=[REPOSITORY, NEW_SITE], ids=["repository", "init"])
+def workflow(request: pytest.FixtureRequest) -> dict[str, Any]:
+    return load_workflow(request.param)
 
 
 def steps(workflow: dict[str, Any]) -> list[dict[str, Any]]:
     return [step for job in workflow["jobs"].values() for step in job["steps"]]
 
 
+def commands(workflow: dict[str, Any]) -> list[str]:
+    return [s["run"] for s in steps(workflow) if "run" in s]
+
+
 def step_using(workflow: dict[str, Any], action: str) -> dict[str, Any]:
     found = [s for s in steps(workflow) if s.get("uses", "").split("@")[0] == action]
     assert len(found) == 1, f"{action} is used {len(found)} times"
     return found[0]
+
+
+def run_publishing(workflow: dict[str, Any], repository: Path, site: str, program: tuple[str, str]) -> Path:
+    """Run the workflow's check and build steps as the runner would, from ``repository`` with ``SITE: site``,
+    ``program`` = (the command as the workflow names it, what runs it here); the folder the upload step publishes."""
+    for command in commands(workflow)[1:]:  # after the install
+        assert command.startswith(program[0] + " "), command
+        script = program[1] + command.removeprefix(program[0])
+        script = script.replace("${{ steps.pages.outputs.base_url }}", PAGES_URL)
+        env = os.environ | workflow["env"] | {"SITE": site}
+        result = subprocess.run(["bash", "-c", script], cwd=repository, env=env, capture_output=True, text=True)
+        assert result.returncode == 0, (script, result.stderr)
+    upload = step_using(workflow, "actions/upload-pages-artifact")["with"]["path"]
+    return repository / upload.replace("${{ env.SITE }}", site)
 
 
 def test_runs_on_push_to_main_and_by_hand(workflow: dict[str, Any]) -> None:
@@ -52,26 +79,22 @@ def test_uses_the_official_actions(workflow: dict[str, Any]) -> None:
     assert all("@v" in s["uses"] for s in steps(workflow) if "uses" in s), "pin each action to a major version"
 
 
-def test_sets_up_python_with_the_pip_cache(workflow: dict[str, Any]) -> None:
-    setup = step_using(workflow, "actions/setup-python")["with"]
-    assert str(setup["python-version"]) == "3.11"
-    assert setup["cache"] == "pip" and setup["cache-dependency-path"] == "requirements.txt"
+def test_the_site_folder_is_a_setting_at_the_top(workflow: dict[str, Any]) -> None:
+    assert workflow["env"]["SITE"] == "."
+    check, build = commands(workflow)[1:]
+    assert check.endswith(' check --strict --site "$SITE"')
+    assert '--site "$SITE"' in build and "check" not in build
+    assert step_using(workflow, "actions/upload-pages-artifact")["with"]["path"] == "${{ env.SITE }}/output"
 
 
-def test_installs_checks_strictly_then_builds_for_the_pages_address(workflow: dict[str, Any]) -> None:
-    commands = [s["run"] for s in steps(workflow) if "run" in s]
-    assert commands[0] == "bash scripts/setup.sh"  # as the README says
-    assert commands[1] == ".venv/bin/python build.py check --strict"
-    build = commands[2]
-    assert build.startswith(".venv/bin/python build.py") and "check" not in build
-    assert '--base-url "${{ steps.pages.outputs.base_url }}/"' in build
+def test_checks_strictly_then_builds_for_the_pages_address(workflow: dict[str, Any]) -> None:
+    build = commands(workflow)[2]
+    assert "--strict" in build and '--base-url "${{ steps.pages.outputs.base_url }}/"' in build
     assert step_using(workflow, "actions/configure-pages")["id"] == "pages"
 
 
 def test_uploads_output_with_its_dotfiles(workflow: dict[str, Any]) -> None:
-    upload = step_using(workflow, "actions/upload-pages-artifact")["with"]
-    assert upload["path"] == "output"
-    assert upload["include-hidden-files"] is True  # .nojekyll
+    assert step_using(workflow, "actions/upload-pages-artifact")["with"]["include-hidden-files"] is True  # .nojekyll
 
 
 def test_deploys_after_the_build_to_the_pages_environment(workflow: dict[str, Any]) -> None:
@@ -84,6 +107,42 @@ def test_deploys_after_the_build_to_the_pages_environment(workflow: dict[str, An
     assert deploy["environment"]["url"] == f"${{{{ steps.{deployment_id}.outputs.page_url }}}}"
 
 
+def test_the_repository_installs_the_pinned_lock_as_the_readme_says() -> None:
+    workflow = load_workflow(REPOSITORY)
+    setup = step_using(workflow, "actions/setup-python")["with"]
+    assert str(setup["python-version"]) == "3.11"
+    assert setup["cache"] == "pip" and setup["cache-dependency-path"] == "requirements.txt"
+    assert commands(workflow)[0] == "bash scripts/setup.sh"
+    assert all(c.startswith(".venv/bin/python build.py ") for c in commands(workflow)[1:])
+
+
+def test_a_new_site_installs_casefile_with_pip_from_a_documented_placeholder() -> None:
+    """No requirements.txt in a new investigation: setup-python's pip cache would fail the run without one."""
+    text = NEW_SITE.read_text(encoding="utf-8")
+    workflow = load_workflow(NEW_SITE)
+    setup = step_using(workflow, "actions/setup-python")["with"]
+    assert str(setup["python-version"]) == "3.11" and "cache" not in setup
+    assert commands(workflow)[0] == 'python -m pip install "$CASEFILE"'
+    assert workflow["env"]["CASEFILE"].startswith("casefile @ git+https://")
+    assert "PLACEHOLDER until Casefile is published on PyPI" in text
+    assert all(c.startswith("casefile ") for c in commands(workflow)[1:])
+
+
+def test_the_repository_workflow_publishes_an_investigation_from_a_sub_folder(tmp_path: Path) -> None:
+    """``SITE: investigations/demo`` in a repository holding it: checked, built for the Pages address, and the
+    upload step finds the site."""
+    repository = tmp_path / "repository"
+    make_site(repository / "investigations" / "demo", BASE)
+    program = (".venv/bin/python build.py", f"{sys.executable} {BUILD}")
+    published = run_publishing(load_workflow(REPOSITORY), repository, "investigations/demo", program)
+    assert published == repository / "investigations/demo/output"
+    home = load_html(published / "index.html")
+    assert home.find("link", rel="canonical").attrs["href"] == PAGES_URL + "/"
+    assert (published / ".nojekyll").is_file()
+    assert not (repository / "output").exists()
+
+
+@example_only
 def test_the_example_passes_the_workflows_strict_check() -> None:
     result = subprocess.run(
         [sys.executable, "build.py", "check", "--strict"], cwd=ROOT, capture_output=True, text=True, timeout=120

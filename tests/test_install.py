@@ -1,0 +1,241 @@
+"""Casefile as a newsroom gets it: ``pip install .`` into a fresh venv, ``casefile init``, then ``casefile build``
+in a folder with no templates of its own; and ``init`` and ``new`` through the checkout's ``build.py``.
+
+The fresh venv takes its dependencies from the test venv's pinned lock through a ``.pth`` file (no download: the
+test runs offline), and Casefile itself from a wheel built from a copy of the package's sources.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tomllib
+from importlib import metadata
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from conftest import BUILD, load_html, snapshot
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from test_workflow import PAGES_URL, load_workflow, run_publishing
+
+from casefile.scaffold import TEMPLATES
+
+ROOT = BUILD.parent
+PACKAGE_SOURCES = ["pyproject.toml", "README.md", "casefile", "templates", "static"]
+EXAMPLE_WORDS = ["tatmadaw", "shoigu", "myanmar", "russia", "min-aung-hlaing", "su-30", "sergei"]
+CLEAN_ENV = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
+
+
+def run(*command: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(list(map(str, command)), cwd=cwd, env=CLEAN_ENV, capture_output=True, text=True)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh venv with Casefile installed by ``pip install .`` from a copy of the sources."""
+    root = tmp_path_factory.mktemp("install")
+    for name in PACKAGE_SOURCES:
+        source, copy = ROOT / name, root / "sources" / name
+        if source.is_dir():
+            shutil.copytree(source, copy, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, copy)
+    venv = root / "venv"
+    run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=root)
+    purelib = run(venv / "bin/python", "-c", "import sysconfig; print(sysconfig.get_path('purelib'))", cwd=root)
+    Path(purelib.stdout.strip(), "pinned-lock.pth").write_text(sysconfig.get_path("purelib") + "\n")
+    pip = (venv / "bin/python", "-m", "pip")
+    install = run(*pip, "install", "--no-deps", "--no-build-isolation", root / "sources", cwd=root)
+    assert install.returncode == 0, install.stderr
+    return venv
+
+
+def unresolved_links(folder: Path, root: str = "/") -> list[str]:
+    """Every internal href and src under ``folder`` that leads to no file of the site, published at ``root``."""
+    missing = []
+    for page in folder.rglob("*.html"):
+        doc = load_html(page)
+        for node in doc.iter():
+            link = node.attrs.get("href") or node.attrs.get("src")
+            parts = urlsplit(link or "")
+            if not link or parts.scheme or parts.netloc or not parts.path:
+                continue
+            if parts.path.startswith("/"):
+                assert parts.path.startswith(root), f"{page}: {link} is outside {root}"
+                target = folder / unquote(parts.path.removeprefix(root))
+            else:
+                target = page.parent / unquote(parts.path)
+            if not (target.is_file() or (target / "index.html").is_file()):
+                missing.append(f"{page.relative_to(folder)}: {link}")
+    return missing
+
+
+def test_pip_install_gives_a_casefile_command_that_starts_builds_and_publishes_a_new_investigation(
+    venv: Path, tmp_path: Path
+) -> None:
+    casefile = venv / "bin" / "casefile"
+    python = venv / "bin" / "python"
+    where = run(python, "-c", "from casefile import config; print(config.default_folder('static'))", cwd=tmp_path)
+    shipped = Path(where.stdout.strip())
+    assert shipped.is_relative_to(venv) and (shipped.parent / "templates" / "base.html").is_file(), where.stdout
+    assert run(python, "-m", "pip", "check", cwd=tmp_path).returncode == 0, "the lock is out of range"
+
+    assert run(casefile, "init", "ports", cwd=tmp_path).returncode == 0
+    site = tmp_path / "ports"
+    assert not (site / "templates").exists() and not (site / "static").exists()
+    built = run(casefile, "build", cwd=site)
+    assert built.returncode == 0 and "warning" not in built.stderr, built.stderr
+    assert (site / "output/index.html").is_file() and (site / "output/actors/example-person.html").is_file()
+    assert unresolved_links(site / "output") == []
+    assert (site / "output/static/casefile.css").read_bytes() == (shipped / "casefile.css").read_bytes()
+
+    # The newsroom's own home template and stylesheet replace those two files only.
+    home = (shipped.parent / "templates" / "home.html").read_text(encoding="utf-8")
+    assert "Explore the investigation" in home
+    (site / "templates").mkdir()
+    (site / "templates/home.html").write_text(home.replace("Explore the investigation", "Ways into our story"))
+    (site / "static").mkdir()
+    (site / "static/casefile.css").write_text("/* the newsroom's own */\n")
+
+    # The workflow init wrote, run as GitHub would (SITE: . and the installed command): check --strict, build.
+    workflow = load_workflow(site / ".github/workflows/pages.yml")
+    published = run_publishing(workflow, site, ".", ("casefile", str(casefile)))
+    assert published == site / "output"
+    index = (published / "index.html").read_text(encoding="utf-8")
+    assert "Ways into our story" in index and "Explore the investigation" not in index
+    assert "Ways into our story" not in (published / "actors/example-person.html").read_text(encoding="utf-8")
+    assert (published / "static/casefile.css").read_text() == "/* the newsroom's own */\n"
+    assert (published / "static/casefile.js").read_bytes() == (shipped / "casefile.js").read_bytes()
+    assert load_html(published / "index.html").find("link", rel="canonical").attrs["href"] == PAGES_URL + "/"
+    assert unresolved_links(published, urlsplit(PAGES_URL).path + "/") == []
+
+
+def test_installed_casefile_without_its_dependencies_says_how_to_install(venv: Path, tmp_path: Path) -> None:
+    """``-S`` skips the ``.pth`` that lends the lock; PYTHONPATH keeps Casefile itself."""
+    purelib = next((venv / "lib").glob("python*/site-packages"))
+    result = subprocess.run(
+        [venv / "bin/python", "-S", venv / "bin/casefile", "check"],
+        cwd=tmp_path,
+        env=CLEAN_ENV | {"PYTHONPATH": str(purelib)},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1 and "is missing: install Casefile with its dependencies" in result.stderr
+
+
+def init(target: Path) -> subprocess.CompletedProcess[str]:
+    return run(sys.executable, BUILD, "init", target.name, cwd=target.parent)
+
+
+def test_init_writes_every_kind_on_neutral_placeholders_into_a_fresh_clone(tmp_path: Path) -> None:
+    """A folder holding only ``.git`` (an empty repository just cloned) is fine; nothing names the example."""
+    site = tmp_path / "clone"
+    (site / ".git").mkdir(parents=True)
+    result = init(site)
+    assert result.returncode == 0, result.stderr
+    assert "serve --site clone/" in result.stderr
+    written = snapshot(site)
+    for kind in ("actors", "deals", "events", "sources"):
+        assert any(name.startswith(f"content/{kind}/") and name.endswith(".yaml") for name in written), kind
+    assert "content/pages/index.md" in written and "site.yaml" in written and "README.md" in written
+    assert "# " in written["site.yaml"].decode()  # commented
+    assert {"output/", ".casefile-cache/"} <= set(written[".gitignore"].decode().split())
+    assert ".github/workflows/pages.yml" in written
+    readme = written["README.md"].decode()
+    assert all(word in readme for word in ("## Edit", "## Preview", "## Publish", "casefile serve"))
+    for name, data in written.items():
+        assert not any(word in data.decode().lower() for word in EXAMPLE_WORDS), name
+
+
+@pytest.mark.parametrize(
+    ("existing", "listed"),
+    [
+        ({"notes.txt": "our notes"}, "notes.txt"),
+        ({"site.yaml": "title: A\n", "content/actors/a.yaml": "name: A\n"}, "content, site.yaml"),
+    ],
+    ids=["a folder with a file", "another investigation"],
+)
+def test_init_never_writes_into_a_folder_that_holds_anything(
+    tmp_path: Path, existing: dict[str, str], listed: str
+) -> None:
+    site = tmp_path / "taken"
+    for name, text in existing.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text)
+    before = snapshot(tmp_path)
+    result = init(site)
+    assert result.returncode == 1
+    assert f"taken:1:1: error: taken is not empty (it holds {listed}); init never writes over anything" in result.stderr
+    assert "hint: name a new folder" in result.stderr
+    assert snapshot(tmp_path) == before
+
+
+def test_init_refuses_a_file_in_place_of_the_folder(tmp_path: Path) -> None:
+    (tmp_path / "ports").write_text("a file\n")
+    result = init(tmp_path / "ports")
+    assert result.returncode == 1 and "error: ports is a file" in result.stderr
+    assert (tmp_path / "ports").read_text() == "a file\n"
+
+
+def test_new_page_starts_a_markdown_page_and_never_overwrites(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    command = (sys.executable, BUILD, "new", "page", "about", "--site", ".")
+    assert run(*command, cwd=tmp_path).returncode == 0
+    page = (tmp_path / "content/pages/about.md").read_text(encoding="utf-8")
+    assert page.startswith("---\ntitle:") and "\n---\n" in page
+    again = run(*command, cwd=tmp_path)
+    assert again.returncode == 1 and "about.md already exists" in again.stderr
+    assert (tmp_path / "content/pages/about.md").read_text(encoding="utf-8") == page
+
+
+def test_scaffolds_use_neutral_placeholders() -> None:
+    assert set(TEMPLATES) == {"actor", "deal", "event", "source", "page"}
+    for kind, text in TEMPLATES.items():
+        assert not any(word in text.lower() for word in EXAMPLE_WORDS), kind
+
+
+def test_build_py_outside_the_venv_says_how_to_set_up(tmp_path: Path) -> None:
+    """``-S``: a Python without the venv's packages, as when ``python build.py`` is typed before setting up."""
+    result = run(sys.executable, "-S", BUILD, "check", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "is missing: set up once with `bash scripts/setup.sh`" in result.stderr
+
+
+def _needed(requirements: list[str]) -> set[str]:
+    """The distributions ``requirements`` install, with everything they require in turn (no extras)."""
+    found: set[str] = set()
+    todo = [Requirement(text) for text in requirements]
+    while todo:
+        requirement = todo.pop()
+        name = canonicalize_name(requirement.name)
+        if name in found or (requirement.marker and not requirement.marker.evaluate({"extra": ""})):
+            continue
+        found.add(name)
+        todo += [Requirement(text) for text in metadata.requires(name) or []]
+    return found
+
+
+def test_every_package_casefile_imports_is_declared_in_pyproject() -> None:
+    """The install test takes its dependencies from the pinned lock, so it cannot see one left out of pyproject."""
+    declared = _needed(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"])
+    imported = {
+        alias.name.split(".")[0] if isinstance(node, ast.Import) else (node.module or "").split(".")[0]
+        for module in (ROOT / "casefile").rglob("*.py")
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Import | ast.ImportFrom) and not getattr(node, "level", 0)
+        for alias in node.names
+    }
+    providers = metadata.packages_distributions()
+    third_party = imported - set(sys.stdlib_module_names) - {"casefile", "__future__"}
+    undeclared = {name for name in third_party if not {canonicalize_name(d) for d in providers[name]} & declared}
+    assert third_party and undeclared == set()
