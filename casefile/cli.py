@@ -28,9 +28,10 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         "verb",
         nargs="?",
         default="build",
-        choices=["build", "check", "serve", "new", "init"],
+        choices=["build", "check", "serve", "new", "init", "schema"],
         help="build (default): write the site; check: validate only; serve: rebuild on save and reload the "
-        "browser; new TYPE ID: start a dossier; init DIR: start a new investigation",
+        "browser; new TYPE ID: start a dossier; init DIR: start a new investigation; schema: write the editor "
+        "schemas into SITE/schemas",
     )
     parser.add_argument("args", nargs="*", help="new: actor|deal|event|source|page and the id; init: the new folder")
     parser.add_argument("--host", default="127.0.0.1", help="serve: address to bind (default 127.0.0.1)")
@@ -60,6 +61,8 @@ def main(argv: list[str] | None = None, prog: str = "casefile") -> int:
         return _new(site, args.args, prog)
     if args.verb == "init":
         return _init(args.args, prog)
+    if args.verb == "schema":
+        return _schema(site)
     try:
         return _run(args.verb, paths, options, args)
     except Interrupted as stop:
@@ -125,4 +128,12 @@ def _init(words: list[str], prog: str) -> int:
         return 1
     shown = _shown(folder.resolve())
     print(f"started a new investigation in {shown}; preview it with: {prog} serve --site {shown}", file=sys.stderr)
+    return 0
+
+
+def _schema(site: Path) -> int:
+    from .schema import write_schemas
+
+    for path in write_schemas(site):
+        print(f"wrote {_shown(path.parent)}{path.name}", file=sys.stderr)
     return 0

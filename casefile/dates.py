@@ -126,7 +126,13 @@ Date = Annotated[
     FuzzyDate,
     BeforeValidator(FuzzyDate.parse),
     PlainSerializer(lambda d: d.iso, return_type=str),
-    WithJsonSchema(
-        {"type": "string", "pattern": DATE_PATTERN, "examples": ["2021", "2021-06", "2021-06-13/2021-06-19"]}
+    WithJsonSchema(  # YAML reads a bare year as a number
+        {
+            "anyOf": [
+                {"type": "string", "pattern": DATE_PATTERN},
+                {"type": "integer", "minimum": 1000, "maximum": 9999},
+            ],
+            "examples": ["2021", "2021-06", "2021-06-13/2021-06-19"],
+        }
     ),
 ]

@@ -18,6 +18,7 @@ from jinja2 import Environment, TemplateError
 
 from . import graph
 from .diagnostics import Diagnostics
+from .exports import DATA_SUFFIXES, RecordCache
 from .loader import LoadCache, LoadedSite, load_site
 from .pipeline import SitePaths, publishing_files, template_problem
 from .publish import feed_path
@@ -121,6 +122,8 @@ class Session:
     environment: Environment | None = None
     lists: SiteLists | None = None
     loaded: LoadedSite | None = None
+    records: RecordCache = field(default_factory=RecordCache)  # each dossier's exported JSON
+    data_paths: set[str] = field(default_factory=set)  # the exports written last, to delete those now gone
     _pending: Callable[[], bool] | None = None
 
     def _layout(self) -> tuple:
@@ -147,6 +150,7 @@ class Session:
         if pages is None:
             return False
         write_site(pages, self.paths.static, self.paths.out)
+        self.data_paths = {path for path in pages if path.endswith(DATA_SUFFIXES)}
         self.investigation = investigation
         self.specs = {s.path: s for s in specs}
         return True
@@ -193,7 +197,8 @@ class Session:
             ]
             rest = self._render(renderer, stale, publishing=specs)
             if rest is not None:
-                self._write(rest, removed=set(previous_specs) - set(specs))
+                previous_data, self.data_paths = self.data_paths, {p for p in rest if p.endswith(DATA_SUFFIXES)}
+                self._write(rest, removed=(set(previous_specs) - set(specs)) | (previous_data - self.data_paths))
             return bool(changed or pages or rest)
 
         self._pending = finish
@@ -222,7 +227,7 @@ class Session:
             for spec in specs:
                 pages[spec.path], self.shown[spec.path] = renderer.render(spec)
             if publishing:
-                pages |= publishing_files(renderer, publishing)
+                pages |= publishing_files(renderer, publishing, self.records)
         except TemplateError as exc:
             self.diagnostics.add(template_problem(exc, self.paths))
             return None

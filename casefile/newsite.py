@@ -7,6 +7,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from .diagnostics import ContentError, Location
+from .schema import write_schemas
 
 # A repository just cloned from GitHub holds these already; a folder with anything else is refused.
 MAY_EXIST = {".git"}
@@ -36,6 +37,7 @@ def init_site(folder: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("xb") as file:  # exclusive: never writes over a file, even one made meanwhile
             file.write(data)
+    write_schemas(folder)  # the editor settings and the dossiers' first lines point at them
 
 
 def _refuse_if_taken(folder: Path) -> None:

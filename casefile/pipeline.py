@@ -13,6 +13,7 @@ from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
 from .config import default_folder
 from .diagnostics import ContentError, Diagnostics, Location
 from .drafts import without_drafts
+from .exports import RecordCache, data_files
 from .linkcheck import check_external, check_folder
 from .lint import lint
 from .loader import load_site
@@ -97,8 +98,10 @@ def build(paths: SitePaths, diagnostics: Diagnostics, options: Options = Options
     return site.investigation
 
 
-def publishing_files(renderer: Renderer, page_paths: Iterable[str]) -> dict[str, str]:
-    """404.html, the sitemap, feed, robots.txt and friends for a site with ``page_paths``.
+def publishing_files(
+    renderer: Renderer, page_paths: Iterable[str], records: RecordCache | None = None
+) -> dict[str, str]:
+    """404.html, the sitemap, feed, robots.txt, the data exports and friends for a site with ``page_paths``.
 
     The 404 page's links start from the site's root folder: GitHub Pages serves it at any depth.
     """
@@ -106,7 +109,8 @@ def publishing_files(renderer: Renderer, page_paths: Iterable[str]) -> dict[str,
     title = renderer.investigation.config.translations.gettext("Page not found")
     spec = PageSpec(NOT_FOUND_PAGE, "404.html", title, lambda lists: {"site_root": root})
     extra = {NOT_FOUND_PAGE: renderer.render(spec)[0]}
-    return extra | site_files(renderer.investigation, [*page_paths, *extra])
+    investigation = renderer.investigation
+    return extra | site_files(investigation, [*page_paths, *extra]) | data_files(investigation, records)
 
 
 def template_problem(exc: TemplateError, paths: SitePaths) -> ContentError:

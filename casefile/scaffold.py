@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .diagnostics import ContentError, Location
 from .model import ACTOR_KINDS, DEAL_KINDS, EVENT_KINDS, PARTY_ROLES, SLUG, SOURCE_KINDS
+from .schema import modeline
 
 TEMPLATES = {
     "actor": f"""\
@@ -87,5 +88,5 @@ def new_dossier(site: Path, kind: str, dossier_id: str) -> Path:
     if path.exists():
         raise ContentError(Location(path), f"{path.name} already exists", "choose another id, or edit the file")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(TEMPLATES[kind], encoding="utf-8")
+    path.write_text((modeline(kind) if kind != "page" else "") + TEMPLATES[kind], encoding="utf-8")
     return path
