@@ -17,34 +17,10 @@ from .loader import load_site
 from .publish import NOT_FOUND_PAGE, site_files
 from .render import PageSpec, Renderer, make_environment, render_all
 from .resolve import Investigation, resolve
+from .settings import Options, SitePaths
 from .write import write_site
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-@dataclass(frozen=True)
-class SitePaths:
-    """Where an investigation lives and where its site goes."""
-
-    site: Path
-    out: Path
-
-    @property
-    def templates(self) -> list[Path]:
-        return [self.site / "templates"]
-
-    @property
-    def static(self) -> list[Path]:
-        return [self.site / "static", PROJECT_ROOT / "static"]
-
-
-@dataclass(frozen=True)
-class Options:
-    """How a run goes, as the command line says."""
-
-    strict: bool = False
-    base_url: str | None = None  # overrides site.yaml's; already checked and ending in /
-    check_external: bool = False
+DEFAULT_OPTIONS = Options()
 
 
 @dataclass(frozen=True)
@@ -55,7 +31,7 @@ class BuiltSite:
     files: dict[str, str]
 
 
-def check(paths: SitePaths, diagnostics: Diagnostics, options: Options = Options()) -> BuiltSite | None:
+def check(paths: SitePaths, diagnostics: Diagnostics, options: Options = DEFAULT_OPTIONS) -> BuiltSite | None:
     """Everything but writing: load, resolve, render in memory, lint; None when there are errors."""
     investigation = resolve(load_site(paths.site, diagnostics), diagnostics)
     if investigation is None:
@@ -77,7 +53,7 @@ def check(paths: SitePaths, diagnostics: Diagnostics, options: Options = Options
     return None if diagnostics.has_errors() else BuiltSite(investigation, files)
 
 
-def build(paths: SitePaths, diagnostics: Diagnostics, options: Options = Options()) -> Investigation | None:
+def build(paths: SitePaths, diagnostics: Diagnostics, options: Options = DEFAULT_OPTIONS) -> Investigation | None:
     """Check, write and check every link; the previous output stays unless all of it succeeds."""
     site = check(paths, diagnostics, options)
     if site is None or (options.strict and diagnostics.warnings):
