@@ -136,7 +136,7 @@ class BuildCache:
         output folder is as it left it); None when a build is needed."""
         try:
             self.inputs = scan_inputs(self.paths.inputs, self.state["inputs"] if self.state else {})
-        except Uncacheable:
+        except (Uncacheable, OSError):  # a link, or a file it cannot read: the build reports it
             return None
         state = self.state
         if state is None or _contents(state["inputs"]) != _contents(self.inputs):
@@ -152,15 +152,17 @@ class BuildCache:
         """Around a build that may replace the output: a journal marks the state untrustworthy until
         :meth:`save` has described the new output; a build that ends without writing removes it."""
         journal = self.folder / JOURNAL
-        earlier = journal.exists()
+        earlier, new_folder = journal.exists(), not self.folder.exists()
         try:
             self.folder.mkdir(exist_ok=True)
             journal.touch()
         except OSError:  # a site folder this user cannot write to: build without remembering
             self.inputs = None
         yield
-        if not earlier:
-            journal.unlink(missing_ok=True)
+        if not earlier and journal.exists():  # nothing saved: the output is as it was
+            journal.unlink()
+            if new_folder:
+                self.folder.rmdir()
 
     def save(self, warnings: list[ContentError]) -> None:
         """Remember the build that just finished: its inputs as scanned before it read them, its output."""
