@@ -95,15 +95,16 @@ def _hash(path: str) -> bytes:
 def scan_output(out: Path) -> dict[str, Stamp | None]:
     """Every file (with its stamp) and folder (None) of the output folder, by path inside it."""
     top = str(out)
-    return {path[len(top) :]: info and stamp(info) for path, info in _walk(top)}
+    return {path[len(top) :]: stamp(info) if info else None for path, info in _walk(top)}
 
 
 def key(paths: SitePaths, options: Options) -> tuple:
     """What else decides the output: Casefile's code, Python, the installed libraries, the options."""
     code = hashlib.blake2b(digest_size=16)
-    for source in sorted((PROJECT_ROOT / "casefile").glob("*.py")):
+    for source in sorted((PROJECT_ROOT / "casefile").rglob("*.py")):
         code.update(source.read_bytes())
-    libraries = sorted(name for name in os.listdir(sysconfig.get_paths()["purelib"]) if name.endswith("-info"))
+    installed = Path(sysconfig.get_paths()["purelib"])  # names like jinja2-3.1.4.dist-info carry the versions
+    libraries = sorted(p.name for p in installed.glob("*-info")) if installed.is_dir() else []
     return (FORMAT, code.digest(), sys.version, tuple(libraries), str(paths.site), options.base_url)
 
 
