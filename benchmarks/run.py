@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/run.py [--sizes 1000 10000] [--runs 3] [--peers] [--hugo PATH] [--mkdocs PATH]
 
-Per N it prints, as a markdown table, the medians over ``--runs`` of: a cold build (no output folder),
+Per N it prints, as a markdown table, the medians over ``--runs`` of: a cold build (no output folder, no cache),
 a rebuild with nothing changed, a rebuild after one dossier changed, the peak memory of a build, the
 pages written and the milliseconds per page.  Each build is ``python build.py`` in a fresh process,
 so imports count, and the graph, timeline, search index and exports are all built.
@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate import generate  # noqa: E402
 from benchmarks.peers import corpus, write_hugo, write_mkdocs  # noqa: E402
+from casefile.cache import FOLDER  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -72,13 +73,15 @@ def html_pages(folder: Path) -> int:
 
 
 def casefile(site: Path, out: Path, size: int, runs: int) -> Row:
-    """Cold build, rebuild with nothing changed, and rebuild after one actor's summary changed."""
+    """Cold build (no output, no cache), rebuild with nothing changed, and rebuild after one actor's summary
+    changed."""
     build = [sys.executable, str(ROOT / "build.py"), "--site", str(site), "--out", str(out)]
     dossier = site / "content" / "actors" / "actor-0.yaml"
     original = dossier.read_text()
     cold, warm, changed = [], [], []
     for run in range(runs):
         shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(site / FOLDER, ignore_errors=True)  # cold: nothing remembered either
         cold.append(timed(build))
         warm.append(timed(build))
         dossier.write_text(original.replace("summary: Actor number 0.", f"summary: Actor number 0, edit {run}."))

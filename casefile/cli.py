@@ -6,16 +6,19 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import pipeline
-from .config import parse_base_url
+from .cache import FOLDER, BuildCache
 from .diagnostics import ContentError, Diagnostics, report
 from .interrupt import Interrupted, stop_on_signals
-from .newsite import init_site
 from .outdir import check_out, output_lock
-from .scaffold import TEMPLATES, new_dossier
+from .settings import Options, SitePaths
+
+# The heavy modules (pipeline, config, scaffold, newsite, serve) are imported where they are used: a rebuild
+# with nothing to do must not wait for Jinja, pydantic and networkx to load.
 
 
 def _base_url(text: str) -> str:
+    from .config import parse_base_url
+
     try:
         return parse_base_url(text)
     except ValueError as exc:
@@ -46,6 +49,9 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     parser.add_argument(
         "--check-external", action="store_true", help="also fetch every outbound link and report the dead ones"
     )
+    parser.add_argument(
+        "--no-cache", action="store_true", help=f"build everything, ignoring what the last build left in SITE/{FOLDER}"
+    )
     return parser
 
 
@@ -53,8 +59,8 @@ def main(argv: list[str] | None = None, prog: str = "casefile") -> int:
     stop_on_signals()
     args = _parser(prog).parse_args(argv)
     site = args.site.resolve()
-    paths = pipeline.SitePaths(site, (args.out or site / "output").resolve())
-    options = pipeline.Options(
+    paths = SitePaths(site, (args.out or site / "output").resolve())
+    options = Options(
         strict=args.strict, base_url=args.base_url, check_external=args.check_external, drafts=args.drafts
     )
     if args.verb == "new":
@@ -70,12 +76,14 @@ def main(argv: list[str] | None = None, prog: str = "casefile") -> int:
         return stop.report(f"{out} holds the new site" if stop.replaced else f"the previous site in {out} is unchanged")
 
 
-def _run(verb: str, paths: pipeline.SitePaths, options: pipeline.Options, args: argparse.Namespace) -> int:
+def _run(verb: str, paths: SitePaths, options: Options, args: argparse.Namespace) -> int:
     """Check, build or serve; the output folder is checked and locked before anything is written."""
     diagnostics = Diagnostics()
+    uncached = args.no_cache or options.check_external or verb == "serve"
+    cache = None if uncached else BuildCache(paths, options)
     try:
         if verb == "check":
-            ok = pipeline.check(paths, diagnostics, options) is not None
+            ok = _check(paths, options, diagnostics, cache)
         else:
             check_out(paths.out, paths.site, [paths.site / "content", *paths.templates, *paths.static])
             with output_lock(paths.out, verb):
@@ -84,7 +92,7 @@ def _run(verb: str, paths: pipeline.SitePaths, options: pipeline.Options, args: 
                     from .serve import serve
 
                     return serve(Session(paths), args.host, args.port)
-                ok = pipeline.build(paths, diagnostics, options) is not None
+                ok = _build(paths, options, diagnostics, cache)
     except ContentError as problem:  # the output folder refused, taken, or not writable
         diagnostics.add(problem)
         ok = False
@@ -93,6 +101,36 @@ def _run(verb: str, paths: pipeline.SitePaths, options: pipeline.Options, args: 
     if ok:
         print(f"{'checked' if verb == 'check' else 'built ' + str(paths.out)}: no errors", file=sys.stderr)
     return 0 if ok else 1
+
+
+def _check(paths: SitePaths, options: Options, diagnostics: Diagnostics, cache: BuildCache | None) -> bool:
+    """Validate, or replay the warnings of the last build when nothing it read has changed."""
+    if cache is not None and (warnings := cache.replay(with_output=False)) is not None:
+        return _replayed(warnings, diagnostics)
+    from . import pipeline
+
+    return pipeline.check(paths, diagnostics, options) is not None
+
+
+def _build(paths: SitePaths, options: Options, diagnostics: Diagnostics, cache: BuildCache | None) -> bool:
+    """Build, unless the last build read the same files and its output is untouched; remember this one."""
+    if cache is not None and (warnings := cache.replay()) is not None:
+        return _replayed(warnings, diagnostics)
+    from . import pipeline
+
+    if cache is None:
+        return pipeline.build(paths, diagnostics, options) is not None
+    with cache.recording():
+        ok = pipeline.build(paths, diagnostics, options) is not None
+        if ok:
+            cache.save(diagnostics.warnings)
+    return ok
+
+
+def _replayed(warnings: list[ContentError], diagnostics: Diagnostics) -> bool:
+    for warning in warnings:
+        diagnostics.add(warning)
+    return True
 
 
 def _shown(folder: Path) -> str:
@@ -104,6 +142,8 @@ def _shown(folder: Path) -> str:
 
 
 def _new(site: Path, words: list[str], prog: str) -> int:
+    from .scaffold import TEMPLATES, new_dossier
+
     if len(words) != 2 or words[0] not in TEMPLATES:
         print(f"usage: {prog} new {'|'.join(TEMPLATES)} ID", file=sys.stderr)
         return 2
@@ -117,6 +157,8 @@ def _new(site: Path, words: list[str], prog: str) -> int:
 
 
 def _init(words: list[str], prog: str) -> int:
+    from .newsite import init_site
+
     if len(words) != 1:
         print(f"usage: {prog} init DIR  (a new folder for the investigation)", file=sys.stderr)
         return 2

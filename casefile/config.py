@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from importlib import resources
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -38,18 +37,6 @@ def _check_domain(value: str) -> str:
             {"value": value},
         )
     return value
-
-
-def default_folder(name: str) -> Path:
-    """The default ``templates`` or ``static`` folder a site falls back to, file by file.
-
-    An installed Casefile ships them inside the package; a checkout keeps them at the repository's top level,
-    where the example investigation uses them.
-    """
-    shipped = resources.files("casefile") / name
-    if shipped.is_dir():
-        return Path(str(shipped))
-    return Path(__file__).resolve().parent.parent / name
 
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
 
-from .config import default_folder
 from .diagnostics import ContentError, Diagnostics, Location
 from .drafts import without_drafts
 from .exports import RecordCache, data_files
@@ -20,35 +19,10 @@ from .loader import load_site
 from .publish import NOT_FOUND_PAGE, site_files
 from .render import PageSpec, Renderer, make_environment, render_all
 from .resolve import Investigation, resolve
+from .settings import Options, SitePaths
 from .write import write_site
 
-
-@dataclass(frozen=True)
-class SitePaths:
-    """Where an investigation lives and where its site goes."""
-
-    site: Path
-    out: Path
-
-    @property
-    def templates(self) -> list[Path]:
-        """Where templates are looked up, first match wins: the site's own, then Casefile's defaults."""
-        return [self.site / "templates", default_folder("templates")]
-
-    @property
-    def static(self) -> list[Path]:
-        """Static files by the same rule: the site's own override the defaults of the same name."""
-        return [self.site / "static", default_folder("static")]
-
-
-@dataclass(frozen=True)
-class Options:
-    """How a run goes, as the command line says."""
-
-    strict: bool = False
-    base_url: str | None = None  # overrides site.yaml's; already checked and ending in /
-    check_external: bool = False
-    drafts: bool = False  # keep the dossiers marked draft: true
+DEFAULT_OPTIONS = Options()
 
 
 @dataclass(frozen=True)
@@ -59,7 +33,7 @@ class BuiltSite:
     files: dict[str, str]
 
 
-def check(paths: SitePaths, diagnostics: Diagnostics, options: Options = Options()) -> BuiltSite | None:
+def check(paths: SitePaths, diagnostics: Diagnostics, options: Options = DEFAULT_OPTIONS) -> BuiltSite | None:
     """Everything but writing: load, resolve, render in memory, lint; None when there are errors."""
     investigation = resolve(load_site(paths.site, diagnostics), diagnostics)
     if investigation is not None and not options.drafts:
@@ -83,7 +57,7 @@ def check(paths: SitePaths, diagnostics: Diagnostics, options: Options = Options
     return None if diagnostics.has_errors() else BuiltSite(investigation, files)
 
 
-def build(paths: SitePaths, diagnostics: Diagnostics, options: Options = Options()) -> Investigation | None:
+def build(paths: SitePaths, diagnostics: Diagnostics, options: Options = DEFAULT_OPTIONS) -> Investigation | None:
     """Check, write and check every link; the previous output stays unless all of it succeeds."""
     site = check(paths, diagnostics, options)
     if site is None or (options.strict and diagnostics.warnings):

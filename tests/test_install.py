@@ -84,7 +84,7 @@ def test_pip_install_gives_a_casefile_command_that_starts_builds_and_publishes_a
 ) -> None:
     casefile = venv / "bin" / "casefile"
     python = venv / "bin" / "python"
-    where = run(python, "-c", "from casefile import config; print(config.default_folder('static'))", cwd=tmp_path)
+    where = run(python, "-c", "from casefile import settings; print(settings.default_folder('static'))", cwd=tmp_path)
     shipped = Path(where.stdout.strip())
     assert shipped.is_relative_to(venv) and (shipped.parent / "templates" / "base.html").is_file(), where.stdout
     assert run(python, "-m", "pip", "check", cwd=tmp_path).returncode == 0, "the lock is out of range"

@@ -148,9 +148,18 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _answers(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
 def test_build_is_refused_while_serve_writes_the_same_output(base_site: Path) -> None:
     before = snapshot(base_site / "output")
-    server = _start(base_site, "serve", "--port", str(_free_port()))
+    port = _free_port()
+    server = _start(base_site, "serve", "--port", str(port))
     try:
         lock = base_site / ".output.lock"
         _wait_until(lambda: lock.exists() and "serve" in lock.read_text(), server)
@@ -158,6 +167,7 @@ def test_build_is_refused_while_serve_writes_the_same_output(base_site: Path) ->
         assert result.returncode == 1
         assert f"error: python build.py serve (process {server.pid}) is writing this output folder" in result.stderr
         assert "hint: stop it first" in result.stderr
+        _wait_until(lambda: _answers(port), server)  # serving, past its first build: SIGTERM now stops it cleanly
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=20)
@@ -179,7 +189,7 @@ def test_next_build_clears_what_a_killed_build_left(mid_site: Path) -> None:
     result = run_build(mid_site)
     assert result.returncode == 0, result.stderr
     assert _leftovers(mid_site) == []
-    assert sorted(p.name for p in mid_site.iterdir()) == ["content", "output", "site.yaml"]
+    assert sorted(p.name for p in mid_site.iterdir()) == [".casefile-cache", "content", "output", "site.yaml"]
 
 
 def test_kill_between_the_renames_gets_the_previous_site_back(base_site: Path) -> None:
@@ -307,4 +317,9 @@ def test_killed_build_keeps_the_previous_site_byte_for_byte(big_site: BigSite, s
         assert build.returncode == 128 + signum, f"{phase}: {stderr}"
         assert stderr in (INTERRUPTED, "interrupted: nothing was written\n"), phase
         assert snapshot(big_site.path / "output") == before, phase
-        assert sorted(p.name for p in big_site.path.iterdir()) == ["content", "output", "site.yaml"], phase
+        assert sorted(p.name for p in big_site.path.iterdir()) == [
+            ".casefile-cache",
+            "content",
+            "output",
+            "site.yaml",
+        ], phase
