@@ -21,6 +21,8 @@ def run(prog: str = "casefile") -> int:
     stop_on_signals()  # before the slow imports
     try:
         from .cli import main
+
+        return main(prog=prog)  # it imports the heavy libraries only when a verb needs them
     except Interrupted as stop:
         return stop.report("nothing was written")
     except ModuleNotFoundError as missing:
@@ -28,4 +30,3 @@ def run(prog: str = "casefile") -> int:
             raise
         print(f"{prog}: the Python package '{missing.name}' is missing: {SETUP[prog]}", file=sys.stderr)
         return 1
-    return main(prog=prog)
