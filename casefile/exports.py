@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import ftm
+from .i18n import N_, SECTION_TITLES
 from .model import DEAL_DATE_KINDS, Actor, Deal, Dossier, Event, Source
 from .resolve import Investigation, relations, typed_relations
 
@@ -60,6 +61,29 @@ def data_files(investigation: Investigation, cache: RecordCache | None = None) -
     for cls, columns in CSV_COLUMNS.items():
         files[f"{DATA}/{cls.section}.csv"] = _csv(columns, [_row(columns, d) for d in investigation.all(cls)])
     return files | {dossier_json_path(page): record for page, record in records.items()}
+
+
+@dataclass(frozen=True)
+class Download:
+    """One file of the Data page: where it is, what it holds (a msgid, with the kind of dossier it lists if
+    any), and the tools that open it."""
+
+    path: str
+    what: str
+    opens_in: str
+    kind: str = ""
+
+
+def downloads() -> list[Download]:
+    """The whole-site exports, in the order the Data page lists them."""
+    per_kind = N_("%(kind)s, one row each")
+    return [
+        Download(f"{DATA}/casefile.json", N_("Every dossier, with what it points at and the sources it cites"), "JSON"),
+        *(Download(f"{DATA}/{c.section}.csv", per_kind, "CSV", SECTION_TITLES[c.section]) for c in CSV_COLUMNS),
+        Download(f"{DATA}/relations.csv", N_("Every relation: roles, parties, participants"), "CSV"),
+        Download(f"{DATA}/network.graphml", N_("The network of actors, deals and events"), "GraphML (Gephi)"),
+        Download(f"{DATA}/{ftm.FILE}", N_("FollowTheMoney entities, one per line"), "OCCRP Aleph"),
+    ]
 
 
 def dossier_json_path(page: str) -> str:

@@ -265,6 +265,16 @@ def extract_vocabulary(fileobj: object, keywords: object, comment_tags: object, 
         yield 1, "gettext", word, []
 
 
+# Each section's title, as navigation, search filters and the Data page name it (msgids).
+SECTION_TITLES = {
+    "actors": N_("Actors"),
+    "deals": N_("Deals"),
+    "events": N_("Events"),
+    "sources": N_("Sources"),
+    "pages": N_("Pages"),
+}
+
+
 def kind_label(kind: str) -> str:
     """``military-unit`` → ``Military unit``: the English label, which is also the catalogs' msgid."""
     return kind.replace("-", " ").capitalize()

@@ -33,6 +33,7 @@ from .render import (
     page_specs,
 )
 from .resolve import Investigation, ResolveCache, resolve
+from .search import index_site
 from .write import write_site
 
 
@@ -149,7 +150,7 @@ class Session:
         pages = self._render(renderer, specs, publishing=[s.path for s in specs])
         if pages is None:
             return False
-        write_site(pages, self.paths.static, self.paths.out)
+        write_site(pages, self.paths.static, self.paths.out, verify=self._indexed)
         self.data_paths = {path for path in pages if path.endswith(DATA_SUFFIXES)}
         self.investigation = investigation
         self.specs = {s.path: s for s in specs}
@@ -199,10 +200,18 @@ class Session:
             if rest is not None:
                 previous_data, self.data_paths = self.data_paths, {p for p in rest if p.endswith(DATA_SUFFIXES)}
                 self._write(rest, removed=(set(previous_specs) - set(specs)) | (previous_data - self.data_paths))
+                self._indexed(self.paths.out)
             return bool(changed or pages or rest)
 
         self._pending = finish
         return finish
+
+    def _indexed(self, folder: Path) -> bool:
+        """The search index rebuilt over ``folder``; a failure is reported like any other problem."""
+        problem = index_site(folder)
+        if problem is not None:
+            self.diagnostics.add(problem)
+        return problem is None
 
     def finish_pending(self) -> None:
         """Write what an earlier rebuild left for later, before anything else happens."""

@@ -19,6 +19,7 @@ from .loader import load_site
 from .publish import NOT_FOUND_PAGE, site_files
 from .render import PageSpec, Renderer, make_environment, render_all
 from .resolve import Investigation, resolve
+from .search import index_site
 from .settings import Options, SitePaths
 from .write import write_site
 
@@ -65,7 +66,13 @@ def build(paths: SitePaths, diagnostics: Diagnostics, options: Options = DEFAULT
     root_path = site.investigation.config.root_path
 
     def links_lead_somewhere(staging: Path) -> bool:
-        return check_folder(staging, root_path, paths.out, diagnostics)
+        """The last look before the swap: every link leads somewhere; then the search index, over the final pages."""
+        if not check_folder(staging, root_path, paths.out, diagnostics):
+            return False
+        problem = index_site(staging)
+        if problem is not None:
+            diagnostics.add(problem)
+        return problem is None
 
     if not write_site(site.files, paths.static, paths.out, verify=links_lead_somewhere):
         return None

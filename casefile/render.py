@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 from . import graph, i18n, markdown
 from .bibliography import bibliography
 from .dates import FuzzyDate
+from .exports import dossier_json_path, downloads
 from .footnotes import Footnotes, Note
 from .i18n import N_, kind_label
 from .model import ACTOR_KINDS, Actor, Claim, Document, Dossier, SourceRef
@@ -122,6 +123,7 @@ class PageSpec:
     dossier: Dossier | None = None
     shows_all: frozenset[str] = frozenset()  # dossier types listed in full (index pages)
     shows_network: bool = False  # the whole graph: changes when any relation does
+    searches: bool = False  # the search page: its CSP lets Pagefind compile its WebAssembly
 
 
 def by_date(dossiers: list[D]) -> list[D]:
@@ -177,6 +179,8 @@ def page_specs(investigation: Investigation) -> list[PageSpec]:
             },
             shows_all=frozenset({"event", "deal"}),
         ),
+        PageSpec("search.html", "search.html", _("Search"), searches=True),
+        PageSpec("data.html", "data.html", _("Data"), lambda lists: {"downloads": downloads()}),
         PageSpec(
             "graph.html",
             "graph.html",
@@ -292,6 +296,8 @@ def make_environment(templates: list[Path]) -> Environment:
     env.filters["bdi_join"] = bdi_join
     env.filters["money"] = i18n.money
     env.filters["full_stop"] = full_stop
+    env.filters["data_path"] = lambda dossier: dossier_json_path(dossier.page)
+    env.globals["section_titles"] = i18n.SECTION_TITLES
     return env
 
 

@@ -7,6 +7,8 @@ is downloaded at build time.
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -16,21 +18,31 @@ FOLDER = "pagefind"
 
 
 def index_site(folder: Path) -> ContentError | None:
-    """Index every page of ``folder`` into ``folder/pagefind``; the problem, if Pagefind failed."""
+    """Index every page of ``folder`` into ``folder/pagefind``, replacing any index there whole (Pagefind
+    leaves stale chunks behind otherwise); the problem, if Pagefind failed."""
     try:
         from pagefind_bin import get_executable
     except ImportError:
         return _problem(folder, "the search indexer Pagefind is not installed", "run the README's setup command again")
+    fresh, stale = folder / f".{FOLDER}.new", folder / f".{FOLDER}.old"
+    for leftover in (fresh, stale):
+        shutil.rmtree(leftover, ignore_errors=True)
     result = subprocess.run(
-        [str(get_executable()), "--site", str(folder), "--output-subdir", FOLDER, "--silent"],
+        [str(get_executable()), "--site", str(folder), "--output-path", str(fresh), "--silent"],
         capture_output=True,
         text=True,
     )
     if result.returncode != 0:
+        shutil.rmtree(fresh, ignore_errors=True)
         detail = (result.stderr or result.stdout).strip().splitlines()
         return _problem(
             folder, f"the search index could not be built ({detail[-1] if detail else 'no message'})", "ask a developer"
         )
+    index = folder / FOLDER
+    if index.exists():
+        os.rename(index, stale)
+    os.rename(fresh, index)
+    shutil.rmtree(stale, ignore_errors=True)
     return None
 
 

@@ -13,6 +13,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -251,6 +252,29 @@ def wait_for(predicate: Callable[[], bool], seconds: float = 15, what: str = "th
             pass
         time.sleep(0.1)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+@contextmanager
+def static_server(folder: Path) -> Iterator[str]:
+    """``http://127.0.0.1:PORT/`` serving ``folder`` with Python's http.server, as a reader's browser sees
+    a published site; the server is stopped afterwards."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        wait_for(lambda: server.poll() is None and bool(http_get(url + "robots.txt")), what="http.server to answer")
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 def start_serve(site: Path, *args: str, ready: str = "/") -> tuple[subprocess.Popen, str]:

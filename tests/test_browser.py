@@ -15,10 +15,8 @@ Without chromium or Playwright the tests skip, except under ``CI=true``, where t
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -28,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlparse
 
 import pytest
-from conftest import missing_tool, require_example
+from conftest import missing_tool, require_example, static_server, wait_for
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
@@ -79,42 +77,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def base_url(site: Path, request: pytest.FixtureRequest) -> str:
+def base_url(site: Path) -> Iterator[str]:
     """``http://127.0.0.1:PORT/`` serving the built site; the server is always stopped afterwards."""
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-    def stop() -> None:
-        server.terminate()
-        try:
-            server.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-    request.addfinalizer(stop)
-    deadline = time.monotonic() + 15
-    while True:
-        if server.poll() is not None:
-            pytest.fail(f"http.server exited with code {server.returncode} before accepting connections")
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        if time.monotonic() > deadline:
-            pytest.fail(f"http.server did not accept connections on 127.0.0.1:{port} within 15 s")
-        time.sleep(0.05)
-    return f"http://127.0.0.1:{port}/"
+    with static_server(site) as url:
+        yield url
 
 
 @dataclass
@@ -528,3 +495,51 @@ def test_page_reads_without_javascript(open_page: Callable[..., Visit], name: st
         assert notes.count() > 0 and notes.first.is_visible(), f"{path}: no visible footnote without JavaScript"
     if name == "graph":
         assert page.locator("svg a").count() > 0, f"{path}: the graph has no node links without JavaScript"
+
+
+# --------------------------------------------------------------------------------------------
+# Search: Pagefind's index from the site itself, under the page's own CSP
+# --------------------------------------------------------------------------------------------
+
+
+def _results(visit: Visit) -> list[dict[str, str]]:
+    visit.page.wait_for_selector(".search-results li a")
+    return visit.page.eval_on_selector_all(
+        ".search-results li",
+        "items => items.map(li => ({href: li.querySelector('a').getAttribute('href'),"
+        " title: li.querySelector('a').textContent, type: (li.querySelector('.kicker') || {}).textContent || ''}))",
+    )
+
+
+def test_search_finds_a_spelling_from_the_aliases_and_follows_it(open_page: Callable[..., Visit]) -> None:
+    """Shoygu is how EFE spells him: the page lists it among the aliases, and search finds the dossier."""
+    visit = open_page("search.html?q=Shoygu", 375)
+    results = _results(visit)
+    assert results[0]["href"] == "actors/sergei-shoigu.html", results
+    assert "Actors" in results[0]["type"]
+    visit.page.click(".search-results li a")
+    visit.page.wait_for_url("**/actors/sergei-shoigu.html")
+    assert visit.page.locator("h1").inner_text() == "Sergei Shoigu"
+    assert not visit.problems(), visit.problems()  # a CSP violation would show as a console error
+
+
+def test_search_box_in_the_header_searches_and_kind_filters(open_page: Callable[..., Visit]) -> None:
+    visit = open_page("index.html", 1280)
+    visit.page.fill("#site-search-q", "Pantsir")
+    visit.page.press("#site-search-q", "Enter")
+    visit.page.wait_for_url("**/search.html?q=Pantsir")
+    everything = _results(visit)
+    assert {r["type"] for r in everything} > {" · Deals"}, everything  # deals, and dossiers that mention one
+    visit.page.select_option("#search-type", "Deals")
+    visit.page.wait_for_url("**/search.html?q=Pantsir&type=Deals")
+    # the page's CSP forbids eval, so Playwright's wait_for_function cannot run there: poll from here
+    wait_for(lambda: {r["type"] for r in _results(visit)} == {" · Deals"}, what="only deals to be listed")
+    deals = _results(visit)
+    assert deals and {r["href"].split("/")[0] for r in deals} == {"deals"}, deals
+    assert not visit.problems(), visit.problems()
+
+
+def test_search_without_javascript_points_to_the_lists(open_page: Callable[..., Visit]) -> None:
+    visit = open_page("search.html?q=Shoigu", 375, js=False)
+    assert "Search needs JavaScript" in visit.page.locator("main").inner_text()
+    assert visit.page.locator("main a[href='actors/index.html']").count() == 1

@@ -1,0 +1,109 @@
+// The search page: Pagefind's index, loaded from this site only, queried as the reader types.
+// Every text shown comes from the page's data-* attributes, in the site's language.
+const root = document.getElementById("search");
+const form = root.querySelector("form");
+const input = form.elements.q;
+const kind = form.elements.type;
+const status = root.querySelector(".search-status");
+const list = root.querySelector(".search-results");
+const count = new Intl.NumberFormat(document.documentElement.lang);
+let pagefind = null;
+let latest = 0;
+
+// Pagefind gives addresses from the site's root; the search page is at the root, so they become relative.
+const relative = (url) => url.replace(/^\/+/, "");
+
+// The excerpt as text, with Pagefind's <mark> kept and nothing else: it never becomes markup.
+function excerpt(html) {
+  const template = document.createElement("template");
+  template.innerHTML = html;
+  const paragraph = document.createElement("p");
+  paragraph.className = "excerpt";
+  for (const node of template.content.childNodes) {
+    if (node.nodeName === "MARK") {
+      const mark = document.createElement("mark");
+      mark.textContent = node.textContent;
+      paragraph.append(mark);
+    } else {
+      paragraph.append(node.textContent);
+    }
+  }
+  return paragraph;
+}
+
+function item(result) {
+  const li = document.createElement("li");
+  const link = document.createElement("a");
+  link.href = relative(result.url);
+  link.textContent = result.meta.title || result.url;
+  const heading = document.createElement("p");
+  heading.className = "result-title";
+  heading.append(link);
+  if (result.meta.type) {
+    const type = document.createElement("span");
+    type.className = "kicker";
+    type.textContent = ` · ${result.meta.type}`;
+    heading.append(type);
+  }
+  li.append(heading);
+  if (result.meta.summary) {
+    const summary = document.createElement("p");
+    summary.className = "summary";
+    summary.textContent = result.meta.summary;
+    li.append(summary);
+  }
+  li.append(excerpt(result.excerpt));
+  return li;
+}
+
+async function run() {
+  const query = input.value.trim();
+  const filters = kind.value ? { type: kind.value } : {};
+  const mine = ++latest;
+  if (!query && !kind.value) {
+    status.textContent = "";
+    list.replaceChildren();
+    return;
+  }
+  status.textContent = root.dataset.searching;
+  const found = await pagefind.search(query || null, { filters });
+  const results = await Promise.all(found.results.slice(0, 50).map((r) => r.data()));
+  if (mine !== latest) return; // a newer query is on its way
+  list.replaceChildren(...results.map(item));
+  status.textContent = results.length
+    ? root.dataset.found.replace("{count}", count.format(found.results.length))
+    : root.dataset.none;
+}
+
+function remember() {
+  const params = new URLSearchParams();
+  if (input.value.trim()) params.set("q", input.value.trim());
+  if (kind.value) params.set("type", kind.value);
+  history.replaceState(null, "", params.size ? `?${params}` : location.pathname);
+}
+
+async function start() {
+  const params = new URLSearchParams(location.search);
+  input.value = params.get("q") || "";
+  kind.value = params.get("type") || "";
+  try {
+    pagefind = await import(new URL(root.dataset.bundle, location.href).href);
+    await pagefind.init();
+  } catch {
+    status.textContent = root.dataset.unavailable;
+    return;
+  }
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    remember();
+    run();
+  });
+  input.addEventListener("input", () => run());
+  kind.addEventListener("change", () => {
+    remember();
+    run();
+  });
+  run();
+}
+
+start();
