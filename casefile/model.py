@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, get_args, get_origin
 from urllib.parse import urlsplit
@@ -318,25 +319,40 @@ def _ref_marker(annotation: Any) -> RefTo | None:
     return None
 
 
+@cache
+def _fields(model: type[BaseModel]) -> list[tuple[str, str, RefTo | None]]:
+    """(attribute, YAML key, RefTo) of a model's fields, worked out once per class: walk runs per value."""
+    return [
+        (
+            name,
+            info.alias or name,
+            next((m for m in info.metadata if isinstance(m, RefTo)), None) or _ref_marker(info.annotation),
+        )
+        for name, info in model.model_fields.items()
+        if not info.exclude
+    ]
+
+
 def walk(
     obj: Any, path: YamlPath = (), descend: Callable[[BaseModel], bool] = lambda model: True
 ) -> Iterator[tuple[YamlPath, Any, RefTo | None]]:
     """Every value inside ``obj`` (not ``obj`` itself) with its YAML path and, for an id field, its RefTo;
     models for which ``descend`` is false are yielded but not looked into."""
     if isinstance(obj, BaseModel):
-        for name, info in type(obj).model_fields.items():
-            if info.exclude:
-                continue
-            value, key = getattr(obj, name), info.alias or name
-            marker = next((m for m in info.metadata if isinstance(m, RefTo)), None) or _ref_marker(info.annotation)
-            yield path + (key,), value, marker
-            if not isinstance(value, BaseModel) or descend(value):
-                yield from walk(value, path + (key,), descend)
-    elif isinstance(obj, list | dict):
-        for key, item in enumerate(obj) if isinstance(obj, list) else obj.items():
-            yield path + (key,), item, None
-            if not isinstance(item, BaseModel) or descend(item):
-                yield from walk(item, path + (key,), descend)
+        children: Iterator[tuple[YamlPath, Any, RefTo | None]] = (
+            (path + (key,), getattr(obj, name), marker) for name, key, marker in _fields(type(obj))
+        )
+    elif isinstance(obj, list):
+        children = ((path + (key,), item, None) for key, item in enumerate(obj))
+    elif isinstance(obj, dict):
+        children = ((path + (key,), item, None) for key, item in obj.items())
+    else:
+        return
+    for child in children:
+        yield child
+        value = child[1]
+        if isinstance(value, BaseModel) and descend(value) or isinstance(value, list | dict) and value:
+            yield from walk(value, child[0], descend)
 
 
 def references(obj: Any) -> Iterator[tuple[YamlPath, str, RefTo]]:
