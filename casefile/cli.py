@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -19,6 +20,12 @@ def _base_url(text: str) -> str:
         return parse_base_url(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"{exc} (e.g. --base-url https://org.github.io/casefile/)") from None
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes, 1 or more, but got '{text}'")
+    return int(text)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,6 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--check-external", action="store_true", help="also fetch every outbound link and report the dead ones"
     )
+    parser.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=os.cpu_count() or 1,
+        help="processes that render pages (default: one per core; 1 renders in one process)",
+    )
     return parser
 
 
@@ -51,7 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     site = args.site.resolve()
     paths = pipeline.SitePaths(site, (args.out or site / "output").resolve())
-    options = pipeline.Options(strict=args.strict, base_url=args.base_url, check_external=args.check_external)
+    options = pipeline.Options(
+        strict=args.strict, base_url=args.base_url, check_external=args.check_external, jobs=args.jobs
+    )
     if args.verb == "new":
         return _new(site, args.args)
     try:

@@ -11,11 +11,12 @@ from pathlib import Path
 from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
 
 from .diagnostics import ContentError, Diagnostics, Location
-from .linkcheck import check_external, check_folder
+from .linkcheck import PageLinks, check_external, check_folder, page_links
 from .lint import lint
 from .loader import load_site
+from .parallel import PageRecord, render_pages
 from .publish import NOT_FOUND_PAGE, site_files
-from .render import PageSpec, Renderer, make_environment, render_all
+from .render import PageSpec, Renderer, make_environment, page_specs
 from .resolve import Investigation, resolve
 from .write import write_site
 
@@ -45,51 +46,89 @@ class Options:
     strict: bool = False
     base_url: str | None = None  # overrides site.yaml's; already checked and ending in /
     check_external: bool = False
+    jobs: int = 1  # processes rendering pages; 1 renders here, in this process
 
 
 @dataclass(frozen=True)
 class BuiltSite:
-    """A checked investigation and every file of its site by site path, not yet written."""
+    """A checked investigation and what each of its pages showed and links to."""
 
     investigation: Investigation
-    files: dict[str, str]
+    pages: list[PageRecord]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A resolved investigation, ready to render: its pages, and the files made from the list of them."""
+
+    renderer: Renderer
+    specs: list[PageSpec]
+    files: dict[str, str]  # the 404 page, sitemap, feed and friends
+
+    @classmethod
+    def make(cls, paths: SitePaths, diagnostics: Diagnostics, options: Options) -> _Plan | None:
+        investigation = resolve(load_site(paths.site, diagnostics), diagnostics)
+        if investigation is None:
+            return None
+        if options.base_url is not None:
+            config = investigation.config.model_copy(update={"base_url": options.base_url})
+            investigation = dataclasses.replace(investigation, config=config)
+        renderer = Renderer(investigation, make_environment(paths.templates))
+        specs = page_specs(investigation)
+        try:
+            return cls(renderer, specs, publishing_files(renderer, [s.path for s in specs]))
+        except TemplateError as exc:
+            diagnostics.add(template_problem(exc, paths))
+            return None
+
+    def render(
+        self, into: Path | None, paths: SitePaths, diagnostics: Diagnostics, options: Options
+    ) -> BuiltSite | None:
+        """Every page rendered (into the folder ``into``, if any) and linted; None when there are errors."""
+        rendered = render_pages(self.renderer, self.specs, into, options.jobs, lambda exc: template_problem(exc, paths))
+        if isinstance(rendered, ContentError):
+            diagnostics.add(rendered)
+            return None
+        investigation = self.renderer.investigation
+        sizes = {r.path: r.size for r in rendered} | {
+            path: len(text.encode("utf-8")) for path, text in self.files.items() if path.endswith(".html")
+        }
+        lint(investigation, sizes, diagnostics)
+        if options.check_external:
+            check_external(investigation, self.link_tables(rendered), paths.out, diagnostics)
+        return None if diagnostics.has_errors() else BuiltSite(investigation, rendered)
+
+    def link_tables(self, rendered: list[PageRecord]) -> dict[str, PageLinks]:
+        """The link table of every page: from the renderers, and of the pages made here."""
+        made_here = {path: page_links(text) for path, text in self.files.items() if path.endswith(".html")}
+        return {r.path: r.links for r in rendered} | made_here
 
 
 def check(paths: SitePaths, diagnostics: Diagnostics, options: Options = Options()) -> BuiltSite | None:
-    """Everything but writing: load, resolve, render in memory, lint; None when there are errors."""
-    investigation = resolve(load_site(paths.site, diagnostics), diagnostics)
-    if investigation is None:
-        return None
-    if options.base_url is not None:
-        config = investigation.config.model_copy(update={"base_url": options.base_url})
-        investigation = dataclasses.replace(investigation, config=config)
-    try:
-        renderer = Renderer(investigation, make_environment(paths.templates))
-        pages = render_all(renderer)
-        files = pages | publishing_files(renderer, pages)
-    except TemplateError as exc:
-        diagnostics.add(template_problem(exc, paths))
-        return None
-    pages = {path: text for path, text in files.items() if path.endswith(".html")}
-    lint(investigation, pages, diagnostics)
-    if options.check_external:
-        check_external(investigation, pages, paths.out, diagnostics)
-    return None if diagnostics.has_errors() else BuiltSite(investigation, files)
+    """Everything but writing: load, resolve, render, lint; None when there are errors."""
+    plan = _Plan.make(paths, diagnostics, options)
+    return None if plan is None else plan.render(None, paths, diagnostics, options)
 
 
 def build(paths: SitePaths, diagnostics: Diagnostics, options: Options = Options()) -> Investigation | None:
-    """Check, write and check every link; the previous output stays unless all of it succeeds."""
-    site = check(paths, diagnostics, options)
-    if site is None or (options.strict and diagnostics.warnings):
-        return None
-    root_path = site.investigation.config.root_path
+    """Check, write and check every link; the previous output stays unless all of it succeeds.
 
-    def links_lead_somewhere(staging: Path) -> bool:
-        return check_folder(staging, root_path, paths.out, diagnostics)
-
-    if not write_site(site.files, paths.static, paths.out, verify=links_lead_somewhere):
+    The pages are rendered straight into the staged folder, which is dropped when anything fails.
+    """
+    plan = _Plan.make(paths, diagnostics, options)
+    if plan is None:
         return None
-    return site.investigation
+
+    def render_and_check(staging: Path) -> bool:
+        site = plan.render(staging, paths, diagnostics, options)
+        if site is None or (options.strict and diagnostics.warnings):
+            return False
+        root_path = site.investigation.config.root_path
+        return check_folder(staging, root_path, paths.out, diagnostics, plan.link_tables(site.pages))
+
+    if not write_site(plan.files, paths.static, paths.out, finish=render_and_check):
+        return None
+    return plan.renderer.investigation
 
 
 def publishing_files(renderer: Renderer, page_paths: Iterable[str]) -> dict[str, str]:
