@@ -6,16 +6,19 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import pipeline
-from .config import parse_base_url
 from .diagnostics import ContentError, Diagnostics, report
 from .interrupt import Interrupted, stop_on_signals
 from .outdir import check_out, output_lock
-from .scaffold import TEMPLATES, new_dossier
+
+if TYPE_CHECKING:
+    from . import pipeline
 
 
 def _base_url(text: str) -> str:
+    from .config import parse_base_url
+
     try:
         return parse_base_url(text)
     except ValueError as exc:
@@ -63,12 +66,14 @@ def main(argv: list[str] | None = None) -> int:
     stop_on_signals()
     args = _parser().parse_args(argv)
     site = args.site.resolve()
+    if args.verb == "new":
+        return _new(site, args.args)
+    from . import pipeline  # the build's libraries load here: --help and new stay quick
+
     paths = pipeline.SitePaths(site, (args.out or site / "output").resolve())
     options = pipeline.Options(
         strict=args.strict, base_url=args.base_url, check_external=args.check_external, jobs=args.jobs
     )
-    if args.verb == "new":
-        return _new(site, args.args)
     try:
         return _run(args.verb, paths, options, args)
     except Interrupted as stop:
@@ -78,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(verb: str, paths: pipeline.SitePaths, options: pipeline.Options, args: argparse.Namespace) -> int:
     """Check, build or serve; the output folder is checked and locked before anything is written."""
+    from . import pipeline
+
     diagnostics = Diagnostics()
     try:
         if verb == "check":
@@ -110,6 +117,8 @@ def _shown(folder: Path) -> str:
 
 
 def _new(site: Path, words: list[str]) -> int:
+    from .scaffold import TEMPLATES, new_dossier
+
     if len(words) != 2 or words[0] not in TEMPLATES:
         print("usage: python build.py new actor|deal|event|source ID", file=sys.stderr)
         return 2
