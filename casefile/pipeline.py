@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,7 +69,8 @@ class _Plan:
 
     @classmethod
     def make(cls, paths: SitePaths, diagnostics: Diagnostics, options: Options) -> _Plan | None:
-        investigation = resolve(load_site(paths.site, diagnostics), diagnostics)
+        with _collector_spared():
+            investigation = resolve(load_site(paths.site, diagnostics), diagnostics)
         if investigation is None:
             return None
         if options.base_url is not None:
@@ -102,6 +105,23 @@ class _Plan:
         """The link table of every page: from the renderers, and of the pages made here."""
         made_here = {path: page_links(text) for path, text in self.files.items() if path.endswith(".html")}
         return {r.path: r.links for r in rendered} | made_here
+
+
+@contextmanager
+def _collector_spared() -> Iterator[None]:
+    """The cyclic garbage collector off while loading, and what was loaded frozen out of its sight.
+
+    Loading makes a million objects that last to the end of the run and leaves no garbage cycles,
+    yet the collector walked them again and again: a third of the loading time at 10,000 dossiers.
+    Frozen, they are never scanned again (nor written to by the collector in a forked render worker);
+    reference counting still frees them.
+    """
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 def check(paths: SitePaths, diagnostics: Diagnostics, options: Options = Options()) -> BuiltSite | None:
