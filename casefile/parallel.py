@@ -1,8 +1,7 @@
 """Render the pages on every core: forked workers write them straight into the staged site.
 
 The workers are forked once the investigation is loaded, resolved and indexed, so they
-inherit all of it for free instead of having it pickled to them; ``gc.freeze`` first keeps
-the collector from writing to (and so copying) those inherited pages.  Each worker sends back
+inherit all of it for free instead of having it pickled to them.  Each worker sends back
 a small :class:`PageRecord` per page, never the HTML: what lint, the link check and the dev
 server need to know about it.  With one job everything runs in this process, as ``serve`` and
 the tests want.
@@ -10,10 +9,7 @@ the tests want.
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
-import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +18,7 @@ from jinja2 import TemplateError
 from .diagnostics import ContentError
 from .linkcheck import PageLinks, page_links
 from .render import PageSpec, Renderer
+from .workers import forked_map
 from .write import stage_file
 
 SLICE = 48  # pages per task at most: few messages, yet the workers finish close together
@@ -79,34 +76,22 @@ def render_pages(
     or the first template error in a fixed order of pages, whatever the number of jobs."""
     job = _Job(renderer, sorted(specs, key=_heavy_first), into, locate)
     size = max(1, min(SLICE, -(-len(specs) // (jobs * TASKS_PER_JOB))))
-    slices = [range(i, min(i + size, len(specs))) for i in range(0, len(specs), size)]
-    if jobs <= 1 or len(slices) < 2:
-        results = [job.run(range(len(specs)))]
+    if jobs <= 1 or len(specs) <= size:
+        results: Iterable[list[PageRecord] | ContentError] = [job.run(range(len(specs)))]
     else:
-        results = _in_workers(job, slices, jobs)
+        _warm(renderer)
+        results = forked_map(job.run, len(specs), jobs, size)
+    records = []
     for result in results:
         if isinstance(result, ContentError):
             return result
-    return sorted((record for result in results for record in result), key=lambda r: r.path)
+        records += result
+    return sorted(records, key=lambda r: r.path)
 
 
 def _heavy_first(spec: PageSpec) -> tuple[bool, str]:
     """The network page and the lists of everything start first, so no worker is left with them at the end."""
     return (not (spec.shows_network or spec.shows_all), spec.path)
-
-
-def _in_workers(job: _Job, slices: list[range], jobs: int) -> list[list[PageRecord] | ContentError]:
-    """Each slice's result, in order; stops at the first template error."""
-    _warm(job.renderer)
-    gc.freeze()
-    results: list[list[PageRecord] | ContentError] = []
-    context = multiprocessing.get_context("fork")
-    with context.Pool(min(jobs, len(slices)), initializer=_adopt, initargs=(job,)) as pool:
-        for result in pool.imap(_run_slice, slices):
-            results.append(result)
-            if isinstance(result, ContentError):
-                break
-    return results
 
 
 def _warm(renderer: Renderer) -> None:
@@ -115,18 +100,3 @@ def _warm(renderer: Renderer) -> None:
     for name in ("actors", "deals", "events", "sources", "pages", "home"):
         getattr(investigation, name)
     renderer.lists.network.relations  # noqa: B018 - the relation index behind every page's map
-
-
-_WORKER_JOB: list[_Job] = []  # in a worker process: the job it inherited at the fork
-
-
-def _adopt(job: _Job) -> None:
-    """A worker's start: keep the inherited job; Ctrl-C is the parent's to handle, SIGTERM ends it."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _WORKER_JOB.append(job)
-
-
-def _run_slice(pages: range) -> list[PageRecord] | ContentError:
-    """In a worker: the pages are numbers into the inherited job's list, as the specs do not pickle."""
-    return _WORKER_JOB[0].run(pages)
