@@ -33,6 +33,9 @@ TEXT_LINK_HINT = "fix or remove the link in the text this page comes from"
 OTHER_SCHEMES = ("mailto", "data")  # the only non-web links a page may carry (markdown mailto:, the icon)
 
 
+Verdict = tuple[str, str] | None  # (message, hint) for a link that leads nowhere
+_UNSEEN = ("", "")  # no verdict yet
+
 _TAG = re.compile(r"<!--.*?-->|<[a-zA-Z][^>]*>", re.DOTALL)
 _ATTRIBUTE = re.compile(r"""\s(id|href|src|xlink:href)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 
@@ -91,15 +94,16 @@ def check_folder(
         if path.endswith(".html")
     }
     site = _Site(files, pages, root_path)
-    verdicts: dict[tuple[str, str], tuple[str, str] | None] = {}  # most links recur on page after page
+    by_folder: dict[str, dict[str, Verdict]] = {}  # most links recur on page after page
     broken = 0
     for path in sorted(pages):
-        folder = posixpath.dirname(path)
+        in_folder = by_folder.setdefault(posixpath.dirname(path), {})
+        on_page: dict[str, Verdict] = {}
         for url, line, column in pages[path].links:
-            key = (path if url[:1] in ("", "#", "?") else folder, url)  # an empty path means the page itself
-            if key not in verdicts:
-                verdicts[key] = site.problem(path, url)
-            problem = verdicts[key]
+            verdicts = on_page if url[:1] in ("", "#", "?") else in_folder  # an empty path means the page itself
+            problem = verdicts.get(url, _UNSEEN)
+            if problem is _UNSEEN:
+                problem = verdicts[url] = site.problem(path, url)
             if problem is not None:
                 diagnostics.error(Location(shown_as / path, line, column), *problem)
                 broken += 1
