@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import BUILD, ROOT, make_site, run_build, snapshot
+from conftest import BUILD, ROOT, http_get, make_site, run_build, snapshot
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import generate  # noqa: E402
@@ -142,6 +142,14 @@ def test_second_build_waits_for_the_first(mid_site: Path) -> None:
     assert _leftovers(mid_site) == []
 
 
+def _answers(port: int) -> bool:
+    try:
+        http_get(f"http://127.0.0.1:{port}/")
+    except OSError:
+        return False
+    return True
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -150,7 +158,8 @@ def _free_port() -> int:
 
 def test_build_is_refused_while_serve_writes_the_same_output(base_site: Path) -> None:
     before = snapshot(base_site / "output")
-    server = _start(base_site, "serve", "--port", str(_free_port()))
+    port = _free_port()
+    server = _start(base_site, "serve", "--port", str(port))
     try:
         lock = base_site / ".output.lock"
         _wait_until(lambda: lock.exists() and "serve" in lock.read_text(), server)
@@ -158,6 +167,7 @@ def test_build_is_refused_while_serve_writes_the_same_output(base_site: Path) ->
         assert result.returncode == 1
         assert f"error: python build.py serve (process {server.pid}) is writing this output folder" in result.stderr
         assert "hint: stop it first" in result.stderr
+        _wait_until(lambda: _answers(port), server)  # stopped during its first build, serve would exit 143
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=20)
