@@ -68,17 +68,20 @@ def main(argv: list[str] | None = None) -> int:
     site = args.site.resolve()
     if args.verb == "new":
         return _new(site, args.args)
-    from . import pipeline  # the build's libraries load here: --help and new stay quick
-
-    paths = pipeline.SitePaths(site, (args.out or site / "output").resolve())
-    options = pipeline.Options(
-        strict=args.strict, base_url=args.base_url, check_external=args.check_external, jobs=args.jobs
-    )
+    out = (args.out or site / "output").resolve()
     try:
+        from . import pipeline  # the build's libraries load here (Ctrl-C too): --help and new stay quick
+
+        paths = pipeline.SitePaths(site, out)
+        options = pipeline.Options(
+            strict=args.strict, base_url=args.base_url, check_external=args.check_external, jobs=args.jobs
+        )
         return _run(args.verb, paths, options, args)
     except Interrupted as stop:
-        out = _shown(paths.out)
-        return stop.report(f"{out} holds the new site" if stop.replaced else f"the previous site in {out} is unchanged")
+        shown = _shown(out)
+        return stop.report(
+            f"{shown} holds the new site" if stop.replaced else f"the previous site in {shown} is unchanged"
+        )
 
 
 def _run(verb: str, paths: pipeline.SitePaths, options: pipeline.Options, args: argparse.Namespace) -> int:
