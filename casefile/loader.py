@@ -19,11 +19,9 @@ from .config import SiteConfig, load_config
 from .diagnostics import ContentError, Diagnostics, Location
 from .model import DOSSIER_TYPES, SLUG, Document, Dossier, Page
 from .validation import validate
-from .workers import forked_map
 from .yamlio import DEFAULT_MAX_FILE_MB, YamlDocument, parse_yaml, read_text, too_large
 
 YAML_SUFFIXES = (".yaml", ".yml")
-FILES_PER_TASK = 64  # read by one worker at a time
 LINKED_FOLDERS = ("content", "templates", "static")  # what the build reads or copies into the site
 
 
@@ -89,10 +87,9 @@ def load_site(
     cache: LoadCache | None = None,
     previous: LoadedSite | None = None,
     edited: set[str] | None = None,
-    jobs: int = 1,
 ) -> LoadedSite:
-    """Read the investigation, with ``jobs`` processes; with ``previous`` and the ``edited`` paths (from
-    file-system events), the folder scan is skipped when the edits only changed files it already knew."""
+    """Read the investigation; with ``previous`` and the ``edited`` paths (from file-system events), the
+    folder scan is skipped when the edits only changed files it already knew."""
     config, problems = load_config(root)
     for problem in problems:
         diagnostics.add(problem)
@@ -119,9 +116,11 @@ def load_site(
     site.files = files
     for problem in site.scan_problems:
         diagnostics.add(problem)
-    max_mb = config.max_file_size_mb if config is not None else DEFAULT_MAX_FILE_MB
+    load = cache.load if cache is not None else _uncached
     seen: dict[str, Path] = {}
-    for file, (dossier, file_problems) in zip(files, _read_all(files, max_mb, cache, jobs), strict=True):
+    max_mb = config.max_file_size_mb if config is not None else DEFAULT_MAX_FILE_MB
+    for file in files:
+        dossier, file_problems = _oversized(file, max_mb) or load(file)
         for problem in file_problems:
             diagnostics.add(problem)
         if dossier is None:
@@ -137,19 +136,6 @@ def load_site(
         seen[dossier.id] = dossier.path
         site.dossiers.append(dossier)
     return site
-
-
-def _read_all(files: list[ContentFile], max_mb: float, cache: LoadCache | None, jobs: int) -> Iterator[FileResult]:
-    """Every file read, in order; with no cache to keep, by ``jobs`` forked processes (the dossiers
-    they send back are worth pickling: parsing is most of the loading time)."""
-    load = cache.load if cache is not None else _uncached
-
-    def read(numbers: range) -> list[FileResult]:
-        return [_oversized(files[i], max_mb) or load(files[i]) for i in numbers]
-
-    if cache is not None or jobs <= 1 or len(files) < 2 * FILES_PER_TASK:
-        return iter(read(range(len(files))))
-    return (result for results in forked_map(read, len(files), jobs, FILES_PER_TASK) for result in results)
 
 
 def unsafe_links(root: Path) -> list[ContentError]:

@@ -70,7 +70,7 @@ class _Plan:
     @classmethod
     def make(cls, paths: SitePaths, diagnostics: Diagnostics, options: Options) -> _Plan | None:
         with _collector_spared():
-            investigation = resolve(load_site(paths.site, diagnostics, jobs=options.jobs), diagnostics)
+            investigation = resolve(load_site(paths.site, diagnostics), diagnostics)
         if investigation is None:
             return None
         if options.base_url is not None:

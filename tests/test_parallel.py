@@ -11,8 +11,6 @@ from pathlib import Path
 
 from conftest import BASE, BUILD, ROOT, make_site, run_build, snapshot
 
-from benchmarks.generate import generate
-
 HEAVY = ("networkx", "scipy", "numpy", "babel", "markdown_it", "mdit_py_plugins", "jinja2")
 
 
@@ -48,20 +46,6 @@ def test_a_broken_link_is_reported_at_its_page_line_and_column(base_site: Path) 
     )
     assert expected in two.stderr, two.stderr
     assert two.returncode == 1 and two.stderr == one.stderr
-
-
-def test_content_errors_read_by_workers_are_reported_as_by_one_process(tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    generate(site, 150)  # enough files for both workers to read some
-    with (site / "content" / "actors" / "actor-60.yaml").open("a", encoding="utf-8") as actor:
-        actor.write("kind: persn\n")
-    deal = site / "content" / "deals" / "deal-20.yaml"
-    deal.write_text(re.sub(r"(?m)^kind: .*$", "kind: sale-ish", deal.read_text(encoding="utf-8")), encoding="utf-8")
-    one, two = (run_build(site, "--jobs", str(jobs)) for jobs in (1, 2))
-    assert "content/actors/actor-60.yaml:" in two.stderr and "'sale-ish'" in two.stderr, two.stderr
-    assert "Traceback" not in two.stderr
-    assert two.returncode == 1 and two.stderr == one.stderr
-    assert not (site / "output").exists()
 
 
 def imported(*args: str, cwd: Path) -> set[str]:
