@@ -9,6 +9,7 @@ the tests want.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,6 @@ from .diagnostics import ContentError
 from .linkcheck import PageLinks, page_links
 from .render import PageSpec, Renderer
 from .workers import forked_map
-from .write import stage_file
 
 SLICE = 48  # pages per task at most: few messages, yet the workers finish close together
 TASKS_PER_JOB = 4  # at least, so a small site is shared out too
@@ -61,7 +61,7 @@ class _Job:
         html, shown = self.renderer.render(spec)
         data = html.encode("utf-8")
         if self.into is not None:
-            stage_file(self.into, spec.path, data)
+            (self.into / spec.path).write_bytes(data)  # its folder is made: see render_pages
         return PageRecord(spec.path, len(data), frozenset(shown.used), frozenset(shown.named), page_links(html))
 
 
@@ -75,6 +75,9 @@ def render_pages(
     """Render ``specs`` (into the folder ``into``, if any) with ``jobs`` processes; the records by path,
     or the first template error in a fixed order of pages, whatever the number of jobs."""
     job = _Job(renderer, sorted(specs, key=_heavy_first), into, locate)
+    for folder in {posixpath.dirname(spec.path) for spec in specs} if into is not None else ():
+        # made once here: a mkdir per page locks the folder above, and two workers then spin on that lock
+        (into / folder).mkdir(parents=True, exist_ok=True)
     size = max(1, min(SLICE, -(-len(specs) // (jobs * TASKS_PER_JOB))))
     if jobs <= 1 or len(specs) <= size:
         results: Iterable[list[PageRecord] | ContentError] = [job.run(range(len(specs)))]

@@ -60,14 +60,9 @@ def _stage(files: dict[str, str], static_dirs: list[Path], staging: Path) -> Non
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(source, target)
     for path, text in sorted(files.items()):
-        stage_file(staging, path, text.encode("utf-8"))
-
-
-def stage_file(staging: Path, path: str, data: bytes) -> None:
-    """One file of the site under ``staging``, its folders made as needed."""
-    target = staging / path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+        target = staging / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8", newline="\n")
 
 
 def _swap(staging: Path, out: Path, previous: Path) -> None:
