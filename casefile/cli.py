@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -23,6 +24,12 @@ def _base_url(text: str) -> str:
         return parse_base_url(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"{exc} (e.g. --base-url https://org.github.io/casefile/)") from None
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes, 1 or more, but got '{text}'")
+    return int(text)
 
 
 def _parser(prog: str) -> argparse.ArgumentParser:
@@ -52,6 +59,12 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-cache", action="store_true", help=f"build everything, ignoring what the last build left in SITE/{FOLDER}"
     )
+    parser.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=os.cpu_count() or 1,
+        help="processes that render pages (default: one per core; 1 renders in one process)",
+    )
     return parser
 
 
@@ -61,7 +74,11 @@ def main(argv: list[str] | None = None, prog: str = "casefile") -> int:
     site = args.site.resolve()
     paths = SitePaths(site, (args.out or site / "output").resolve())
     options = Options(
-        strict=args.strict, base_url=args.base_url, check_external=args.check_external, drafts=args.drafts
+        strict=args.strict,
+        base_url=args.base_url,
+        check_external=args.check_external,
+        drafts=args.drafts,
+        jobs=args.jobs,
     )
     if args.verb == "new":
         return _new(site, args.args, prog)

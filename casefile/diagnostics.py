@@ -47,6 +47,10 @@ class ContentError(Exception):
         self.hint = hint
         self.severity = severity
 
+    def __reduce__(self) -> tuple:
+        """Pickled by its fields: a render worker process hands one to the parent."""
+        return ContentError, (self.location, self.message, self.hint, self.severity, self.kind)
+
     def format(self, root: Path | None = None) -> str:
         """``path:line:col: error: message`` and the hint on its own line."""
         where = self.location

@@ -16,23 +16,34 @@ import unicodedata
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from babel import Locale, UnknownLocaleError
-from babel.numbers import format_currency, format_decimal, get_currency_name, list_currencies
 from pydantic_core import PydanticCustomError
 
 from .dates import FuzzyDate
 from .diagnostics import did_you_mean
 
-CURRENCIES = frozenset(list_currencies())
+if TYPE_CHECKING:
+    from babel import Locale
+
+
+@cache
+def _currencies() -> frozenset[str]:
+    """The ISO 4217 codes Babel knows; Babel is loaded on first use, so ``--help`` and ``new`` stay quick."""
+    from babel.numbers import list_currencies
+
+    return frozenset(list_currencies())
 
 
 @cache
 def _currency_words() -> dict[str, str]:
     """What people write for a currency instead of its code (``€``, ``$``, ``euro``, ``US dollars``), lowercased."""
+    from babel import Locale
+    from babel.numbers import get_currency_name
+
     english = Locale("en")
     words: dict[str, str] = {}
-    for code in sorted(CURRENCIES):
+    for code in sorted(_currencies()):
         for word in (english.currency_symbols.get(code), english.currencies.get(code), get_currency_name(code, 2)):
             if word:
                 words.setdefault(word.lower(), code)
@@ -41,25 +52,30 @@ def _currency_words() -> dict[str, str]:
 
 def check_currency(value: str) -> str:
     """``currency:`` must be an ISO 4217 code such as USD: a symbol or a name is ambiguous across countries."""
-    if value in CURRENCIES:
+    currencies = _currencies()
+    if value in currencies:
         return value
-    meant = value.upper() if value.upper() in CURRENCIES else _currency_words().get(value.strip().lower())
+    meant = value.upper() if value.upper() in currencies else _currency_words().get(value.strip().lower())
     if meant:
         hint = f"use the ISO 4217 code, e.g. {meant}"
     else:  # only three letters look like a mistyped code ("DOLLARS" is not "ARS"); swapped letters first
-        swapped = [code for code in CURRENCIES if sorted(code) == sorted(value.upper())]
-        typo = did_you_mean(value.upper(), swapped or CURRENCIES) if len(value) == 3 else ""
+        swapped = [code for code in currencies if sorted(code) == sorted(value.upper())]
+        typo = did_you_mean(value.upper(), swapped or currencies) if len(value) == 3 else ""
         hint = typo or "use the three-letter ISO 4217 code, e.g. USD, EUR or RUB"
     raise PydanticCustomError("currency", "'{value}' is not an ISO 4217 currency code", {"value": value, "hint": hint})
 
 
 @cache
 def _locale(language: str) -> Locale:
+    from babel import Locale
+
     return Locale.parse(language.replace("-", "_"))
 
 
 def check_language(value: str) -> str:
     """``language:`` is a language tag Babel knows (``en``, ``my``, ``en-GB``): numbers are formatted for it."""
+    from babel import UnknownLocaleError
+
     try:
         _locale(value)
     except (UnknownLocaleError, ValueError):
@@ -71,6 +87,8 @@ def check_language(value: str) -> str:
 
 def money(amount: float, currency: str | None, language: str) -> str:
     """``1500000, 'USD', 'en'`` → ``$1,500,000.00``; without a currency, the number alone."""
+    from babel.numbers import format_currency, format_decimal
+
     if currency is None:
         return native_digits(format_decimal(amount, locale=_locale(language)), language)
     return native_digits(format_currency(amount, currency, locale=_locale(language)), language)
@@ -236,6 +254,8 @@ def format_number(value: float | str, language: str) -> str:
     """A count or quantity in the locale's digits and grouping; text (``"about 20"``) is shown as written."""
     if isinstance(value, str) or _is_english(language):
         return str(value)
+    from babel.numbers import format_decimal
+
     return native_digits(format_decimal(value, locale=_locale(language)), language)
 
 

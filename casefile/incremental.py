@@ -150,7 +150,7 @@ class Session:
         pages = self._render(renderer, specs, publishing=[s.path for s in specs])
         if pages is None:
             return False
-        write_site(pages, self.paths.static, self.paths.out, verify=self._indexed)
+        write_site(pages, self.paths.static, self.paths.out, finish=self._indexed)
         self.data_paths = {path for path in pages if path.endswith(DATA_SUFFIXES)}
         self.investigation = investigation
         self.specs = {s.path: s for s in specs}

@@ -12,10 +12,11 @@ from __future__ import annotations
 import http.client
 import posixpath
 import re
+import sys
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -32,30 +33,32 @@ TEXT_LINK_HINT = "fix or remove the link in the text this page comes from"
 OTHER_SCHEMES = ("mailto", "data")  # the only non-web links a page may carry (markdown mailto:, the icon)
 
 
+Verdict = tuple[str, str] | None  # (message, hint) for a link that leads nowhere
+_UNSEEN = ("", "")  # no verdict yet
+
 _TAG = re.compile(r"<!--.*?-->|<[a-zA-Z][^>]*>", re.DOTALL)
 _ATTRIBUTE = re.compile(r"""\s(id|href|src|xlink:href)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 
 
-@dataclass
-class ParsedPage:
-    """The ids a page defines and the links it holds, each link with its offset in ``html``."""
+@dataclass(frozen=True)
+class PageLinks:
+    """A page's link table: the ids it defines and every link it holds, with the link's line and column."""
 
-    html: str
-    ids: set[str] = field(default_factory=set)
-    links: list[tuple[str, int]] = field(default_factory=list)
-
-    def position(self, offset: int) -> tuple[int, int]:
-        """Line and column (from 1) of ``offset``: worked out only for the links reported."""
-        return self.html.count("\n", 0, offset) + 1, offset - self.html.rfind("\n", 0, offset)
+    ids: frozenset[str]
+    links: tuple[tuple[str, int, int], ...]
 
 
-def parse_page(html: str) -> ParsedPage:
-    """Ids and links from the tags of ``html``, skipping comments.
+def page_links(html: str) -> PageLinks:
+    """The link table of ``html``, from its tags, skipping comments.
 
-    A scan of the tags rather than a full HTML parser: the pages are ours, attribute values
-    are quoted and escaped, and a site of 10,000 pages is checked in seconds.
+    A scan of the tags rather than a full HTML parser: the pages are ours, attribute values are
+    quoted and escaped.  It runs where the page is rendered, on the string in hand, so the check
+    never reads a page back; values are interned, so a table of the same links page after page
+    travels back from a worker process once.
     """
-    page = ParsedPage(html)
+    ids: set[str] = set()
+    links: list[tuple[str, int, int]] = []
+    line, line_start, last = 1, 0, 0
     for tag in _TAG.finditer(html):
         start, end = tag.span()
         if html.startswith("<!--", start):
@@ -63,34 +66,46 @@ def parse_page(html: str) -> ParsedPage:
         for attribute in _ATTRIBUTE.finditer(html, start, end):
             name, double, single = attribute.groups()
             quoted = single if double is None else double
-            value = (unescape(quoted) if "&" in quoted else quoted).strip()
+            value = sys.intern((unescape(quoted) if "&" in quoted else quoted).strip())
             if name.lower() == "id":
-                page.ids.add(value)
-            else:
-                page.links.append((value, attribute.start(1)))
-    return page
+                ids.add(value)
+                continue
+            offset = attribute.start(1)
+            if newlines := html.count("\n", last, offset):
+                line, line_start = line + newlines, html.rfind("\n", last, offset) + 1
+            last = offset
+            links.append((value, line, offset - line_start + 1))
+    return PageLinks(frozenset(ids), tuple(links))
 
 
-def check_folder(folder: Path, root_path: str, shown_as: Path, diagnostics: Diagnostics) -> bool:
+def check_folder(
+    folder: Path, root_path: str, shown_as: Path, diagnostics: Diagnostics, known: dict[str, PageLinks]
+) -> bool:
     """Report every link in the site at ``folder`` that leads nowhere; True when there is none.
 
-    ``root_path`` is the site's folder on its server (``/casefile/``), for the 404 page's
+    ``known`` holds the link tables of the pages rendered into it; any other page (a static one)
+    is read.  ``root_path`` is the site's folder on its server (``/casefile/``), for the 404 page's
     root-relative links; errors name the pages as they will stand in ``shown_as``.
     """
     files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
-    pages = {path: parse_page((folder / path).read_text(encoding="utf-8")) for path in files if path.endswith(".html")}
+    pages = {
+        path: known.get(path) or page_links((folder / path).read_text(encoding="utf-8"))
+        for path in files
+        if path.endswith(".html")
+    }
     site = _Site(files, pages, root_path)
-    verdicts: dict[tuple[str, str], tuple[str, str] | None] = {}  # most links recur on page after page
+    by_folder: dict[str, dict[str, Verdict]] = {}  # most links recur on page after page
     broken = 0
     for path in sorted(pages):
-        folder = posixpath.dirname(path)
-        for url, offset in pages[path].links:
-            key = (path if url[:1] in ("", "#", "?") else folder, url)  # an empty path means the page itself
-            if key not in verdicts:
-                verdicts[key] = site.problem(path, url)
-            problem = verdicts[key]
+        in_folder = by_folder.setdefault(posixpath.dirname(path), {})
+        on_page: dict[str, Verdict] = {}
+        for url, line, column in pages[path].links:
+            verdicts = on_page if url[:1] in ("", "#", "?") else in_folder  # an empty path means the page itself
+            problem = verdicts.get(url, _UNSEEN)
+            if problem is _UNSEEN:
+                problem = verdicts[url] = site.problem(path, url)
             if problem is not None:
-                diagnostics.error(Location(shown_as / path, *pages[path].position(offset)), *problem)
+                diagnostics.error(Location(shown_as / path, line, column), *problem)
                 broken += 1
     return broken == 0
 
@@ -100,7 +115,7 @@ class _Site:
     """A staged site: its files, its parsed pages, and the folder it will be served from."""
 
     files: set[str]
-    pages: dict[str, ParsedPage]
+    pages: dict[str, PageLinks]
     root_path: str
 
     def problem(self, page: str, url: str) -> tuple[str, str] | None:
@@ -148,21 +163,21 @@ def _outbound_problem(url: str) -> tuple[str, str] | None:
     )
 
 
-def outbound_links(pages: dict[str, str]) -> dict[str, tuple[str, int, int]]:
+def outbound_links(pages: dict[str, PageLinks]) -> dict[str, tuple[str, int, int]]:
     """Every http(s) address of the pages, with the first page (and line, column) that holds it."""
     found: dict[str, tuple[str, int, int]] = {}
     for path in sorted(pages):
-        page = parse_page(pages[path])
-        for url, offset in page.links:
-            if urlsplit(url).scheme in ("http", "https") and url not in found:
-                found[url] = (path, *page.position(offset))
+        for url, line, column in pages[path].links:
+            if url not in found and urlsplit(url).scheme in ("http", "https"):
+                found[url] = (path, line, column)
     return found
 
 
 def check_external(
-    investigation: Investigation, pages: dict[str, str], shown_as: Path, diagnostics: Diagnostics
+    investigation: Investigation, pages: dict[str, PageLinks], shown_as: Path, diagnostics: Diagnostics
 ) -> None:
-    """Fetch every outbound address and warn about the dead ones, where they can be fixed.
+    """Fetch every outbound address of ``pages`` (by their link tables) and warn about the dead ones,
+    where they can be fixed.
 
     The site's own addresses (canonical links) are left out: the site is not published yet.
     """

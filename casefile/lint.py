@@ -49,8 +49,9 @@ class LintWarning(ContentError):
         super().__init__(location, f"{message} [{kind}]", hint, severity="warning", kind=kind)
 
 
-def lint(investigation: Investigation, pages: dict[str, str], diagnostics: Diagnostics) -> None:
-    """Add every warning about ``investigation`` and its rendered ``pages`` to ``diagnostics``."""
+def lint(investigation: Investigation, pages: dict[str, int], diagnostics: Diagnostics) -> None:
+    """Add every warning about ``investigation`` and its rendered ``pages`` (their sizes in bytes, by
+    site path) to ``diagnostics``."""
     linter = _Linter(investigation, pages, diagnostics)
     for dossier in investigation.dossiers.values():
         linter.check(dossier)
@@ -76,7 +77,7 @@ class _Linter:
     """The checks of one run, over one investigation and its rendered pages."""
 
     investigation: Investigation
-    pages: dict[str, str]
+    pages: dict[str, int]  # bytes by site path
     diagnostics: Diagnostics
 
     def warn(self, kind: str, subject: str, where: Location, message: str, hint: str) -> None:
@@ -190,8 +191,7 @@ class _Linter:
     def check_page_sizes(self) -> None:
         """Pages over the soft cap are warnings; over the hard cap, errors that site.yaml cannot accept."""
         by_page = {d.page: d for d in self.investigation.dossiers.values()}
-        for path, html in self.pages.items():
-            size = len(html.encode("utf-8"))
+        for path, size in self.pages.items():
             if size <= MAX_PAGE_BYTES:
                 continue
             dossier = by_page.get(path)

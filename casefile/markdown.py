@@ -12,13 +12,14 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol
+from functools import cache
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
-from markdown_it.token import Token
-from mdit_py_plugins.anchors import anchors_plugin
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import StateInline
+    from markdown_it.token import Token
 
 SAFE_SCHEMES = ("http", "https", "mailto", "")
 _CITATION = re.compile(r"\[(@[^\]\n]+)\]")
@@ -154,7 +155,12 @@ def casefile_plugin(md: MarkdownIt) -> None:
     md.add_render_rule("link_open", _render_link_open)
 
 
-def make_parser() -> MarkdownIt:
+@cache
+def parser() -> MarkdownIt:
+    """The one parser, made on first use: ``--help`` and ``new`` never load markdown-it."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.anchors import anchors_plugin
+
     md = MarkdownIt("commonmark", {"html": False, "typographer": True})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.validateLink = lambda url: True  # unsafe schemes are reported by the resolver, dropped at render
@@ -163,20 +169,18 @@ def make_parser() -> MarkdownIt:
     return md
 
 
-PARSER = make_parser()
-
-
 def parse(text: str) -> list[Token]:
-    return PARSER.parse(text, {})
+    return parser().parse(text, {})
 
 
 def parse_inline(text: str) -> list[Token]:
     """Tokens for one-line fields such as claims (no paragraphs)."""
-    return PARSER.parseInline(text, {})
+    return parser().parseInline(text, {})
 
 
 def render(tokens: list[Token], page: PageContext) -> str:
-    return PARSER.renderer.render(tokens, PARSER.options, {"page": page})
+    md = parser()
+    return md.renderer.render(tokens, md.options, {"page": page})
 
 
 def references(tokens: list[Token]) -> list[Reference]:

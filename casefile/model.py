@@ -171,6 +171,10 @@ class Document:
     line_offset: int = 0
 
 
+YamlPath = tuple[str | int, ...]
+Pointers = tuple[list[tuple[YamlPath, str, RefTo]], list[tuple[YamlPath, SourceRef]]]
+
+
 class Dossier(Sourced):
     """What every dossier has; ``id`` is the file's stem."""
 
@@ -184,6 +188,10 @@ class Dossier(Sourced):
     claims: list[Claim] = []
     updated: Date | None = None
     draft: bool = False  # checked, but left out of the published site unless built with --drafts
+    _pointers: Pointers = PrivateAttr(default_factory=lambda: ([], []))
+
+    def model_post_init(self, context: Any) -> None:
+        self._pointers = _find_pointers(self)  # from the fields alone, so equal dossiers stay equal
 
     @property
     def label(self) -> str:
@@ -355,8 +363,6 @@ class Page(Dossier):
 
 DOSSIER_TYPES: dict[str, type[Dossier]] = {cls.section: cls for cls in (Actor, Deal, Event, Source)}
 
-YamlPath = tuple[str | int, ...]
-
 
 def _ref_marker(annotation: Any) -> RefTo | None:
     """The RefTo inside an annotation, looking through Optional and list."""
@@ -371,8 +377,7 @@ def _ref_marker(annotation: Any) -> RefTo | None:
 
 @cache
 def _fields(model: type[BaseModel]) -> list[tuple[str, str, RefTo | None]]:
-    """(attribute, YAML key, RefTo) of each field a model's YAML may hold: worked out once per model,
-    as walking every value of 10,000 dossiers asks it millions of times."""
+    """(attribute, YAML key, RefTo) of a model's fields, worked out once per class: walk runs per value."""
     return [
         (
             name,
@@ -390,27 +395,42 @@ def walk(
     """Every value inside ``obj`` (not ``obj`` itself) with its YAML path and, for an id field, its RefTo;
     models for which ``descend`` is false are yielded but not looked into."""
     if isinstance(obj, BaseModel):
-        for name, key, marker in _fields(type(obj)):
-            value = getattr(obj, name)
-            yield path + (key,), value, marker
-            if not isinstance(value, BaseModel) or descend(value):
-                yield from walk(value, path + (key,), descend)
-    elif isinstance(obj, list | dict):
-        for key, item in enumerate(obj) if isinstance(obj, list) else obj.items():
-            yield path + (key,), item, None
-            if not isinstance(item, BaseModel) or descend(item):
-                yield from walk(item, path + (key,), descend)
+        children: Iterator[tuple[YamlPath, Any, RefTo | None]] = (
+            (path + (key,), getattr(obj, name), marker) for name, key, marker in _fields(type(obj))
+        )
+    elif isinstance(obj, list):
+        children = ((path + (key,), item, None) for key, item in enumerate(obj))
+    elif isinstance(obj, dict):
+        children = ((path + (key,), item, None) for key, item in obj.items())
+    else:
+        return
+    for child in children:
+        yield child
+        value = child[1]
+        if isinstance(value, BaseModel) and descend(value) or isinstance(value, list | dict) and value:
+            yield from walk(value, child[0], descend)
 
 
 def references(obj: Any) -> Iterator[tuple[YamlPath, str, RefTo]]:
     """Every dossier id ``obj`` refers to, with its YAML path and expected kinds."""
-    for path, value, marker in walk(obj):
-        if marker and isinstance(value, str):
-            yield path, value, marker
-        elif marker and isinstance(value, list):
-            yield from ((path + (i,), v, marker) for i, v in enumerate(value) if isinstance(v, str))
+    return iter(obj._pointers[0] if isinstance(obj, Dossier) else _find_pointers(obj)[0])
 
 
 def source_refs(obj: Any) -> Iterator[tuple[YamlPath, SourceRef]]:
     """Every citation in ``obj`` with its YAML path, in document order."""
-    return ((path, value) for path, value, _ in walk(obj) if isinstance(value, SourceRef))
+    return iter(obj._pointers[1] if isinstance(obj, Dossier) else _find_pointers(obj)[1])
+
+
+def _find_pointers(obj: Any) -> Pointers:
+    """The ids and the citations in ``obj``, from one walk; a dossier keeps its own, as resolving, lint
+    and the bibliography each ask for them (walking every dossier five times took seconds at 10,000)."""
+    ids: list[tuple[YamlPath, str, RefTo]] = []
+    citations: list[tuple[YamlPath, SourceRef]] = []
+    for path, value, marker in walk(obj):
+        if marker and isinstance(value, str):
+            ids.append((path, value, marker))
+        elif marker and isinstance(value, list):
+            ids.extend((path + (i,), v, marker) for i, v in enumerate(value) if isinstance(v, str))
+        if isinstance(value, SourceRef):
+            citations.append((path, value))
+    return ids, citations

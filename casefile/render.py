@@ -353,7 +353,3 @@ def full_stop(text: str) -> str:
 def bdi_join(names: list[str], separator: str) -> Markup:
     """Each name in its own ``<bdi>``: one author's script cannot reorder the next name or the separator."""
     return Markup(escape(separator)).join(Markup("<bdi>%s</bdi>") % contain_bidi(name) for name in names)
-
-
-def render_all(renderer: Renderer) -> dict[str, str]:
-    return {spec.path: renderer.render(spec)[0] for spec in page_specs(renderer.investigation)}

@@ -53,3 +53,4 @@ class Options:
     base_url: str | None = None  # overrides site.yaml's; already checked and ending in /
     check_external: bool = False
     drafts: bool = False  # keep the dossiers marked draft: true
+    jobs: int = 1  # processes rendering pages; 1 renders here, in this process

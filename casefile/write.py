@@ -1,7 +1,7 @@
 """Write the built site so that a failed or interrupted build never leaves a broken one.
 
 Everything goes to a temporary folder beside the output; only when all of it
-is written, and the staged site passes ``verify``, is it swapped in, in two renames
+is written, and ``finish`` has added the pages and accepted the staged site, is it swapped in, in two renames
 that Ctrl-C and SIGTERM wait for. Nothing temporary stays behind.
 """
 
@@ -21,19 +21,20 @@ def _accept(staging: Path) -> bool:
 
 
 def write_site(
-    pages: dict[str, str], static_dirs: list[Path], out: Path, verify: Callable[[Path], bool] = _accept
+    pages: dict[str, str], static_dirs: list[Path], out: Path, finish: Callable[[Path], bool] = _accept
 ) -> bool:
     """Replace ``out`` with ``pages`` plus the files of ``static_dirs`` (first wins).
 
-    ``verify`` looks at the staged folder first; when it refuses, ``out`` stays as it was
-    and the result is False. A failed write raises a located ContentError, and ``out`` stays too.
+    ``finish`` gets the staged folder last: it may write more pages into it (render workers do)
+    and check them; when it refuses, ``out`` stays as it was and the result is False. A failed
+    write raises a located ContentError, and ``out`` stays too.
     """
     out = out.resolve()
     staging, previous = temporary(out, "new"), temporary(out, "old")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         _stage(pages | {MARKER: MARKER_TEXT}, static_dirs, staging)
-        if not verify(staging):
+        if not finish(staging):
             return False
         with held(replaced=False) as came:
             _swap(staging, out, previous)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import BUILD, ROOT, make_site, run_build, snapshot
+from conftest import BUILD, ROOT, http_get, make_site, run_build, snapshot
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import generate  # noqa: E402
@@ -140,6 +140,14 @@ def test_second_build_waits_for_the_first(mid_site: Path) -> None:
     assert f"waiting: another build (process {first.pid}) is writing" in second_err
     assert (mid_site / "output" / "index.html").is_file() and (mid_site / "output" / MARKER).is_file()
     assert _leftovers(mid_site) == []
+
+
+def _answers(port: int) -> bool:
+    try:
+        http_get(f"http://127.0.0.1:{port}/")
+    except OSError:
+        return False
+    return True
 
 
 def _free_port() -> int:
