@@ -9,6 +9,8 @@ const list = root.querySelector(".search-results");
 const count = new Intl.NumberFormat(document.documentElement.lang);
 let pagefind = null;
 let latest = 0;
+const SHOWN = 50; // results listed
+const CHECKED = 500; // results looked at for a kind before giving up
 
 // Pagefind gives addresses from the site's root; the search page is at the root, so they become relative.
 const relative = (url) => url.replace(/^\/+/, "");
@@ -56,22 +58,33 @@ function item(result) {
   return li;
 }
 
+// Kinds are matched on each result's own "type" here, not with Pagefind's filters: its filter index
+// is not byte-identical from one build to the next, and the site is.
+async function matching(found, type) {
+  if (!type) return Promise.all(found.results.slice(0, SHOWN).map((r) => r.data()));
+  const kept = [];
+  for (let start = 0; start < Math.min(found.results.length, CHECKED) && kept.length < SHOWN; start += 25) {
+    const batch = await Promise.all(found.results.slice(start, start + 25).map((r) => r.data()));
+    kept.push(...batch.filter((data) => data.meta.type === type));
+  }
+  return kept.slice(0, SHOWN);
+}
+
 async function run() {
   const query = input.value.trim();
-  const filters = kind.value ? { type: kind.value } : {};
   const mine = ++latest;
-  if (!query && !kind.value) {
-    status.textContent = "";
-    list.replaceChildren();
+  list.replaceChildren();
+  if (!query) {
+    status.textContent = kind.value ? root.dataset.browse : "";
     return;
   }
   status.textContent = root.dataset.searching;
-  const found = await pagefind.search(query || null, { filters });
-  const results = await Promise.all(found.results.slice(0, 50).map((r) => r.data()));
+  const found = await pagefind.search(query);
+  const results = await matching(found, kind.value);
   if (mine !== latest) return; // a newer query is on its way
   list.replaceChildren(...results.map(item));
   status.textContent = results.length
-    ? root.dataset.found.replace("{count}", count.format(found.results.length))
+    ? root.dataset.found.replace("{count}", count.format(results.length))
     : root.dataset.none;
 }
 
