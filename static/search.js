@@ -5,7 +5,9 @@ const form = root.querySelector("form");
 const input = form.elements.q;
 const kind = form.elements.type;
 const status = root.querySelector(".search-status");
-const list = root.querySelector(".search-results");
+const list = document.createElement("ol"); // made here: without JavaScript there are no results to list
+list.className = "search-results";
+root.append(list);
 const count = new Intl.NumberFormat(document.documentElement.lang);
 let pagefind = null;
 let latest = 0;

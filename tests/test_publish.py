@@ -104,10 +104,11 @@ class Crawler:
         return self.responses[url]
 
     def internal_links(self, page_url: str, body: bytes) -> list[str]:
-        """Every href/src of the page on this server, absolute; outside addresses are left alone."""
+        """Every href/src (and form action: the search box leads to the search page) of the page on this server,
+        absolute; outside addresses are left alone."""
         links = []
         for node in parse_html(body.decode("utf-8")).iter():
-            for attr in ("href", "src"):
+            for attr in ("href", "src", "action"):
                 value = node.attrs.get(attr)
                 if value is None or urlsplit(value).scheme in ("mailto", "data"):
                     continue
