@@ -7,6 +7,7 @@ is downloaded at build time.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import subprocess
@@ -15,11 +16,13 @@ from pathlib import Path
 from .diagnostics import ContentError, Location
 
 FOLDER = "pagefind"
+NEARLY_FULL = 1 << 20  # bytes left on the disk below which an index just written cannot be trusted
 
 
 def index_site(folder: Path) -> ContentError | None:
     """Index every page of ``folder`` into ``folder/pagefind``, replacing any index there whole (Pagefind
-    leaves stale chunks behind otherwise); the problem, if Pagefind failed."""
+    leaves stale chunks behind otherwise); the problem, if Pagefind failed. A full disk raises OSError,
+    which the writer reports as such."""
     try:
         from pagefind_bin import get_executable
     except ImportError:
@@ -38,6 +41,10 @@ def index_site(folder: Path) -> ContentError | None:
         return _problem(
             folder, f"the search index could not be built ({detail[-1] if detail else 'no message'})", "ask a developer"
         )
+    if shutil.disk_usage(fresh).free < NEARLY_FULL:
+        # Pagefind reports success even when the disk filled up under it, leaving files cut short
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise OSError(errno.ENOSPC, "the search index may be incomplete", str(fresh))
     index = folder / FOLDER
     if index.exists():
         os.rename(index, stale)
