@@ -20,4 +20,5 @@ fi
 bash scripts/setup.sh -dev
 # The npm test tools (vnu-jar, puppeteer-core), pinned in package.json / package-lock.json, into node_modules/.
 npm ci --no-audit --no-fund --loglevel=error
-.venv/bin/python -m pytest "$@"
+# one worker per core, each taking whole test files, so module fixtures (built sites, browsers) are made once
+.venv/bin/python -m pytest -n auto --dist loadfile "$@"
