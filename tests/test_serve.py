@@ -137,6 +137,7 @@ def test_incremental_rebuilds_match_a_full_build(tmp_path: Path) -> None:
         after = _stamps(site / "content")
         # the paths file-system events would name, so the scan-free path is exercised as `serve` uses it
         session.rebuild({path for path in before.keys() | after.keys() if before.get(path) != after.get(path)})
+        session.settle()  # the search index is rebuilt in the background
         full = tmp_path / f"full-{number}"
         result = subprocess.run(
             [sys.executable, str(ROOT / "build.py"), "--site", str(site), "--out", str(full)],
