@@ -207,6 +207,13 @@ def _numpy() -> ModuleType:
     return numpy
 
 
+def preload() -> None:
+    """numpy and scipy loaded before render workers fork: imported first deep in a page's Jinja stack, in
+    a worker, scipy's imports ran past Python's recursion limit."""
+    _numpy()
+    import scipy.optimize  # noqa: F401 - what networkx's Kamada-Kawai layout imports on first use
+
+
 def _raw_layout(component: nx.Graph) -> dict:
     """Kamada-Kawai, whose edge lengths follow graph distance and so keep clusters apart, while it is
     quick enough; then ForceAtlas2, whose cost grows more slowly with the number of nodes."""
