@@ -18,6 +18,7 @@ from typing import Any
 
 from . import ftm
 from .i18n import N_, SECTION_TITLES
+from .interrupt import held
 from .model import DEAL_DATE_KINDS, Actor, Deal, Dossier, Event, Source
 from .resolve import Investigation, relations, typed_relations
 
@@ -41,7 +42,9 @@ class RecordCache:
             if all(now is then for now, then in zip(current, kept[1], strict=True)):
                 return kept[2]
         targets = [investigation.dossiers[t] for t in _targets(investigation, dossier)]
-        self.records[dossier.id] = (dossier, targets, _json(dossier_data(investigation, dossier)))
+        with held(replaced=False):  # pydantic would wrap a Ctrl-C raised in its serializer as its own error
+            data = dossier_data(investigation, dossier)
+        self.records[dossier.id] = (dossier, targets, _json(data))
         return self.records[dossier.id][2]
 
 
