@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 import regex
 
+from .interrupt import held
 from .text import shorten
 
 if TYPE_CHECKING:
@@ -202,7 +203,8 @@ def _numpy() -> ModuleType:
     """numpy, loaded for the first layout, with one BLAS thread unless told otherwise: the matrices are
     small, and more threads only spin against the render workers (15 % more CPU time at 1,000 dossiers)."""
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    import numpy
+    with held(replaced=False):  # stopped halfway, numpy's C modules cannot load again: a traceback, not one line
+        import numpy
 
     return numpy
 
@@ -211,7 +213,8 @@ def preload() -> None:
     """numpy and scipy loaded before render workers fork: imported first deep in a page's Jinja stack, in
     a worker, scipy's imports ran past Python's recursion limit."""
     _numpy()
-    import scipy.optimize  # noqa: F401 - what networkx's Kamada-Kawai layout imports on first use
+    with held(replaced=False):
+        import scipy.optimize  # noqa: F401 - what networkx's Kamada-Kawai layout imports on first use
 
 
 def _raw_layout(component: nx.Graph) -> dict:
