@@ -210,8 +210,9 @@ def _numpy() -> ModuleType:
 
 
 def preload() -> None:
-    """numpy and scipy loaded before render workers fork: imported first deep in a page's Jinja stack, in
-    a worker, scipy's imports ran past Python's recursion limit."""
+    """numpy and scipy loaded at the start of a build, with Ctrl-C and SIGTERM held: stopped halfway, numpy is
+    left half-initialised; and imported first deep in a page's Jinja stack, in a render worker, scipy's
+    imports ran past Python's recursion limit."""
     _numpy()
     with held(replaced=False):
         import scipy.optimize  # noqa: F401 - what networkx's Kamada-Kawai layout imports on first use

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from jinja2 import TemplateError
 
-from . import graphlayout
 from .diagnostics import ContentError
 from .linkcheck import PageLinks, page_links
 from .render import PageSpec, Renderer
@@ -104,4 +103,3 @@ def _warm(renderer: Renderer) -> None:
     for name in ("actors", "deals", "events", "sources", "pages", "home"):
         getattr(investigation, name)
     renderer.lists.network.relations  # noqa: B018 - the relation index behind every page's map
-    graphlayout.preload()

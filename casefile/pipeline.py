@@ -12,6 +12,7 @@ from pathlib import Path
 
 from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
 
+from . import graphlayout
 from .diagnostics import ContentError, Diagnostics, Location
 from .drafts import without_drafts
 from .exports import RecordCache, data_files
@@ -47,6 +48,7 @@ class _Plan:
 
     @classmethod
     def make(cls, paths: SitePaths, diagnostics: Diagnostics, options: Options) -> _Plan | None:
+        graphlayout.preload()  # first, with stops held: networkx imports numpy on its own later, unguarded
         with _collector_spared():
             investigation = resolve(load_site(paths.site, diagnostics), diagnostics)
             if investigation is not None and not options.drafts:
