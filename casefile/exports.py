@@ -23,7 +23,6 @@ from .model import DEAL_DATE_KINDS, Actor, Deal, Dossier, Event, Source
 from .resolve import Investigation, relations, typed_relations
 
 DATA = "data"
-DATA_SUFFIXES = (".json", ".csv", ".graphml")  # the files exports write: none of them is a page
 LIST_SEPARATOR = "; "
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -41,10 +40,10 @@ class RecordCache:
             current = [investigation.dossiers.get(target.id) for target in kept[1]]
             if all(now is then for now, then in zip(current, kept[1], strict=True)):
                 return kept[2]
-        targets = [investigation.dossiers[t] for t in _targets(investigation, dossier)]
+        target_ids = _targets(investigation, dossier)
         with held(replaced=False):  # pydantic would wrap a Ctrl-C raised in its serializer as its own error
-            data = dossier_data(investigation, dossier)
-        self.records[dossier.id] = (dossier, targets, _json(data))
+            data = dossier_data(investigation, dossier, target_ids)
+        self.records[dossier.id] = (dossier, [investigation.dossiers[t] for t in target_ids], _json(data))
         return self.records[dossier.id][2]
 
 
@@ -94,10 +93,9 @@ def dossier_json_path(page: str) -> str:
     return page.removesuffix(".html") + ".json"
 
 
-def dossier_data(investigation: Investigation, dossier: Dossier) -> dict[str, Any]:
-    """The dossier as written, plus what it points at resolved and the sources it rests on attached."""
+def dossier_data(investigation: Investigation, dossier: Dossier, targets: list[str]) -> dict[str, Any]:
+    """The dossier as written, plus what it points at (``targets``) resolved and the sources it rests on attached."""
     dossiers = investigation.dossiers
-    targets = _targets(investigation, dossier)
     return {
         "id": dossier.id,
         "type": dossier.type,

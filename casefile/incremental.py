@@ -20,7 +20,7 @@ from jinja2 import Environment, TemplateError
 
 from . import graph
 from .diagnostics import Diagnostics
-from .exports import DATA_SUFFIXES, RecordCache
+from .exports import RecordCache, dossier_json_path
 from .loader import LoadCache, LoadedSite, load_site
 from .outdir import write_problem
 from .pipeline import SitePaths, publishing_files, template_problem
@@ -36,7 +36,7 @@ from .render import (
     page_specs,
 )
 from .resolve import Investigation, ResolveCache, resolve
-from .search import index_site
+from .search import index_site, indexed
 from .write import write_site
 
 
@@ -127,7 +127,6 @@ class Session:
     lists: SiteLists | None = None
     loaded: LoadedSite | None = None
     records: RecordCache = field(default_factory=RecordCache)  # each dossier's exported JSON
-    data_paths: set[str] = field(default_factory=set)  # the exports written last, to delete those now gone
     _pending: Callable[[], bool] | None = None
     _indexing: threading.Thread | None = None
     _index_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -157,8 +156,7 @@ class Session:
         pages = self._render(renderer, specs, publishing=[s.path for s in specs])
         if pages is None:
             return False
-        write_site(pages, self.paths.static, self.paths.out, finish=self._indexed)
-        self.data_paths = {path for path in pages if path.endswith(DATA_SUFFIXES)}
+        write_site(pages, self.paths.static, self.paths.out, finish=lambda staging: indexed(staging, self.diagnostics))
         self.investigation = investigation
         self.specs = {s.path: s for s in specs}
         return True
@@ -205,20 +203,13 @@ class Session:
             ]
             rest = self._render(renderer, stale, publishing=specs)
             if rest is not None:
-                previous_data, self.data_paths = self.data_paths, {p for p in rest if p.endswith(DATA_SUFFIXES)}
-                self._write(rest, removed=(set(previous_specs) - set(specs)) | (previous_data - self.data_paths))
+                gone = set(previous_specs) - set(specs)
+                self._write(rest, removed=gone | {dossier_json_path(path) for path in gone})
                 self._index_in_background()
             return bool(changed or pages or rest)
 
         self._pending = finish
         return finish
-
-    def _indexed(self, folder: Path) -> bool:
-        """The search index rebuilt over ``folder``; a failure is reported like any other problem."""
-        problem = index_site(folder)
-        if problem is not None:
-            self.diagnostics.add(problem)
-        return problem is None
 
     def _index_in_background(self) -> None:
         """Search indexed again after an edit, in a thread: at 10,000 dossiers Pagefind takes about 20 s, and the

@@ -23,7 +23,7 @@ from .parallel import PageRecord, render_pages
 from .publish import NOT_FOUND_PAGE, site_files
 from .render import PageSpec, Renderer, make_environment, page_specs
 from .resolve import Investigation, resolve
-from .search import index_site
+from .search import indexed
 from .settings import Options, SitePaths
 from .write import write_site
 
@@ -128,10 +128,7 @@ def build(paths: SitePaths, diagnostics: Diagnostics, options: Options = DEFAULT
         root_path = site.investigation.config.root_path
         if not check_folder(staging, root_path, paths.out, diagnostics, plan.link_tables(site.pages)):
             return False
-        problem = index_site(staging)  # the search index, over the final pages
-        if problem is not None:
-            diagnostics.add(problem)
-        return problem is None
+        return indexed(staging, diagnostics)  # the search index, over the final pages
 
     if not write_site(plan.files, paths.static, paths.out, finish=render_and_check):
         return None

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from .diagnostics import ContentError, Location
+from .diagnostics import ContentError, Diagnostics, Location
 
 FOLDER = "pagefind"
 NEARLY_FULL = 1 << 20  # bytes left on the disk below which an index just written cannot be trusted
@@ -51,6 +51,14 @@ def index_site(folder: Path) -> ContentError | None:
     os.rename(fresh, index)
     shutil.rmtree(stale, ignore_errors=True)
     return None
+
+
+def indexed(folder: Path, diagnostics: Diagnostics) -> bool:
+    """:func:`index_site`, its problem reported with the build's others; whether the index is there."""
+    problem = index_site(folder)
+    if problem is not None:
+        diagnostics.add(problem)
+    return problem is None
 
 
 def _problem(folder: Path, message: str, hint: str) -> ContentError:

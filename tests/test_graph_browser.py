@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from conftest import free_port, http_get, require_example, wait_for
+from conftest import require_example, static_server
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -40,18 +40,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     out = tmp_path_factory.mktemp("graph-browser") / "public"
     build = subprocess.run([sys.executable, "build.py", "--out", str(out)], cwd=ROOT, capture_output=True, text=True)
     assert build.returncode == 0, build.stdout + build.stderr
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(out)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for(lambda: bool(http_get(f"http://127.0.0.1:{port}/graph.html")), what="http.server to answer")
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        server.terminate()
-        server.wait(timeout=5)
+    with static_server(out) as url:
+        yield url
 
 
 def open_page(browser: Browser, url: str, width: int) -> Page:
