@@ -30,8 +30,10 @@ def index_site(folder: Path) -> ContentError | None:
     fresh, stale = folder / f".{FOLDER}.new", folder / f".{FOLDER}.old"
     for leftover in (fresh, stale):
         shutil.rmtree(leftover, ignore_errors=True)
+    # --keep-index-url: the home page's result is "index.html", not "/", which the search page, itself at the
+    # root and linking relatively, would turn into a link to itself
     result = subprocess.run(
-        [str(get_executable()), "--site", str(folder), "--output-path", str(fresh), "--silent"],
+        [str(get_executable()), "--site", str(folder), "--output-path", str(fresh), "--silent", "--keep-index-url"],
         capture_output=True,
         text=True,
     )

@@ -529,6 +529,7 @@ def test_search_box_in_the_header_searches_and_kind_filters(open_page: Callable[
     visit.page.press("#site-search-q", "Enter")
     visit.page.wait_for_url("**/search.html?q=Pantsir")
     everything = _results(visit)
+    assert all(r["href"].endswith(".html") for r in everything), everything  # the home page too, not "" (itself)
     assert {r["type"] for r in everything} > {" · Deals"}, everything  # deals, and dossiers that mention one
     visit.page.select_option("#search-type", "Deals")
     visit.page.wait_for_url("**/search.html?q=Pantsir&type=Deals")
