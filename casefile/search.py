@@ -17,6 +17,9 @@ from .diagnostics import ContentError, Diagnostics, Location
 
 FOLDER = "pagefind"
 NEARLY_FULL = 1 << 20  # bytes left on the disk below which an index just written cannot be trusted
+# Pagefind's ready-made interfaces: the search page uses its own script over pagefind.js, so these
+# 420 KB would be published unused
+UNUSED_BUNDLES = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*", "pagefind-highlight.js")
 
 
 def index_site(folder: Path) -> ContentError | None:
@@ -47,6 +50,9 @@ def index_site(folder: Path) -> ContentError | None:
         # Pagefind reports success even when the disk filled up under it, leaving files cut short
         shutil.rmtree(fresh, ignore_errors=True)
         raise OSError(errno.ENOSPC, "the search index may be incomplete", str(fresh))
+    for pattern in UNUSED_BUNDLES:
+        for unused in fresh.glob(pattern):
+            unused.unlink()
     index = folder / FOLDER
     if index.exists():
         os.rename(index, stale)

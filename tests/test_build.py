@@ -103,6 +103,13 @@ def test_every_page_is_written(out: Path) -> None:
     assert expected <= written, f"missing: {sorted(expected - written)}"
 
 
+def test_search_index_is_published_without_pagefinds_unused_interfaces(out: Path) -> None:
+    bundle = {p.name for p in (out / "pagefind").iterdir()}
+    assert {"pagefind.js", "pagefind-entry.json", "index", "fragment"} <= bundle, sorted(bundle)
+    unused = sorted(name for name in bundle if re.match(r"pagefind-(ui|component-ui|modular-ui|highlight)\.", name))
+    assert not unused, f"published but never loaded: {unused}"
+
+
 def site_pages(out: Path) -> list[Path]:
     """The pages read at their own address: not 404.html, whose links start at the root (test_publish)."""
     return [file for file in html_files(out) if file.name != "404.html"]
