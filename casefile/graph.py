@@ -9,6 +9,7 @@ node, and presentation attributes instead of inline styles.
 
 from __future__ import annotations
 
+import gettext
 import math
 from collections.abc import Callable, Iterator
 from html import escape
@@ -34,6 +35,16 @@ KIND_COLOURS = {
 FALLBACK_COLOUR = "#7a7a7a"
 DEAL_COLOUR = "#c2417e"
 EVENT_COLOUR = "#7a7a7a"
+
+
+class Term(str):
+    """An edge label in the interface's own words, drawn in the site's language; other labels are the
+    content's words (a role's title) and are drawn as written."""
+
+
+def N_(message: str) -> Term:  # noqa: N802 - the name gettext's extractors look for
+    """A label of the interface, translated when drawn."""
+    return Term(message)
 
 
 def build_graph(investigation, only: set[str] | None = None, index: RelationIndex | None = None) -> nx.Graph:
@@ -79,11 +90,11 @@ class RelationIndex:
 EDGE_LABELS: dict[str, Callable[[Any], str]] = {
     # the relations the graph draws, by the Backlinks list they fill, and how each edge is labelled
     "role_holders": lambda item: item[1].title,
-    "nationals": lambda item: "country",
-    "deals": lambda item: item[1].role,
-    "deals_agreed": lambda item: "agreed at",
-    "events": lambda item: item[1].role or "participant",
-    "sub_events": lambda item: "part of",
+    "nationals": lambda item: N_("country"),
+    "deals": lambda item: Term(item[1].role),  # buyer, seller…: words of the model, in its catalog
+    "deals_agreed": lambda item: N_("agreed at"),
+    "events": lambda item: item[1].role or N_("participant"),
+    "sub_events": lambda item: N_("part of"),
 }
 
 
@@ -177,51 +188,59 @@ def graph_svg(
     drawing: Drawing,
     url_for: Callable[[str], str],
     *,
+    title: str,
+    labels: gettext.NullTranslations | None = None,
     highlight: str | None = None,
-    title: str = "Network of actors, deals and events",
     name: str | None = None,
 ) -> str:
-    """A static SVG in which every node is a link to its dossier; no script, no styles, no external files."""
+    """A static SVG in which every node is a link to its dossier; no script, no styles, no external files.
+    ``labels`` words the description and the relations in the site's language."""
+    labels = labels or gettext.NullTranslations()
     prefix = f"graph-{name or highlight or 'all'}"
     nodes = sorted(graph, key=lambda n: (n != highlight, graph.nodes[n]["label"].casefold(), n))
-    labels = sorted(drawing.labels.items(), key=lambda item: (item[0] != highlight, item[0]))
+    names = sorted(drawing.labels.items(), key=lambda item: (item[0] != highlight, item[0]))
     return "\n".join(
         [
             f'<svg xmlns="http://www.w3.org/2000/svg" class="graph" viewBox="0 0 {drawing.width} {drawing.height}"'
             f' width="{drawing.width}" height="{drawing.height}"'
             f' aria-labelledby="{prefix}-title" aria-describedby="{prefix}-desc">',
             f'<title id="{prefix}-title">{escape(title)}</title>',
-            f'<desc id="{prefix}-desc">{escape(_summary(graph))}</desc>',
+            f'<desc id="{prefix}-desc">{escape(_summary(graph, labels))}</desc>',
             '<g class="edges" aria-hidden="true" stroke="currentColor" stroke-opacity="0.4" stroke-width="1.2">',
-            *(_edge(graph, a, b, drawing.positions) for a, b in sorted(tuple(sorted(e)) for e in graph.edges())),
+            *(
+                _edge(graph, a, b, drawing.positions, labels)
+                for a, b in sorted(tuple(sorted(e)) for e in graph.edges())
+            ),
             "</g>",
             '<g class="nodes">',
             *(_node(graph, n, drawing, url_for(n), n == highlight) for n in nodes),
             "</g>",
             f'<g class="labels" aria-hidden="true" pointer-events="none" fill="currentColor" font-size="{FONT_SIZE}">',
-            *(_label(label) for _, label in labels),
+            *(_label(label) for _, label in names),
             "</g>",
             "</svg>",
         ]
     )
 
 
-def _summary(graph: nx.Graph) -> str:
+def _summary(graph: nx.Graph, labels: gettext.NullTranslations) -> str:
     """What the picture shows, in words, for screen readers."""
     counts = {t: sum(1 for _, data in graph.nodes(data=True) if data["type"] == t) for t in NODE_TYPES}
-    parts = ", ".join(f"{count} {kind}{'' if count == 1 else 's'}" for kind, count in counts.items() if count)
-    return f"{parts}; {graph.number_of_edges()} connections. Each node links to its page."
+    shown = labels.gettext("Actors: %(actor)s, deals: %(deal)s, events: %(event)s; connections: %(edges)s.")
+    use = labels.gettext("Each node links to its page.")
+    return f"{shown % (counts | {'edges': graph.number_of_edges()})} {use}"
 
 
 def _num(value: float) -> str:
     return f"{value:.1f}"
 
 
-def _edge(graph: nx.Graph, a: str, b: str, positions: dict[str, Position]) -> str:
+def _edge(graph: nx.Graph, a: str, b: str, positions: dict[str, Position], labels: gettext.NullTranslations) -> str:
     """A line whose tooltip names both ends and their relations."""
     (x1, y1), (x2, y2) = positions[a], positions[b]
     ends = f"{isolate(graph.nodes[a]['label'])} – {isolate(graph.nodes[b]['label'])}"
-    names = f"{ends}: {'; '.join(isolate(label) for label in graph.edges[a, b]['labels'])}"
+    relations = (labels.gettext(r) if isinstance(r, Term) else r for r in graph.edges[a, b]["labels"])
+    names = f"{ends}: {'; '.join(isolate(relation) for relation in relations)}"
     return (
         f'<line class="edge" x1="{_num(x1)}" y1="{_num(y1)}" x2="{_num(x2)}" y2="{_num(y2)}">'
         f"<title>{escape(names)}</title></line>"

@@ -224,6 +224,7 @@ class Network:
         self.investigation = investigation
         self.previous = previous
         self.relations = graph.RelationIndex(investigation)  # shared by the full graph and every page's map
+        self.labels = investigation.config.translations
 
     @cached_property
     def full(self) -> nx.Graph:
@@ -251,23 +252,24 @@ class Network:
         return graph.core(self.shown)
 
     def svg(self, page: PageContext) -> Markup:
-        return Markup(graph.graph_svg(self.shown, self.drawing, page.url_of_id))
+        title = self.labels.gettext("Network of actors, deals and events")
+        return Markup(graph.graph_svg(self.shown, self.drawing, page.url_of_id, title=title, labels=self.labels))
 
     def narrow_svg(self, page: PageContext) -> Markup:
         """The best-connected part, laid out for a phone's width."""
         drawing = graph.layout(self.core, graph.NARROW_WIDTH)
-        title = self.investigation.config.translations.gettext("The best-connected actors, deals and events")
-        return Markup(graph.graph_svg(self.core, drawing, page.url_of_id, title=title, name="core"))
+        title = self.labels.gettext("The best-connected actors, deals and events")
+        return Markup(graph.graph_svg(self.core, drawing, page.url_of_id, title=title, labels=self.labels, name="core"))
 
     def around(self, page: PageContext, dossier_id: str) -> Markup:
         """The one-hop map on a dossier page, or nothing when it has no relations."""
         local = graph.trimmed(graph.local_graph(self.investigation, dossier_id, self.relations), dossier_id)
         if len(local) < 2:
             return Markup("")
-        title = self.investigation.config.translations.gettext("Connections of %(name)s")
-        title %= {"name": isolate(local.nodes[dossier_id]["label"])}
+        title = self.labels.gettext("Connections of %(name)s") % {"name": isolate(local.nodes[dossier_id]["label"])}
         drawing = graph.local_layout(local, dossier_id)
-        return Markup(graph.graph_svg(local, drawing, page.url_of_id, highlight=dossier_id, title=title))
+        svg = graph.graph_svg(local, drawing, page.url_of_id, title=title, labels=self.labels, highlight=dossier_id)
+        return Markup(svg)
 
 
 def _shape(network: nx.Graph) -> tuple:

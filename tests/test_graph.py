@@ -116,12 +116,12 @@ def graph(site: Path) -> nx.Graph:
 
 
 def render(graph: nx.Graph, **options) -> str:
-    return graph_svg(graph, layout(graph), _url_for(graph), **options)
+    return graph_svg(graph, layout(graph), _url_for(graph), **({"title": "Network"} | options))
 
 
 def render_local(graph: nx.Graph, centre: str) -> str:
     local = neighbourhood(graph, centre)
-    return graph_svg(local, local_layout(local, centre), _url_for(local), highlight=centre)
+    return graph_svg(local, local_layout(local, centre), _url_for(local), title="Map", highlight=centre)
 
 
 # --------------------------------------------------------------------------------------------
@@ -276,7 +276,9 @@ def test_neighbourhood_is_the_node_and_exactly_its_neighbours(graph: nx.Graph) -
 
 def test_highlighted_node_is_emphasised_and_labelled(graph: nx.Graph) -> None:
     around = neighbourhood(graph, "su-30")
-    root = ET.fromstring(graph_svg(around, local_layout(around, "su-30"), _url_for(around), highlight="su-30"))
+    root = ET.fromstring(
+        graph_svg(around, local_layout(around, "su-30"), _url_for(around), title="Map", highlight="su-30")
+    )
     current = [a for a in root.iter(f"{SVG}a") if a.get("aria-current") == "page"]
     assert [a.get("href") for a in current] == ["../deals/su-30.html"]
     assert "node-current" in current[0][1].get("class").split()
@@ -337,7 +339,7 @@ def test_400_nodes_lay_out_quickly_with_nothing_drawn_over_anything() -> None:
     """The most a build draws; the layout's time counts in every build, so it stays within seconds."""
     graph = connected(synthetic(400))
     start = time.perf_counter()
-    svg = graph_svg(graph, layout(graph), lambda node: f"{node}.html", highlight="n0399")
+    svg = graph_svg(graph, layout(graph), lambda node: f"{node}.html", title="Network", highlight="n0399")
     elapsed = time.perf_counter() - start
     assert elapsed < 8, f"took {elapsed:.1f} s"  # about 2 s on an idle 2-core machine
     root = ET.fromstring(svg)

@@ -89,6 +89,18 @@ def test_russian_site_has_russian_labels_and_dates(sites: dict[str, Path]) -> No
     assert _page(sites["ru"], "sources/moscow-times-2021.html").find("time").text == "26 марта 2021 г."
 
 
+def test_maps_describe_the_network_in_the_site_language(sites: dict[str, Path]) -> None:
+    """The relation on a line's tooltip is the interface's word, translated; a role written in content stays."""
+    svg = _page(sites["ru"], "actors/russia.html").find("svg", class_="graph")
+    edges = [title.text for title in svg.find_all("title") if "–" in title.text]
+    assert "Russian naval delegation visits Myanmar – Russia: участник" in edges, edges
+    assert "Pantsir-S1 contract – Russia: продавец" in edges, edges
+    assert "Russia – Tatmadaw: Arms customer" in edges, edges  # a role's title, as the dossier writes it
+    assert svg.find("desc").text.startswith("Фигуранты: "), svg.find("desc").text
+    network = _page(sites["ru"], "graph.html").find("svg", class_="graph")
+    assert network.find("title").text == "Сеть фигурантов, сделок и событий"
+
+
 @pytest.mark.parametrize(
     ("text", "language", "shown"),
     [
