@@ -174,19 +174,25 @@ def _new(site: Path, words: list[str], prog: str) -> int:
 
 
 def _init(words: list[str], prog: str) -> int:
-    from .newsite import init_site
+    from .newsite import WORKFLOW, init_site
 
     if len(words) != 1:
         print(f"usage: {prog} init DIR  (a new folder for the investigation)", file=sys.stderr)
         return 2
     folder = Path(words[0])
     try:
-        init_site(folder)
+        requirement = init_site(folder)
     except ContentError as problem:
         print(problem.format(Path.cwd()), file=sys.stderr)
         return 1
     shown = _shown(folder.resolve())
     print(f"started a new investigation in {shown}; preview it with: {prog} serve --site {shown}", file=sys.stderr)
+    if requirement is None:
+        print(
+            f"before publishing: write where to install Casefile from in CASEFILE: in {shown}{WORKFLOW}"
+            " (this Casefile was not installed from a Git address)",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from importlib import resources
+import json
+import re
+import subprocess
+from importlib import metadata, resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from .diagnostics import ContentError, Location
 from .schema import write_schemas
+from .settings import PROJECT_ROOT
 
 # A repository just cloned from GitHub holds these already; a folder with anything else is refused.
 MAY_EXIST = {".git"}
+WORKFLOW = ".github/workflows/pages.yml"
+PLACEHOLDER = "casefile @ git+https://github.com/ORG/casefile.git"
 
 
 def skeleton() -> dict[str, bytes]:
@@ -29,15 +35,52 @@ def skeleton() -> dict[str, bytes]:
     return files
 
 
-def init_site(folder: Path) -> None:
-    """Write the skeleton into ``folder``: new, empty, or a fresh clone."""
+def init_site(folder: Path) -> str | None:
+    """Write the skeleton into ``folder``: new, empty, or a fresh clone. Returns what the publishing workflow
+    installs Casefile from, or None when it could not tell and the workflow still holds the placeholder."""
     _refuse_if_taken(folder)
-    for name, data in sorted(skeleton().items()):
+    files = skeleton()
+    requirement = casefile_requirement()
+    if requirement:
+        files[WORKFLOW] = files[WORKFLOW].replace(PLACEHOLDER.encode(), requirement.encode())
+    for name, data in sorted(files.items()):
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("xb") as file:  # exclusive: never writes over a file, even one made meanwhile
             file.write(data)
     write_schemas(folder)  # the editor settings and the dossiers' first lines point at them
+    return requirement
+
+
+def casefile_requirement() -> str | None:
+    """Where GitHub's runner can install this very Casefile from: the Git address pip installed it from
+    (PEP 610's direct_url.json), or the web address of the checkout it runs in, at its commit when pushed."""
+    try:
+        recorded = json.loads(metadata.distribution("casefile").read_text("direct_url.json") or "{}")
+    except (metadata.PackageNotFoundError, ValueError):
+        recorded = {}
+    if "vcs_info" in recorded and (url := _web_address(recorded["url"])):
+        return f"casefile @ git+{url}@{recorded['vcs_info']['commit_id']}"
+    if not (PROJECT_ROOT / ".git").exists() or not (url := _web_address(_git("remote", "get-url", "origin"))):
+        return None
+    pushed = _git("branch", "--remotes", "--contains", "HEAD")
+    return f"casefile @ git+{url}" + (f"@{_git('rev-parse', 'HEAD')}" if pushed else "")
+
+
+def _web_address(url: str) -> str | None:
+    """An https address for a Git remote (``git@github.com:owner/repo.git`` too); None for a local one."""
+    if scp_like := re.fullmatch(r"[\w.-]+@([\w.-]+):(.+)", url):
+        url = f"https://{scp_like[1]}/{scp_like[2]}"
+    return url if url.startswith("https://") else None
+
+
+def _git(*words: str) -> str:
+    """What git prints in the Casefile checkout ('' if it fails)."""
+    try:
+        done = subprocess.run(["git", "-C", str(PROJECT_ROOT), *words], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
 
 
 def _refuse_if_taken(folder: Path) -> None:

@@ -157,6 +157,44 @@ def test_init_writes_every_kind_on_neutral_placeholders_into_a_fresh_clone(tmp_p
         assert not any(word in data.decode().lower() for word in EXAMPLE_WORDS), name
 
 
+def test_init_workflow_installs_the_casefile_that_made_the_site(tmp_path: Path) -> None:
+    """Run from a clone of Casefile's GitHub repository (an ssh remote too), the workflow installs that repository
+    at the commit that wrote the site; a commit not pushed yet is not pinned, as GitHub could not fetch it."""
+    clone = tmp_path / "casefile"
+    subprocess.run(["git", "clone", "--quiet", ROOT, clone], check=True)
+    commit = subprocess.run(["git", "-C", clone, "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    wanted = "CASEFILE: casefile @ git+https://github.com/example-newsroom/casefile.git"
+    for remote, written in [
+        ("https://github.com/example-newsroom/casefile.git", f"{wanted}@{commit}\n"),
+        ("git@github.com:example-newsroom/casefile.git", f"{wanted}@{commit}\n"),
+    ]:
+        subprocess.run(["git", "-C", clone, "remote", "set-url", "origin", remote], check=True)
+        site = tmp_path / f"site-{len(list(tmp_path.iterdir()))}"
+        result = run(sys.executable, clone / "build.py", "init", site.name, cwd=tmp_path)
+        assert result.returncode == 0 and "before publishing" not in result.stderr, result.stderr
+        assert written in (site / ".github/workflows/pages.yml").read_text(encoding="utf-8")
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t"}
+    subprocess.run(
+        ["git", "-C", clone, "commit", "--quiet", "--allow-empty", "-m", "local"],
+        check=True,
+        env=os.environ | env | {"GIT_COMMITTER_EMAIL": "t@example.org"},
+    )
+    result = run(sys.executable, clone / "build.py", "init", "unpushed", cwd=tmp_path)
+    assert f"{wanted}\n" in (tmp_path / "unpushed/.github/workflows/pages.yml").read_text(encoding="utf-8")
+
+
+def test_init_says_when_it_cannot_tell_where_to_install_casefile_from(tmp_path: Path) -> None:
+    """A Casefile copied without Git: the workflow keeps its placeholder, and init says to fill it in."""
+    copy = tmp_path / "casefile"
+    for name in ("build.py", "casefile", "templates", "static"):
+        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, copy / name)
+    result = run(sys.executable, copy / "build.py", "init", "ports", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    note = "before publishing: write where to install Casefile from in CASEFILE: in ports/.github/workflows/pages.yml"
+    assert note in result.stderr, result.stderr
+    assert "github.com/ORG/casefile.git" in (tmp_path / "ports/.github/workflows/pages.yml").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize(
     ("existing", "listed"),
     [
