@@ -186,6 +186,7 @@ def test_init_workflow_installs_the_casefile_that_made_the_site(tmp_path: Path) 
 def test_init_says_when_it_cannot_tell_where_to_install_casefile_from(tmp_path: Path) -> None:
     """A Casefile copied without Git: the workflow keeps its placeholder, and init says to fill it in."""
     copy = tmp_path / "casefile"
+    copy.mkdir()
     for name in ("build.py", "casefile", "templates", "static"):
         (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, copy / name)
     result = run(sys.executable, copy / "build.py", "init", "ports", cwd=tmp_path)
