@@ -20,10 +20,10 @@ from .resolve import Investigation
 METHODOLOGY = "methodology"  # the page (content/pages/methodology.md) that explains the labels after its text
 
 INDEPENDENCE = N_(
-    "We count the independent origins of every fact. A report that relays another report, or that relies on "
-    "the same upstream source as another report, does not confirm it: The Moscow Times and EFE repeating "
-    "Myanmar Now's story are one origin, not three. Where a footnote says whom a report is citing for the "
-    "fact, only that source counts; otherwise everything the report relies on does."
+    "We count the independent origins of every fact, following what each source says it relies on. A report "
+    "that relays another report, or that relies on the same source as another report, does not confirm it: "
+    "three outlets repeating one news agency's story are one origin, not three. Where a footnote says whom a "
+    "report is citing for the fact, only that source counts; otherwise everything the report relies on does."
 )
 
 
@@ -57,14 +57,13 @@ LABELS = (SINGLE_ORIGIN, STATE_MEDIA)
 
 @dataclass(frozen=True)
 class Origin:
-    """One independent origin: the sources furthest upstream that its reports share, and those reports."""
+    """One independent origin: the sources furthest upstream that its reports give for the fact (one, unless
+    they are reports relying on a common source, then named too), and those reports."""
 
     sources: tuple[Source, ...]
+    common: tuple[Source, ...]
     reports: tuple[Source, ...]
-
-    @property
-    def state_media(self) -> bool:
-        return all(source.controlled_by for source in self.sources)
+    state_media: bool  # every source the reports give for the fact is state or party media
 
 
 @dataclass(frozen=True)
@@ -83,6 +82,10 @@ class Corroboration:
     @property
     def upstream(self) -> tuple[Source, ...]:
         return _unique(source for origin in self.origins for source in origin.sources)
+
+    @property
+    def common(self) -> tuple[Source, ...]:
+        return _unique(source for origin in self.origins for source in origin.common)
 
     @property
     def reports(self) -> tuple[Source, ...]:
@@ -131,14 +134,14 @@ class Provenance:
         return Corroboration(origins, frozenset().union(*(rests for _, rests in groups)))
 
     def _origin(self, refs: list[SourceRef]) -> Origin:
-        """Named by the sources all its citations rest on, the nearest of them (Myanmar Now rather than
-        everything Myanmar Now cites); when they share none, by the furthest upstream of those they name."""
-        shared = frozenset.intersection(*(self.rests_on(ref) for ref in refs))
-        candidates = sorted(shared) or list(dict.fromkeys(i for ref in refs for i in ref.citing or [ref.id]))
-        nearest = [i for i in candidates if not any(i in self.lineage(o) for o in candidates if o != i)]
-        upstream = [i for i in candidates if not any(o in self.lineage(i) for o in candidates if o != i)]
-        named = nearest if shared else upstream
-        return Origin(self._sources(named), self._sources(dict.fromkeys(ref.id for ref in refs)))
+        """Named by the furthest upstream of the sources the citations give (a report, or whom it is citing)."""
+        given = list(dict.fromkeys(i for ref in refs for i in ref.citing or [ref.id]))
+        upstream = [i for i in given if not any(o in self.lineage(i) for o in given if o != i)]
+        shared = frozenset.intersection(*(self.lineage(i) for i in upstream)) if len(upstream) > 1 else frozenset()
+        common = [i for i in sorted(shared) if not any(i in self.lineage(o) for o in shared if o != i)]
+        state = all(isinstance(s := self.dossiers.get(i), Source) and s.controlled_by for i in given)
+        reports = self._sources(dict.fromkeys(ref.id for ref in refs))
+        return Origin(self._sources(upstream), self._sources(common), reports, state)
 
     def _sources(self, ids: Iterable[str]) -> tuple[Source, ...]:
         return tuple(s for i in ids if isinstance(s := self.dossiers.get(i), Source))
