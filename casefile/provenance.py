@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .diagnostics import Location
 from .i18n import N_
-from .model import Dossier, Source, SourceRef, Sourced, YamlPath, walk
+from .model import Dossier, Source, Sourced, SourceRef, YamlPath, walk
 from .resolve import Investigation
 
 METHODOLOGY = "methodology"  # the page (content/pages/methodology.md) that explains the labels after its text

@@ -46,7 +46,9 @@ def sourcing_report(investigation: Investigation, root: Path) -> str:
         # "Conflicts without an editor's note" goes here, from the check that finds the conflicts.
         ("Dossiers by sourcing, weakest first", _weakest(found, root)),
     ]
-    return "\n".join(f"{title} ({len(lines)}):\n" + "".join(f"  {line}\n" for line in lines) for title, lines in sections)
+    return "\n".join(
+        f"{title} ({len(lines)}):\n" + "".join(f"  {line}\n" for line in lines) for title, lines in sections
+    )
 
 
 def _flagged(found: Iterable[Fact], key: str, root: Path) -> list[str]:
@@ -57,7 +59,8 @@ def _flagged(found: Iterable[Fact], key: str, root: Path) -> list[str]:
             origin = _names(corroboration.upstream)
             if corroboration.common:
                 origin += f", which rely on {_names(corroboration.common)}"
-            lines.append(f"{_where(fact.location, root)}: {_describe(fact)} — rests on {origin}; reported by {', '.join(corroboration.outlets)}")
+            outlets = ", ".join(corroboration.outlets)
+            lines.append(f"{_where(fact.location, root)}: {_describe(fact)} — rests on {origin}; reported by {outlets}")
     return lines
 
 
@@ -105,7 +108,7 @@ def _describe(fact: Fact) -> str:
 
 
 def _names(sources: Iterable[Source]) -> str:
-    return ", ".join(source.publisher for source in sources)
+    return ", ".join(dict.fromkeys(source.publisher for source in sources))
 
 
 def _short(text: str, limit: int = 60) -> str:
