@@ -328,7 +328,9 @@ class Source(Dossier):
     url: Url | None = None
     archived_url: Url | None = None
     kind: Literal[SOURCE_KINDS]  # type: ignore[valid-type]
-    controlled_by: Literal[CONTROLLERS] | None = None  # type: ignore[valid-type]
+    controlled_by: Literal[CONTROLLERS] | None = Field(  # type: ignore[valid-type]
+        None, description="state or party media: the outlet is owned or run by a state (state) or a party (party)"
+    )
     language: str | None = None
     cites: list[
         Annotated[CitedSource, BeforeValidator(_id_shorthand, json_schema_input_type=SourceId | CitedSource)]
