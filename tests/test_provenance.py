@@ -78,14 +78,14 @@ def test_a_chain_of_reports_citing_each_other_is_one_origin(built: Path) -> None
     labels, note = _claim_flags(built)["A chain."]
     assert labels == ["one origin"]
     assert note.startswith("Rests on one independent origin: Chain C.")
-    assert "Reported by 3 outlets: Chain A, Chain B, Chain C." in note
+    assert "Outlets reporting it: 3 (Chain A, Chain B, Chain C)." in note
 
 
 def test_two_reports_relaying_state_media_are_flagged_as_state_media(built: Path) -> None:
     labels, note = _claim_flags(built)["The agency says so."]
     assert labels == ["one origin", "state media"]
     assert note == (
-        "Rests on one independent origin: State Agency (state media). Reported by 2 outlets: Wire One, Wire Two."
+        "Rests on one independent origin: State Agency (state media). Outlets reporting it: 2 (Wire One, Wire Two)."
     )
 
 
@@ -173,7 +173,7 @@ def test_example_delegation_visit_rests_on_one_origin_with_three_reports(tmp_pat
     page = load_html(out / "events/russian-naval-delegation-2021-06.html")
     date = page.find("dl", class_="facts").find("dd")
     assert date.find("a", class_="flag-single-origin") is not None
-    assert "Rests on one independent origin: Myanmar Now. Reported by 3 outlets" in date.text
+    assert "Rests on one independent origin: Myanmar Now. Outlets reporting it: 3 (" in date.text
     cited = {note.attrs["data-source"] for note in page.find_all("li", predicate=lambda n: "data-source" in n.attrs)}
     assert {"myanmar-now-2021-07", "moscow-times-2021-07-06", "efe-2021-07-07"} <= cited
     meeting = load_html(out / "events/shoigu-meeting-2021-06.html")
@@ -183,7 +183,7 @@ def test_example_delegation_visit_rests_on_one_origin_with_three_reports(tmp_pat
         if "according to TASS; Myanmar Now and EFE both report" in item.text
     )
     assert [flag.text for flag in remark.find_all(class_="flag")] == ["one origin", "state media"]
-    assert "Rests on one independent origin: TASS (state media). Reported by 2 outlets: Myanmar Now, EFE." in (
+    assert "Rests on one independent origin: TASS (state media). Outlets reporting it: 2 (Myanmar Now, EFE)." in (
         remark.text
     )
 
