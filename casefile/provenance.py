@@ -23,7 +23,9 @@ INDEPENDENCE = N_(
     "We count the independent origins of every fact, following what each source says it relies on. A report "
     "that relays another report, or that relies on the same source as another report, does not confirm it: "
     "three outlets repeating one news agency's story are one origin, not three. Where a footnote says whom a "
-    "report is citing for the fact, only that source counts; otherwise everything the report relies on does."
+    "report is citing for the fact, only that source counts. Otherwise everything the report relies on counts, "
+    "so two reports that cite the same source are counted as one origin even if they may have learned the "
+    "fact separately: we would rather undercount than claim a confirmation we cannot show."
 )
 
 

@@ -58,7 +58,7 @@ def _flagged(found: Iterable[Fact], key: str, root: Path) -> list[str]:
         if any(label.key == key for label in corroboration.labels):
             origin = _names(corroboration.upstream)
             if corroboration.common:
-                origin += f", which rely on {_names(corroboration.common)}"
+                origin += f", which cite the same source, {_names(corroboration.common)}"
             outlets = ", ".join(corroboration.outlets)
             lines.append(f"{_where(fact.location, root)}: {_describe(fact)} — rests on {origin}; reported by {outlets}")
     return lines

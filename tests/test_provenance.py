@@ -71,7 +71,7 @@ def _claim_flags(site: Path) -> dict[str, tuple[list[str], str]]:
 def test_reports_citing_the_same_upstream_are_one_origin(built: Path) -> None:
     labels, note = _claim_flags(built)["Same upstream."]
     assert labels == ["one origin"]
-    assert note == "Rests on one independent origin: Outlet A, Outlet B rely on the same source, Upstream."
+    assert note == "Counted as one origin: Outlet A, Outlet B cite the same source, Upstream."
 
 
 def test_a_chain_of_reports_citing_each_other_is_one_origin(built: Path) -> None:
@@ -147,7 +147,7 @@ def test_check_report_lists_weak_facts_unarchived_sources_and_weakest_dossiers(b
     assert single.startswith("Facts resting on a single independent origin (")
     assert (
         "  content/events/provenance-visit.yaml:4:5: claim “Same upstream.” — rests on Outlet A, Outlet B, "
-        "which rely on Upstream; reported by Outlet A, Outlet B" in single
+        "which cite the same source, Upstream; reported by Outlet A, Outlet B" in single
     )
     assert "content/events/provenance-visit.yaml:10:5" not in single, "two origins are not listed"
     assert state.splitlines() == [
