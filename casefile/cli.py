@@ -50,6 +50,12 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, default=None, help="where to write the site (default: SITE/output)")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument(
+        "--report",
+        action="store_true",
+        help="check: also print, for the editor, the facts resting on one origin or only on state media, the "
+        "sources without an archived copy and the dossiers with the weakest sourcing",
+    )
+    parser.add_argument(
         "--base-url", type=_base_url, default=None, help="the site's public address (overrides site.yaml's base_url)"
     )
     parser.add_argument("--drafts", action="store_true", help="include the dossiers marked draft: true")
@@ -96,11 +102,11 @@ def main(argv: list[str] | None = None, prog: str = "casefile") -> int:
 def _run(verb: str, paths: SitePaths, options: Options, args: argparse.Namespace) -> int:
     """Check, build or serve; the output folder is checked and locked before anything is written."""
     diagnostics = Diagnostics()
-    uncached = args.no_cache or options.check_external or verb == "serve"
+    uncached = args.no_cache or options.check_external or verb == "serve" or args.report
     cache = None if uncached else BuildCache(paths, options)
     try:
         if verb == "check":
-            ok = _check(paths, options, diagnostics, cache)
+            ok = _check(paths, options, diagnostics, cache, args.report)
         else:
             check_out(paths.out, paths.site, [paths.site / "content", *paths.templates, *paths.static])
             with output_lock(paths.out, verb):
@@ -120,13 +126,21 @@ def _run(verb: str, paths: SitePaths, options: Options, args: argparse.Namespace
     return 0 if ok else 1
 
 
-def _check(paths: SitePaths, options: Options, diagnostics: Diagnostics, cache: BuildCache | None) -> bool:
-    """Validate, or replay the warnings of the last build when nothing it read has changed."""
+def _check(
+    paths: SitePaths, options: Options, diagnostics: Diagnostics, cache: BuildCache | None, report: bool = False
+) -> bool:
+    """Validate, or replay the warnings of the last build when nothing it read has changed; with ``report``,
+    print the editor's sourcing report of a valid investigation."""
     if cache is not None and (warnings := cache.replay(with_output=False)) is not None:
         return _replayed(warnings, diagnostics)
     from . import pipeline
 
-    return pipeline.check(paths, diagnostics, options) is not None
+    site = pipeline.check(paths, diagnostics, options)
+    if site is not None and report:
+        from .sourcing_report import sourcing_report
+
+        print(sourcing_report(site.investigation, Path.cwd()), end="")
+    return site is not None
 
 
 def _build(paths: SitePaths, options: Options, diagnostics: Diagnostics, cache: BuildCache | None) -> bool:

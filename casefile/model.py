@@ -32,6 +32,7 @@ PARTY_ROLES = ("buyer", "seller", "intermediary", "signatory", "supplier", "reci
 DEAL_DATE_KINDS = ("signed", "announced", "agreed", "delivered", "reported")
 EVENT_KINDS = ("visit", "meeting", "vote", "delivery", "statement", "coup", "conference", "ceremony", "trip", "other")
 SOURCE_KINDS = ("article", "report", "document", "dataset", "statement", "news-agency", "website", "database", "other")
+CONTROLLERS = ("state", "party")  # state or party media: an outlet a government or a ruling party owns or runs
 
 
 @dataclass(frozen=True)
@@ -327,6 +328,9 @@ class Source(Dossier):
     url: Url | None = None
     archived_url: Url | None = None
     kind: Literal[SOURCE_KINDS]  # type: ignore[valid-type]
+    controlled_by: Literal[CONTROLLERS] | None = Field(  # type: ignore[valid-type]
+        None, description="state or party media: the outlet is owned or run by a state (state) or a party (party)"
+    )
     language: str | None = None
     cites: list[
         Annotated[CitedSource, BeforeValidator(_id_shorthand, json_schema_input_type=SourceId | CitedSource)]

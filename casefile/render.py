@@ -19,13 +19,14 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from . import graph, i18n, markdown
+from . import graph, i18n, markdown, provenance
 from .bibliography import bibliography
 from .dates import FuzzyDate
 from .exports import dossier_json_path, downloads
 from .footnotes import Footnotes, Note
 from .i18n import N_, kind_label
 from .model import ACTOR_KINDS, Actor, Claim, Document, Dossier, SourceRef
+from .provenance import Corroboration, Provenance
 from .publish import feed_path
 from .resolve import D, Investigation, date_key
 from .text import contain_bidi, finalize, isolate
@@ -48,11 +49,13 @@ class PageContext:
     path: str
     investigation: Investigation
     notes: Footnotes = field(init=False)
+    sourcing: Provenance = field(init=False)
     used: set[str] = field(default_factory=set)  # dossiers shown in full (footnotes): rebuild when they change
     named: set[str] = field(default_factory=set)  # dossiers only linked to: rebuild when their name changes
 
     def __post_init__(self) -> None:
         self.notes = Footnotes(self.investigation)
+        self.sourcing = Provenance(self.investigation.dossiers)
 
     def url(self, target: Dossier | str) -> str:
         """``target`` (a dossier or a site path) relative to this page."""
@@ -92,6 +95,12 @@ class PageContext:
             for note, backref in self.notes.cite(refs)  # ids and numbers only: nothing here needs escaping
         )
         return Markup(f'<sup class="fn">&#8288;{markers}</sup>')
+
+    def corroboration(self, refs: list[SourceRef]) -> Corroboration:
+        """The origins a fact rests on; its flags change when any source they go back to does."""
+        found = self.sourcing.corroborate(refs)
+        self.used.update(found.lineage)
+        return found
 
     def markdown(self, document: Document | None) -> Markup:
         return Markup(contain_bidi(markdown.render(document.tokens, self))) if document else Markup("")
@@ -300,6 +309,7 @@ def make_environment(templates: list[Path]) -> Environment:
     env.filters["full_stop"] = full_stop
     env.filters["data_path"] = lambda dossier: dossier_json_path(dossier.page)
     env.globals["section_titles"] = i18n.SECTION_TITLES
+    env.globals["provenance"] = provenance  # its labels and their explanations, for flags and the methodology page
     return env
 
 
