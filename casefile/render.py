@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from . import graph, i18n, markdown
+from . import confidence, graph, i18n, markdown
 from .bibliography import bibliography
 from .dates import FuzzyDate
 from .exports import dossier_json_path, downloads
@@ -298,6 +298,8 @@ def make_environment(templates: list[Path]) -> Environment:
     env.filters["full_stop"] = full_stop
     env.filters["data_path"] = lambda dossier: dossier_json_path(dossier.page)
     env.globals["section_titles"] = i18n.SECTION_TITLES
+    env.globals["confidence_levels"] = confidence.LEVELS
+    env.globals["legend_page"] = confidence.LEGEND_PAGE
     return env
 
 
