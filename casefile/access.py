@@ -69,8 +69,8 @@ def access_problems(source: Source) -> list[ContentError]:
             )
         )
     allowed = ACCESS[kind].fields if kind else UNSTATED.fields
-    problems += [_misplaced(source, name, kind) for name in LOCATING_FIELDS if getattr(source, name) and name not in allowed]
-    return problems
+    misplaced = [name for name in LOCATING_FIELDS if getattr(source, name) and name not in allowed]
+    return problems + [_misplaced(source, name, kind) for name in misplaced]
 
 
 def _misplaced(source: Source, name: str, kind: str | None) -> ContentError:

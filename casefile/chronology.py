@@ -20,7 +20,8 @@ from .resolve import Investigation
 
 _HINT = (
     "check both dates: a report cannot tell of what happened after it. If the report announced it in advance, "
-    "say so in a claim; to keep the dates as they are, list '{subject}' in site.yaml under `accepted_warnings:` → `{kind}:`"
+    "say so in a claim; to keep the dates as they are, list '{subject}' in site.yaml under "
+    "`accepted_warnings:` → `{kind}:`"
 )
 
 
@@ -73,7 +74,8 @@ def _cited(investigation: Investigation, path: tuple, fact: Sourced) -> Iterator
     """The sources a fact cites, and those the citations say they relay, each with its YAML path."""
     for index, ref in enumerate(fact.sources):
         ref_path = path + ("sources", index)
-        for where, source_id in [(ref_path, ref.id)] + [(ref_path + ("citing", i), c) for i, c in enumerate(ref.citing)]:
+        relayed = [(ref_path + ("citing", i), cited) for i, cited in enumerate(ref.citing)]
+        for where, source_id in [(ref_path, ref.id), *relayed]:
             source = investigation.dossiers.get(source_id)
             if isinstance(source, Source):
                 yield where, source

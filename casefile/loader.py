@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import markdown
+from .access import access_problems
 from .config import SiteConfig, load_config
 from .diagnostics import ContentError, Diagnostics, Location
-from .access import access_problems
 from .model import DOSSIER_TYPES, SLUG, Document, Dossier, Page, Source
 from .validation import validate
 from .yamlio import DEFAULT_MAX_FILE_MB, YamlDocument, parse_yaml, read_text, too_large
