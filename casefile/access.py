@@ -77,7 +77,8 @@ def _misplaced(source: Source, name: str, kind: str | None) -> ContentError:
     fits = [access for access in ACCESS_KINDS if name in ACCESS[access].fields]
     written = f"'{source.id}' is {kind}: " if kind else ""
     why = _WHY_NOT.get((kind or "", name))
-    hint = f"remove `{name}:`: {why}" if why else f"write `access: {' or '.join(fits)}`, or remove `{name}:`"
+    written_as = " or ".join(f"`access: {access}`" for access in fits)
+    hint = f"remove `{name}:`: {why}" if why else f"write {written_as}, or remove `{name}:`"
     return ContentError(
         source.origin.location((name,), at_key=True),
         f"{written}`{name}:` is for {_listing(fits)} sources",
