@@ -34,6 +34,11 @@ class Conflict:
     def location(self) -> Location:
         return self.dossier.origin.location(self.path, at_key=True)
 
+    def __str__(self) -> str:
+        """The line the editor's report shows: where, which field, how many values."""
+        noted = "explained" if self.note else "no editor's note"
+        return f"{self.location}: the sources give {len(self.values)} values for `{self.field}` ({noted})"
+
 
 def conflicts(investigation: Investigation) -> list[Conflict]:
     """Every field the sources disagree on, in id order."""
