@@ -9,7 +9,7 @@ located error here rather than a strange footnote later.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .diagnostics import ContentError
 
@@ -47,6 +47,21 @@ _WHY_NOT = {  # why a field does not belong to a kind of access, as the hint say
     ("on-file", "url"): "a document on file has no public address; if it is online, write `access: online`",
     ("on-file", "archived_url"): "a document on file has no public address; if it is online, write `access: online`",
 }
+
+
+def json_schema(schema: dict[str, Any], model: type) -> None:
+    """The same rules for editors: a field that does not fit the access is underlined as it is typed."""
+    rules = [
+        _rule({"properties": {"access": {"const": kind}}, "required": ["access"]}, access)
+        for kind, access in ACCESS.items()
+    ]
+    schema["allOf"] = [*rules, _rule({"not": {"required": ["access"]}}, UNSTATED)]
+
+
+def _rule(condition: dict[str, Any], access: Access) -> dict[str, Any]:
+    banned = {name: False for name in LOCATING_FIELDS if name not in access.fields}
+    then: dict[str, Any] = {"properties": banned} | ({"required": ["url"]} if access.needs_url else {})
+    return {"if": condition, "then": then}
 
 
 def access_of(source: Source) -> str | None:

@@ -20,7 +20,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
-from . import markdown
+from . import access, markdown
 from .access import ACCESS_KINDS
 from .confidence import CONFIDENCE_LEVELS
 from .dates import Date, FuzzyDate
@@ -332,6 +332,7 @@ class Event(Dossier):
 
 
 class Source(Dossier):
+    model_config = ConfigDict(json_schema_extra=access.json_schema)  # with the base's: unknown keys refused
     type: ClassVar[str] = "source"
     section: ClassVar[str] = "sources"
     title: str

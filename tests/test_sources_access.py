@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import jsonschema
 import pytest
 from conftest import BASE, Node, load_html, make_site, run_build
 
@@ -14,6 +15,8 @@ from casefile.conflicts import unexplained
 from casefile.diagnostics import Diagnostics
 from casefile.loader import load_site
 from casefile.resolve import resolve
+from casefile.schema import schemas
+from casefile.yamlio import parse_yaml
 
 SOURCES = {
     "content/sources/print-notice.yaml": """\
@@ -293,3 +296,11 @@ def test_access_fields_that_do_not_fit_are_located_errors_with_hints(tmp_path: P
     for message, hint in expected:
         assert f"{message}\n    {hint}" in errors, errors
     assert errors.count("error:") == len(expected), errors
+
+
+def test_the_editor_schema_underlines_the_same_access_mistakes() -> None:
+    validator = jsonschema.Draft202012Validator(schemas()["source.schema.json"])
+    for name, text in {**SOURCES, **BROKEN}.items():
+        if name.startswith("content/sources/") and name not in BASE and "radio" not in name:
+            errors = list(validator.iter_errors(parse_yaml(text, Path(name)).data))
+            assert bool(errors) == (name in BROKEN), (name, [e.message for e in errors])
