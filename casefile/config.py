@@ -72,6 +72,8 @@ class AcceptedWarnings(Strict):
     page_too_large: list[str] = Field([], alias="page-too-large")
     dead_link: list[str] = Field([], alias="dead-link")
     draft_link: list[str] = Field([], alias="draft-link")
+    source_before_fact: list[str] = Field([], alias="source-before-fact")
+    date_after_sources: list[str] = Field([], alias="date-after-sources")
 
     def of(self, kind: str) -> list[str]:
         return getattr(self, kind.replace("-", "_"))

@@ -117,10 +117,12 @@ def _reference(dossier: Dossier) -> dict[str, Any]:
     return {"type": dossier.type, "label": dossier.label, "page": dossier.page}
 
 
+_SOURCE_FIELDS = {"title", "publisher", "authors", "date", "url", "archived_url", "kind"}
+_SOURCE_FIELDS |= {"access", "edition", "pages", "time"}  # how it is held, when it is not a web page
+
+
 def _source_record(source: Dossier) -> dict[str, Any]:
-    return source.model_dump(
-        mode="json", by_alias=True, include={"title", "publisher", "authors", "date", "url", "archived_url", "kind"}
-    )
+    return source.model_dump(mode="json", by_alias=True, include=_SOURCE_FIELDS)
 
 
 # Columns: header → how to get the cell from the dossier.

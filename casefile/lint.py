@@ -20,7 +20,6 @@ from .diagnostics import ContentError, Diagnostics, Location, did_you_mean
 from .model import (
     Actor,
     Claim,
-    DatedFact,
     Deal,
     Document,
     Dossier,
@@ -28,6 +27,7 @@ from .model import (
     Item,
     Participant,
     Party,
+    ReportedDate,
     Role,
     Source,
     Sourced,
@@ -102,14 +102,15 @@ class _Linter:
 
     def check_source(self, source: Source) -> None:
         where = source.origin.location(())
-        if source.read and not source.url and not source.archived_url:
+        if source.read and not source.url and not source.archived_url and source.access is None:
             self.warn(
                 "source-without-url",
                 source.id,
                 where,
                 f"the source '{source.id}' has neither `url:` nor `archived_url:`, so readers cannot open it",
-                "add the address of the original or of an archived copy; if the report gives none, list the id "
-                "in site.yaml under `accepted_warnings:` → `source-without-url:`",
+                "add the address of the original or of an archived copy; a source that is not online says how it "
+                "is held (`access: print`, `broadcast`, `on-file` or `confidential`); if the report gives no "
+                "address, list the id in site.yaml under `accepted_warnings:` → `source-without-url:`",
             )
         links = self.investigation.backlinks[source.id]
         if not links.relied_on_by and all(citer.id == source.id for citer in links.cited_by):
@@ -250,7 +251,7 @@ _FACT_NAMES: dict[type, tuple[str, str]] = {
 
 def _describe(fact: Sourced) -> str:
     """``the role 'Commander-in-chief'``: enough to recognise the fact beside its line number."""
-    if isinstance(fact, DatedFact):
+    if isinstance(fact, ReportedDate):
         return f"the date {fact.date.iso}"
     noun, field = _FACT_NAMES.get(type(fact), ("fact", ""))
     text = str(getattr(fact, field, ""))

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import markdown
+from .access import access_problems
 from .config import SiteConfig, load_config
 from .diagnostics import ContentError, Diagnostics, Location
-from .model import DOSSIER_TYPES, SLUG, Document, Dossier, Page
+from .model import DOSSIER_TYPES, SLUG, Document, Dossier, Page, Source
 from .validation import validate
 from .yamlio import DEFAULT_MAX_FILE_MB, YamlDocument, parse_yaml, read_text, too_large
 
@@ -300,7 +301,8 @@ def _build(model: type[Dossier], doc: YamlDocument, narrative: Document | None) 
         )
         return None, [problem]
     extra = {"id": doc.path.stem, "path": doc.path, "origin": doc, "narrative": narrative}
-    return validate(model, doc, extra)
+    dossier, problems = validate(model, doc, extra)
+    return dossier, problems + (access_problems(dossier) if isinstance(dossier, Source) else [])
 
 
 def split_front_matter(text: str) -> tuple[str, str, int]:

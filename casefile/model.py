@@ -20,7 +20,9 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
-from . import markdown
+from . import access, markdown
+from .access import ACCESS_KINDS
+from .confidence import CONFIDENCE_LEVELS
 from .dates import Date, FuzzyDate
 from .i18n import check_currency, check_language
 
@@ -104,7 +106,13 @@ class Sourced(Strict):
     sources: SourceRefs = []
 
 
-class Claim(Sourced):
+class Fact(Sourced):
+    """A statement in a dossier, with how sure its sources are (shown as a label)."""
+
+    confidence: Literal[CONFIDENCE_LEVELS] | None = None  # type: ignore[valid-type]
+
+
+class Claim(Fact):
     """A statement that fits no field; its text may hold inline markdown."""
 
     text: str
@@ -118,31 +126,36 @@ class Claim(Sourced):
         return self._tokens
 
 
-class DatedFact(Sourced):
+class ReportedDate(Fact):
     date: Date
+
+
+class DatedFact(ReportedDate):
+    other_dates: list[ReportedDate] = []  # what other sources give: shown side by side, "sources differ"
+    editor_note: str | None = None  # the newsroom's word on why the dates differ
 
 
 FactDate = Annotated[DatedFact, BeforeValidator(_date_shorthand, json_schema_input_type=Date | DatedFact)]
 
 
-class Role(Sourced):
+class Role(Fact):
     title: str
     of: ActorId | None = None
     start: FactDate | None = Field(None, alias="from")
     end: FactDate | None = Field(None, alias="to")
 
 
-class Party(Sourced):
+class Party(Fact):
     actor: ActorId
     role: Literal[PARTY_ROLES]  # type: ignore[valid-type]
 
 
-class Item(Sourced):
+class Item(Fact):
     what: str
     quantity: int | str | None = None
 
 
-class Value(Sourced):
+class Value(Fact):
     text: str
     amount: float | None = None
     currency: Annotated[str, AfterValidator(check_currency)] | None = None  # ISO 4217: USD, EUR, RUB
@@ -150,7 +163,7 @@ class Value(Sourced):
     note: str | None = None
 
 
-class Participant(Sourced):
+class Participant(Fact):
     actor: ActorId
     role: str | None = None
 
@@ -283,6 +296,7 @@ class Deal(Dossier):
     items: list[Item] = []
     values: list[Value] = []
     dates: dict[Literal[DEAL_DATE_KINDS], FactDate] = {}  # type: ignore[valid-type]
+    values_note: str | None = None  # the newsroom's word on values that differ
     status: str | None = None
     agreed_at: EventId | None = None
 
@@ -319,6 +333,7 @@ class Event(Dossier):
 
 
 class Source(Dossier):
+    model_config = ConfigDict(json_schema_extra=access.json_schema)  # with the base's: unknown keys refused
     type: ClassVar[str] = "source"
     section: ClassVar[str] = "sources"
     title: str
@@ -327,6 +342,10 @@ class Source(Dossier):
     date: FactDate | None = None
     url: Url | None = None
     archived_url: Url | None = None
+    access: Literal[ACCESS_KINDS] | None = None  # type: ignore[valid-type]  # online when there is a url
+    edition: str | None = None  # print or broadcast
+    pages: int | str | None = None  # print: "4", "4-5" (`page` is the site path of every dossier)
+    time: str | None = None  # broadcast, e.g. "21:00"
     kind: Literal[SOURCE_KINDS]  # type: ignore[valid-type]
     controlled_by: Literal[CONTROLLERS] | None = Field(  # type: ignore[valid-type]
         None, description="state or party media: the outlet is owned or run by a state (state) or a party (party)"

@@ -13,6 +13,7 @@ from pathlib import Path
 from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
 
 from . import graphlayout
+from .chronology import check_dates
 from .diagnostics import ContentError, Diagnostics, Location
 from .drafts import without_drafts
 from .exports import RecordCache, data_files
@@ -79,6 +80,7 @@ class _Plan:
             path: len(text.encode("utf-8")) for path, text in self.files.items() if path.endswith(".html")
         }
         lint(investigation, sizes, diagnostics)
+        check_dates(investigation, diagnostics)
         if options.check_external:
             check_external(investigation, self.link_tables(rendered), paths.out, diagnostics)
         return None if diagnostics.has_errors() else BuiltSite(investigation, rendered)

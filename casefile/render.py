@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from . import graph, i18n, markdown, provenance
+from . import confidence, graph, i18n, markdown, provenance
 from .bibliography import bibliography
 from .dates import FuzzyDate
 from .exports import dossier_json_path, downloads
@@ -310,6 +310,8 @@ def make_environment(templates: list[Path]) -> Environment:
     env.filters["data_path"] = lambda dossier: dossier_json_path(dossier.page)
     env.globals["section_titles"] = i18n.SECTION_TITLES
     env.globals["provenance"] = provenance  # its labels and their explanations, for flags and the methodology page
+    env.globals["confidence_levels"] = confidence.LEVELS
+    env.globals["legend_page"] = provenance.METHODOLOGY  # where the confidence labels link to their legend
     return env
 
 

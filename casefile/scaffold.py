@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .access import ACCESS_KINDS
 from .diagnostics import ContentError, Location
 from .model import ACTOR_KINDS, DEAL_KINDS, EVENT_KINDS, PARTY_ROLES, SLUG, SOURCE_KINDS
 from .schema import modeline
@@ -61,6 +62,8 @@ authors: []
 # date: 2024-07-06
 # url: https://…           # the original address; leave out if there is none
 # archived_url: https://web.archive.org/…
+# access: print            # if it is not a web page: {", ".join(a for a in ACCESS_KINDS if a != "online")}
+# pages: 4                 # print: the page; `edition:` print or broadcast; `time: "21:00"` broadcast
 language: en
 cites: []                  # ids of sources this one relies on (e.g. a news agency's report)
 """,
