@@ -119,7 +119,7 @@ def _reference(dossier: Dossier) -> dict[str, Any]:
 
 def _source_record(source: Dossier) -> dict[str, Any]:
     return source.model_dump(
-        mode="json", by_alias=True, include={"title", "publisher", "authors", "date", "url", "archived_url", "kind"}
+        mode="json", by_alias=True, include={"title", "publisher", "authors", "date", "url", "archived", "kind"}
     )
 
 
@@ -173,7 +173,8 @@ CSV_COLUMNS: dict[type[Dossier], Columns] = {
         "authors": lambda s: s.authors,
         "date": lambda s: s.date and s.date.date.iso,
         "url": lambda s: s.url,
-        "archived_url": lambda s: s.archived_url,
+        "archived_url": lambda s: s.archived and s.archived.url,
+        "archived_date": lambda s: s.archived and s.archived.date.iso,
         "language": lambda s: s.language,
         "cites": lambda s: [cited.id for cited in s.cites],
     }

@@ -102,12 +102,12 @@ class _Linter:
 
     def check_source(self, source: Source) -> None:
         where = source.origin.location(())
-        if source.read and not source.url and not source.archived_url:
+        if source.read and not source.url and not source.archived:
             self.warn(
                 "source-without-url",
                 source.id,
                 where,
-                f"the source '{source.id}' has neither `url:` nor `archived_url:`, so readers cannot open it",
+                f"the source '{source.id}' has neither `url:` nor `archived:`, so readers cannot open it",
                 "add the address of the original or of an archived copy; if the report gives none, list the id "
                 "in site.yaml under `accepted_warnings:` → `source-without-url:`",
             )

@@ -21,6 +21,7 @@ from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from . import markdown
+from .archive import archived_url_moved, one_day
 from .dates import Date, FuzzyDate
 from .i18n import check_currency, check_language
 
@@ -161,6 +162,22 @@ class CitedSource(Strict):
     note: str | None = None
 
 
+class Correction(Strict):
+    """A change made after publication: when, what changed, why. Not a fact, so its sources are optional."""
+
+    date: Date
+    what: str
+    why: str
+    sources: SourceRefs = []
+
+
+class Archived(Strict):
+    """A copy of a source kept by an archive (the Wayback Machine, archive.today) and the day it was captured."""
+
+    url: Url
+    date: Annotated[Date, AfterValidator(one_day)]
+
+
 @dataclass
 class Document:
     """A markdown text, parsed once; ``line_offset`` places its lines in the file."""
@@ -187,6 +204,7 @@ class Dossier(Sourced):
     summary: str | None = None
     claims: list[Claim] = []
     updated: Date | None = None
+    corrections: list[Correction] = []
     draft: bool = False  # checked, but left out of the published site unless built with --drafts
     _pointers: Pointers = PrivateAttr(default_factory=lambda: ([], []))
 
@@ -325,7 +343,8 @@ class Source(Dossier):
     authors: list[str] = []
     date: FactDate | None = None
     url: Url | None = None
-    archived_url: Url | None = None
+    archived: Archived | None = None
+    archived_url: SkipJsonSchema[Annotated[Any, AfterValidator(archived_url_moved)]] = Field(None, exclude=True)
     kind: Literal[SOURCE_KINDS]  # type: ignore[valid-type]
     language: str | None = None
     cites: list[

@@ -60,7 +60,7 @@ kind: article              # required: {", ".join(SOURCE_KINDS)}
 authors: []
 # date: 2024-07-06
 # url: https://…           # the original address; leave out if there is none
-# archived_url: https://web.archive.org/…
+# archived: {{url: https://web.archive.org/…, date: 2024-07-08}}   # a copy, and the day it was captured
 language: en
 cites: []                  # ids of sources this one relies on (e.g. a news agency's report)
 """,
