@@ -30,7 +30,7 @@ def one_day(date: FuzzyDate) -> FuzzyDate:
     """A capture date is the one day the copy was made: archives record it, and Robust Links need it."""
     if date.end is not None or not date.start.day:
         raise PydanticCustomError(
-            "date_precision",
+            "capture_day",
             "'{value}' is not one day: an archived copy was captured on a day",
             {"value": date.iso, "hint": "write the day the archive gives for the copy, e.g. 2021-07-08"},
         )
