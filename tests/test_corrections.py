@@ -213,7 +213,7 @@ def test_bad_corrections_and_archived_copies_are_located_errors(tmp_path: Path) 
     moved, hint = errors["content/sources/moscow-times-2021.yaml:8:15"]
     assert moved == "`archived_url:` is now written `archived:`, with the day the copy was captured"
     assert f"`archived: {{url: {ARCHIVE}, date: 2021-03-27}}`" in hint, "the Wayback address gives the day"
-    day, hint = errors["content/sources/sipri-arms-data.yaml:6:43"]
+    day, hint = errors["content/sources/sipri-arms-data.yaml:6:52"]
     assert day == "'2021-07' is not one day: an archived copy was captured on a day"
     assert hint == "write the day the archive gives for the copy, e.g. 2021-07-08"
     # a correction's sources are checked like any citation
