@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
+from pydantic import AfterValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from .dates import FuzzyDate
+from .dates import Date, FuzzyDate
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -35,6 +36,13 @@ def one_day(date: FuzzyDate) -> FuzzyDate:
             {"value": date.iso, "hint": "write the day the archive gives for the copy, e.g. 2021-07-08"},
         )
     return date
+
+
+CaptureDay = Annotated[
+    Date,
+    AfterValidator(one_day),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "examples": ["2021-07-08"]}),
+]
 
 
 def archived_url_moved(value: Any) -> Any:

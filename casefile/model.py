@@ -21,7 +21,7 @@ from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from . import markdown
-from .archive import archived_url_moved, one_day
+from .archive import CaptureDay, archived_url_moved
 from .dates import Date, FuzzyDate
 from .i18n import check_currency, check_language
 
@@ -175,7 +175,7 @@ class Archived(Strict):
     """A copy of a source kept by an archive (the Wayback Machine, archive.today) and the day it was captured."""
 
     url: Url
-    date: Annotated[Date, AfterValidator(one_day)]
+    date: CaptureDay
 
 
 @dataclass
