@@ -1,4 +1,5 @@
-"""The verbs journalists type: ``build`` (default), ``check``, ``serve``, ``new`` and ``init``."""
+"""The verbs journalists type: ``build`` (default), ``check``, ``serve``, ``new``, ``init``, ``schema`` and
+``archive``."""
 
 from __future__ import annotations
 

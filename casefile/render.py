@@ -21,7 +21,6 @@ from markupsafe import Markup, escape
 
 from . import corrections, graph, i18n, markdown
 from .bibliography import bibliography
-from .corrections import last_updated
 from .dates import FuzzyDate
 from .exports import dossier_json_path, downloads
 from .footnotes import Footnotes, Note
@@ -305,7 +304,7 @@ def make_environment(templates: list[Path]) -> Environment:
     env.filters["money"] = i18n.money
     env.filters["full_stop"] = full_stop
     env.filters["data_path"] = lambda dossier: dossier_json_path(dossier.page)
-    env.filters["last_updated"] = last_updated
+    env.filters["last_updated"] = corrections.last_updated
     env.globals["correction_anchor"] = corrections.anchor
     env.globals["section_titles"] = i18n.SECTION_TITLES
     return env
