@@ -22,30 +22,30 @@ class Access:
     """One way of consulting a source, and which of the locating fields it takes."""
 
     name: str
-    fields: tuple[str, ...]  # of edition, pages, time, url, archived_url, authors
+    fields: tuple[str, ...]  # of edition, pages, time, url, archived, authors
     needs_url: bool = False
 
 
 ACCESS = {
     access.name: access
     for access in (
-        Access("online", ("url", "archived_url", "authors"), needs_url=True),
-        Access("print", ("edition", "pages", "url", "archived_url", "authors")),
-        Access("broadcast", ("edition", "time", "url", "archived_url", "authors")),
+        Access("online", ("url", "archived", "authors"), needs_url=True),
+        Access("print", ("edition", "pages", "url", "archived", "authors")),
+        Access("broadcast", ("edition", "time", "url", "archived", "authors")),
         Access("on-file", ("authors",)),
         Access("confidential", ()),
     )
 }
 ACCESS_KINDS = tuple(ACCESS)
-UNSTATED = Access("", ("url", "archived_url", "authors"))  # no `access:` and no url: as before access kinds
-LOCATING_FIELDS = ("edition", "pages", "time", "url", "archived_url", "authors")
+UNSTATED = Access("", ("url", "archived", "authors"))  # no `access:` and no url: as before access kinds
+LOCATING_FIELDS = ("edition", "pages", "time", "url", "archived", "authors")
 
 _WHY_NOT = {  # why a field does not belong to a kind of access, as the hint says it
     ("confidential", "url"): "the address would name the source",
-    ("confidential", "archived_url"): "the address would name the source",
+    ("confidential", "archived"): "the address would name the source",
     ("confidential", "authors"): "the authors' names would name the source",
     ("on-file", "url"): "a document on file has no public address; if it is online, write `access: online`",
-    ("on-file", "archived_url"): "a document on file has no public address; if it is online, write `access: online`",
+    ("on-file", "archived"): "a document on file has no public address; if it is online, write `access: online`",
 }
 
 

@@ -1,4 +1,5 @@
-"""The verbs journalists type: ``build`` (default), ``check``, ``serve``, ``new`` and ``init``."""
+"""The verbs journalists type: ``build`` (default), ``check``, ``serve``, ``new``, ``init``, ``schema`` and
+``archive``."""
 
 from __future__ import annotations
 
@@ -38,10 +39,10 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         "verb",
         nargs="?",
         default="build",
-        choices=["build", "check", "serve", "new", "init", "schema"],
+        choices=["build", "check", "serve", "new", "init", "schema", "archive"],
         help="build (default): write the site; check: validate only; serve: rebuild on save and reload the "
         "browser; new TYPE ID: start a dossier; init DIR: start a new investigation; schema: write the editor "
-        "schemas into SITE/schemas",
+        "schemas into SITE/schemas; archive: list the sources without an archived copy, with a link that saves one",
     )
     parser.add_argument("args", nargs="*", help="new: actor|deal|event|source|page and the id; init: the new folder")
     parser.add_argument("--host", default="127.0.0.1", help="serve: address to bind (default 127.0.0.1)")
@@ -92,6 +93,8 @@ def main(argv: list[str] | None = None, prog: str = "casefile") -> int:
         return _init(args.args, prog)
     if args.verb == "schema":
         return _schema(site)
+    if args.verb == "archive":
+        return _archive(site)
     try:
         return _run(args.verb, paths, options, args)
     except Interrupted as stop:
@@ -215,4 +218,19 @@ def _schema(site: Path) -> int:
 
     for path in write_schemas(site):
         print(f"wrote {_shown(path.parent)}{path.name}", file=sys.stderr)
+    return 0
+
+
+def _archive(site: Path) -> int:
+    """The sources to archive, at the line to edit; 1 only when the content cannot be read."""
+    from .archive import ArchiveReport
+    from .loader import load_site
+    from .resolve import resolve
+
+    diagnostics = Diagnostics()
+    investigation = resolve(load_site(site, diagnostics), diagnostics)
+    if investigation is None:
+        report(diagnostics, Path.cwd(), strict=False)
+        return 1
+    print(ArchiveReport(investigation.sources, Path.cwd()).text(), end="")
     return 0

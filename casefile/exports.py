@@ -1,4 +1,4 @@
-"""The investigation as data, for the teams who reuse it: JSON, CSV per kind, GraphML, FollowTheMoney.
+"""The investigation as data, for the teams who reuse it: JSON, CSV per kind, GraphML, FollowTheMoney, CSL-JSON.
 
 Everything lands under ``data/`` and comes from the resolved investigation alone, in id order, so
 two builds of the same content give the same bytes.  CSV files are written for spreadsheets: UTF-8
@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import ftm
+from . import csl, ftm
 from .i18n import N_, SECTION_TITLES
 from .interrupt import held
 from .model import DEAL_DATE_KINDS, Actor, Deal, Dossier, Event, Source
@@ -59,6 +59,7 @@ def data_files(investigation: Investigation, cache: RecordCache | None = None) -
         f"{DATA}/relations.csv": _csv(RELATION_COLUMNS, relation_rows(investigation)),
         f"{DATA}/network.graphml": graphml(investigation),
         f"{DATA}/{ftm.FILE}": ftm.entities_jsonl(investigation),
+        f"{DATA}/{csl.FILE}": csl.csl_json(investigation),
     }
     for cls, columns in CSV_COLUMNS.items():
         files[f"{DATA}/{cls.section}.csv"] = _csv(columns, [_row(columns, d) for d in investigation.all(cls)])
@@ -85,6 +86,7 @@ def downloads() -> list[Download]:
         Download(f"{DATA}/relations.csv", N_("Every relation: roles, parties, participants"), "CSV"),
         Download(f"{DATA}/network.graphml", N_("The network of actors, deals and events"), "GraphML (Gephi)"),
         Download(f"{DATA}/{ftm.FILE}", N_("FollowTheMoney entities, one per line"), "OCCRP Aleph"),
+        Download(f"{DATA}/{csl.FILE}", N_("Every source as a bibliography (CSL-JSON)"), "Zotero"),
     ]
 
 
@@ -117,7 +119,7 @@ def _reference(dossier: Dossier) -> dict[str, Any]:
     return {"type": dossier.type, "label": dossier.label, "page": dossier.page}
 
 
-_SOURCE_FIELDS = {"title", "publisher", "authors", "date", "url", "archived_url", "kind"}
+_SOURCE_FIELDS = {"title", "publisher", "authors", "date", "url", "archived", "kind"}
 _SOURCE_FIELDS |= {"access", "edition", "pages", "time"}  # how it is held, when it is not a web page
 
 
@@ -175,7 +177,8 @@ CSV_COLUMNS: dict[type[Dossier], Columns] = {
         "authors": lambda s: s.authors,
         "date": lambda s: s.date and s.date.date.iso,
         "url": lambda s: s.url,
-        "archived_url": lambda s: s.archived_url,
+        "archived_url": lambda s: s.archived and s.archived.url,
+        "archived_date": lambda s: s.archived and s.archived.date.iso,
         "language": lambda s: s.language,
         "cites": lambda s: [cited.id for cited in s.cites],
     }

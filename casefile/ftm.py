@@ -164,7 +164,7 @@ class Exporter:
         article.add("publisher", source.publisher)
         article.add("author", *source.authors)
         article.add("publishedAt", source.date and source.date.date.start.iso)
-        article.add("sourceUrl", source.url, source.archived_url)
+        article.add("sourceUrl", source.url, source.archived and source.archived.url)
         article.add("language", source.language)
         yield article
         for backlink in self.investigation.backlinks[source.id].cited_by:

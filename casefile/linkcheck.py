@@ -186,7 +186,7 @@ def check_external(
     with ThreadPoolExecutor(max_workers=EXTERNAL_WORKERS) as pool:
         failures = dict(zip(links, pool.map(fetch_failure, links), strict=True))
     holders = {s.url: s for s in investigation.sources if s.url} | {
-        s.archived_url: s for s in investigation.sources if s.archived_url
+        s.archived.url: s for s in investigation.sources if s.archived
     }
     for url, failure in sorted(failures.items()):
         if failure is None:
@@ -201,15 +201,15 @@ def check_external(
 
 
 def _at_source(source: Source, url: str) -> Location:
-    return source.origin.location(("url",) if url == source.url else ("archived_url",))
+    return source.origin.location(("url",) if url == source.url else ("archived", "url"))
 
 
 def _archive_hint(source: Source, url: str) -> str:
-    if url == source.url and source.archived_url:
-        return f"readers can still open the archived copy {source.archived_url}; if the page moved, update `url:`"
+    if url == source.url and source.archived:
+        return f"readers can still open the archived copy {source.archived.url}; if the page moved, update `url:`"
     if url == source.url:
-        return "find an archived copy (e.g. on web.archive.org) and add it as `archived_url:`"
-    return "the archived copy is gone: find another one and update `archived_url:`"
+        return "find an archived copy (e.g. on web.archive.org) and add it as `archived: {url: …, date: …}`"
+    return "the archived copy is gone: find another one and update `archived:`"
 
 
 def fetch_failure(url: str) -> str | None:

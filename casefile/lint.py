@@ -102,12 +102,12 @@ class _Linter:
 
     def check_source(self, source: Source) -> None:
         where = source.origin.location(())
-        if source.read and not source.url and not source.archived_url and source.access is None:
+        if source.read and not source.url and not source.archived and source.access is None:
             self.warn(
                 "source-without-url",
                 source.id,
                 where,
-                f"the source '{source.id}' has neither `url:` nor `archived_url:`, so readers cannot open it",
+                f"the source '{source.id}' has neither `url:` nor `archived:`, so readers cannot open it",
                 "add the address of the original or of an archived copy; a source that is not online says how it "
                 "is held (`access: print`, `broadcast`, `on-file` or `confidential`); if the report gives no "
                 "address, list the id in site.yaml under `accepted_warnings:` → `source-without-url:`",

@@ -22,6 +22,7 @@ from pydantic_core import PydanticCustomError
 
 from . import access, markdown
 from .access import ACCESS_KINDS
+from .archive import CaptureDay, archived_url_moved
 from .confidence import CONFIDENCE_LEVELS
 from .dates import Date, FuzzyDate
 from .i18n import check_currency, check_language
@@ -175,6 +176,22 @@ class CitedSource(Strict):
     note: str | None = None
 
 
+class Correction(Strict):
+    """A change made after publication: when, what changed, why. Not a fact, so its sources are optional."""
+
+    date: Date
+    what: str
+    why: str
+    sources: SourceRefs = []
+
+
+class Archived(Strict):
+    """A copy of a source kept by an archive (the Wayback Machine, archive.today) and the day it was captured."""
+
+    url: Url
+    date: CaptureDay
+
+
 @dataclass
 class Document:
     """A markdown text, parsed once; ``line_offset`` places its lines in the file."""
@@ -201,6 +218,7 @@ class Dossier(Sourced):
     summary: str | None = None
     claims: list[Claim] = []
     updated: Date | None = None
+    corrections: list[Correction] = []
     draft: bool = False  # checked, but left out of the published site unless built with --drafts
     _pointers: Pointers = PrivateAttr(default_factory=lambda: ([], []))
 
@@ -341,7 +359,8 @@ class Source(Dossier):
     authors: list[str] = []
     date: FactDate | None = None
     url: Url | None = None
-    archived_url: Url | None = None
+    archived: Archived | None = None
+    archived_url: SkipJsonSchema[Annotated[Any, AfterValidator(archived_url_moved)]] = Field(None, exclude=True)
     access: Literal[ACCESS_KINDS] | None = None  # type: ignore[valid-type]  # online when there is a url
     edition: str | None = None  # print or broadcast
     pages: int | str | None = None  # print: "4", "4-5" (`page` is the site path of every dossier)

@@ -1,5 +1,5 @@
-"""What a published site needs beside its pages: a sitemap, robots.txt, an Atom feed of the
-dossiers that changed, ``.nojekyll`` and ``CNAME`` for those who publish from a branch.
+"""What a published site needs beside its pages: a sitemap, robots.txt, Atom feeds of the
+dossiers that changed and of the corrections, ``.nojekyll`` and ``CNAME`` for those who publish from a branch.
 
 Everything comes from the resolved investigation and the list of rendered pages, and is
 byte-identical from one build to the next: nothing depends on the clock.  Without a
@@ -11,7 +11,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
+from . import corrections
 from .config import SiteConfig
+from .corrections import Listed, all_corrections, last_updated
 from .dates import FuzzyDate
 from .model import Dossier
 from .resolve import Investigation
@@ -33,12 +35,15 @@ def site_files(investigation: Investigation, page_paths: Iterable[str]) -> dict[
         files["sitemap.xml"] = sitemap(config, page_paths)
     if feed_path(investigation):
         files[FEED] = atom_feed(investigation)
+    if corrections.feed_path(investigation):
+        files[corrections.FEED] = corrections_feed(investigation)
     return files
 
 
 def feed_path(investigation: Investigation) -> str | None:
-    """Where the Atom feed is, for every page to link to; None without a base URL or a dossier with ``updated:``."""
-    has_entries = any(d.updated is not None for d in investigation.dossiers.values())
+    """Where the Atom feed is, for every page to link to; None without a base URL or a dossier with a date of
+    last update."""
+    has_entries = any(last_updated(d) is not None for d in investigation.dossiers.values())
     return FEED if investigation.config.base_url and has_entries else None
 
 
@@ -59,38 +64,65 @@ def sitemap(config: SiteConfig, page_paths: Iterable[str]) -> str:
 
 
 def atom_feed(investigation: Investigation) -> str:
-    """Dossiers with an ``updated:`` date, newest first (there is one: see :func:`feed_path`).
-
-    The feed's own date is its newest entry's, so an unchanged investigation gives an
-    unchanged feed.
-    """
+    """Dossiers by the day they were last updated, newest first (there is one: see :func:`feed_path`)."""
+    dated = [d for d in investigation.dossiers.values() if last_updated(d) is not None]
+    newest_first = sorted(dated, key=lambda d: last_updated(d).sort_key, reverse=True)  # type: ignore[union-attr]
     config = investigation.config
-    dated = [d for d in investigation.dossiers.values() if d.updated is not None]
-    newest_first = sorted(dated, key=lambda d: d.updated.sort_key, reverse=True)  # type: ignore[union-attr]
+    return _feed(config, FEED, config.base_url, [_entry(dossier, config) for dossier in newest_first])
+
+
+def corrections_feed(investigation: Investigation) -> str:
+    """Every correction, newest first (there is one: see :func:`corrections.feed_path`)."""
+    config = investigation.config
+    entries = [_correction_entry(listed, config) for listed in all_corrections(investigation)]
+    return _feed(config, corrections.FEED, config.absolute_url(corrections.FEED) or "", entries)
+
+
+def _feed(config: SiteConfig, path: str, feed_id: str, entries: list[ET.Element]) -> str:
+    """An Atom feed of ``entries`` (newest first) at ``path``.
+
+    The feed's own date is its newest entry's, so an unchanged investigation gives an unchanged feed.
+    """
     feed = ET.Element("feed", {"xmlns": ATOM_NS, XML_LANG: config.language})
     ET.SubElement(feed, "title").text = config.title
     if config.description:
         ET.SubElement(feed, "subtitle").text = config.description
     ET.SubElement(feed, "link", href=config.base_url)
-    ET.SubElement(feed, "link", rel="self", href=config.absolute_url(FEED) or "")
-    ET.SubElement(feed, "id").text = config.base_url
-    ET.SubElement(feed, "updated").text = _timestamp(newest_first[0].updated)  # type: ignore[arg-type]
+    ET.SubElement(feed, "link", rel="self", href=config.absolute_url(path) or "")
+    ET.SubElement(feed, "id").text = feed_id
+    ET.SubElement(feed, "updated").text = entries[0].findtext("updated")
     ET.SubElement(ET.SubElement(feed, "author"), "name").text = config.title
-    for dossier in newest_first:
-        feed.append(_entry(dossier, config))
+    feed.extend(entries)
     return _xml(feed)
 
 
 def _entry(dossier: Dossier, config: SiteConfig) -> ET.Element:
     url = config.absolute_url(dossier.page) or ""
-    entry = ET.Element("entry")
-    ET.SubElement(entry, "title").text = dossier.label
-    ET.SubElement(entry, "link", href=url)
-    ET.SubElement(entry, "id").text = url
-    ET.SubElement(entry, "updated").text = _timestamp(dossier.updated)  # type: ignore[arg-type]
+    entry = _entry_head(dossier.label, url, last_updated(dossier))  # type: ignore[arg-type]
     ET.SubElement(entry, "category", term=dossier.type)
     if dossier.summary:
         ET.SubElement(entry, "summary").text = dossier.summary
+    return entry
+
+
+def _correction_entry(listed: Listed, config: SiteConfig) -> ET.Element:
+    """A correction as an entry: its id and link are the correction's place on the dossier's page."""
+    gettext = config.translations.gettext
+    title = gettext("Correction to %(name)s") % {"name": listed.dossier.label}
+    correction = listed.correction
+    entry = _entry_head(title, config.absolute_url(listed.page) or "", correction.date)
+    ET.SubElement(entry, "category", term="correction")
+    what, why = gettext("What changed:"), gettext("Why:")
+    ET.SubElement(entry, "summary").text = f"{what} {correction.what}\n{why} {correction.why}"
+    return entry
+
+
+def _entry_head(title: str, url: str, updated: FuzzyDate) -> ET.Element:
+    entry = ET.Element("entry")
+    ET.SubElement(entry, "title").text = title
+    ET.SubElement(entry, "link", href=url)
+    ET.SubElement(entry, "id").text = url
+    ET.SubElement(entry, "updated").text = _timestamp(updated)
     return entry
 
 

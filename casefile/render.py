@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from . import confidence, graph, i18n, markdown, provenance
+from . import confidence, corrections, graph, i18n, markdown, provenance
 from .bibliography import bibliography
 from .dates import FuzzyDate
 from .exports import dossier_json_path, downloads
@@ -191,6 +191,13 @@ def page_specs(investigation: Investigation) -> list[PageSpec]:
         PageSpec("search.html", "search.html", _("Search"), searches=True),
         PageSpec("data.html", "data.html", _("Data"), lambda lists: {"downloads": downloads()}),
         PageSpec(
+            corrections.PAGE,
+            "corrections.html",
+            _("Corrections"),
+            lambda lists: corrections.page_data(lists.investigation),
+            shows_all=frozenset({"actor", "deal", "event", "source", "page"}),
+        ),
+        PageSpec(
             "graph.html",
             "graph.html",
             _("Network"),
@@ -308,6 +315,8 @@ def make_environment(templates: list[Path]) -> Environment:
     env.filters["money"] = i18n.money
     env.filters["full_stop"] = full_stop
     env.filters["data_path"] = lambda dossier: dossier_json_path(dossier.page)
+    env.filters["last_updated"] = corrections.last_updated
+    env.globals["correction_anchor"] = corrections.anchor
     env.globals["section_titles"] = i18n.SECTION_TITLES
     env.globals["provenance"] = provenance  # its labels and their explanations, for flags and the methodology page
     env.globals["confidence_levels"] = confidence.LEVELS

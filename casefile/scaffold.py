@@ -61,7 +61,7 @@ kind: article              # required: {", ".join(SOURCE_KINDS)}
 authors: []
 # date: 2024-07-06
 # url: https://…           # the original address; leave out if there is none
-# archived_url: https://web.archive.org/…
+# archived: {{url: https://web.archive.org/…, date: 2024-07-08}}   # a copy, and the day it was captured
 # access: print            # if it is not a web page: {", ".join(a for a in ACCESS_KINDS if a != "online")}
 # pages: 4                 # print: the page; `edition:` print or broadcast; `time: "21:00"` broadcast
 language: en

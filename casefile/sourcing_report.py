@@ -11,15 +11,11 @@ from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 
+from .archive import unarchived
 from .diagnostics import Location
 from .model import Claim, DatedFact, Dossier, Item, Participant, Party, Role, Source, Value
 from .provenance import SINGLE_ORIGIN, STATE_MEDIA, Fact, facts
 from .resolve import Investigation
-
-
-def archived_copy(source: Source) -> str | None:
-    """The address of the source's archived copy: the one place that knows which field holds it."""
-    return source.archived_url
 
 
 @dataclass(frozen=True)
@@ -67,8 +63,7 @@ def _flagged(found: Iterable[Fact], key: str, root: Path) -> list[str]:
 def _unarchived(sources: Iterable[Source], root: Path) -> list[str]:
     return [
         f"{_where(source.origin.location(('url',)), root)}: {source.id} — {source.url}"
-        for source in sources
-        if source.url and not archived_copy(source)
+        for source in unarchived(sources)
     ]
 
 

@@ -42,7 +42,7 @@ LINT_SITE = BASE | {
 }
 
 EXPECTED = [  # (location, message, kind)
-    ("content/sources/myanmar-now-2021.yaml:1:1", "has neither `url:` nor `archived_url:`", "source-without-url"),
+    ("content/sources/myanmar-now-2021.yaml:1:1", "has neither `url:` nor `archived:`", "source-without-url"),
     ("content/sources/unused-report.yaml:1:1", "nothing cites the source 'unused-report'", "uncited-source"),
     (
         "content/events/unsourced-meeting.yaml:1:1",
@@ -214,7 +214,7 @@ def publisher() -> Iterator[str]:
 def test_check_external_reports_dead_links_with_the_archived_copy(tmp_path: Path, publisher: str) -> None:
     sipri = BASE["content/sources/sipri-arms-data.yaml"].replace(
         "url: https://www.sipri.org/databases/armstransfers",
-        f"url: {publisher}/missing\narchived_url: {publisher}/ok/archived",
+        f"url: {publisher}/missing\narchived: {{url: {publisher}/ok/archived, date: 2021-07-08}}",
     )
     moscow = re.sub(r"url: \S+", f"url: {publisher}/ok/moscow", BASE["content/sources/moscow-times-2021.yaml"])
     site = make_site(
