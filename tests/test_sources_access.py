@@ -238,6 +238,7 @@ BROKEN = {
     "content/sources/paper.yaml": 'title: A paper\npublisher: X\nkind: article\naccess: print\ntime: "21:00"\n',
     "content/sources/filed.yaml": "title: A memo\npublisher: X\nkind: document\naccess: on-file\nurl: https://example.org/c\n",
     "content/sources/radio.yaml": "title: News\npublisher: X\nkind: other\naccess: broadcast\ntime: 21:00\n",
+    "content/sources/typo.yaml": "title: A paper\npublisher: X\nkind: article\naccess: print\npage: 4\n",
     "content/sources/unsaid.yaml": "title: A note\npublisher: X\nkind: other\nedition: Yangon edition\n",
     "content/deals/pantsir-contract.yaml": BASE["content/deals/pantsir-contract.yaml"].replace(
         "    role: seller\n", "    role: seller\n    confidence: aleged\n"
@@ -283,6 +284,7 @@ def test_access_fields_that_do_not_fit_are_located_errors_with_hints(tmp_path: P
             "content/sources/radio.yaml:5:7: error: YAML reads '21:00' as the number 1260",
             "hint: quote it: '21:00'",
         ),
+        ("content/sources/typo.yaml:5:1: error: unknown field 'page'", "hint: did you mean 'pages'?"),
         (
             "content/sources/unsaid.yaml:4:1: error: `edition:` is for print or broadcast sources",
             "hint: write `access: print` or `access: broadcast`, or remove `edition:`",
