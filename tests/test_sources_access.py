@@ -8,8 +8,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import BASE, Node, load_html, make_site, run_build
+from conftest import BASE, ROOT, Node, example_only, load_html, make_site, run_build
 
+from casefile.chronology import check_dates
 from casefile.confidence import LEVELS
 from casefile.conflicts import unexplained
 from casefile.diagnostics import Diagnostics
@@ -306,3 +307,14 @@ def test_the_editor_schema_underlines_the_same_access_mistakes() -> None:
         if name.startswith("content/sources/") and name not in BASE and "radio" not in name:
             errors = list(validator.iter_errors(parse_yaml(text, Path(name)).data))
             assert bool(errors) == (name in BROKEN), (name, [e.message for e in errors])
+
+
+@example_only
+def test_the_example_dates_make_sense_and_its_one_conflict_is_listed() -> None:
+    investigation = resolve(load_site(ROOT, Diagnostics()), Diagnostics())
+    found = Diagnostics()
+    check_dates(investigation, found)
+    assert found.problems == []
+    assert [(c.dossier.id, c.field, c.note) for c in unexplained(investigation)] == [
+        ("russian-arms-imports-myanmar", "values", None)
+    ]
