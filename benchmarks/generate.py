@@ -67,9 +67,9 @@ def generate(site: Path, total: int, seed: int = 1, narratives: bool = True) -> 
     def source() -> str:
         return f"source-{rng.randrange(counts.sources)}"
 
-    for i in range(counts.sources):
+    for i in range(counts.sources):  # each report dated after the facts it is cited for, as `check` expects
         (folders["sources"] / f"source-{i}.yaml").write_text(
-            f"title: Report {i}\npublisher: Paper {i % 40}\nkind: article\ndate: 20{10 + i % 12}-0{1 + i % 9}\n"
+            f"title: Report {i}\npublisher: Paper {i % 40}\nkind: article\ndate: 20{22 + i % 4}-0{1 + i % 9}\n"
             f"url: https://example.org/report/{i}\n"
         )
     for i in range(counts.actors):

@@ -49,7 +49,7 @@ _WHY_NOT = {  # why a field does not belong to a kind of access, as the hint say
 }
 
 
-def json_schema(schema: dict[str, Any], model: type) -> None:
+def access_schema(schema: dict[str, Any], model: type) -> None:
     """The same rules for editors: a field that does not fit the access is underlined as it is typed."""
     rules = [
         _rule({"properties": {"access": {"const": kind}}, "required": ["access"]}, access)

@@ -8,15 +8,17 @@ tell of May 2021, a report of March 2021 may not.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from collections.abc import Iterator
 
-from . import markdown
 from .dates import FuzzyDate
 from .diagnostics import Diagnostics, Location
 from .lint import warn
-from .model import Deal, Dossier, Event, ReportedDate, Source, Sourced, source_refs, walk
-from .resolve import Investigation
+from .model import Deal, Dossier, Event, ReportedDate, Source, Sourced, walk
+from .resolve import Investigation, relations
+
+Dated = tuple[tuple, ReportedDate]  # a date with its YAML path
 
 _HINT = (
     "check both dates: a report cannot tell of what happened after it. If the report announced it in advance, "
@@ -31,24 +33,34 @@ def check_dates(investigation: Investigation, diagnostics: Diagnostics) -> None:
     for dossier in investigation.dossiers.values():
         if isinstance(dossier, Source):
             continue  # a source's own date is what the others are compared with
-        for path, fact in _dates(dossier):
-            for ref_path, source in _cited(investigation, path, fact):
-                if source.date is not None and _before(source.date.date, fact.date):
-                    where = dossier.origin.location(ref_path)
-                    message = (
-                        f"'{source.id}' is dated {source.date.date}, before the date it is cited for ({fact.date})"
-                    )
-                    _warn(investigation, diagnostics, "source-before-fact", dossier.id, where, message)
-        if isinstance(dossier, (Event, Deal)):
-            _check_reported(investigation, diagnostics, dossier)
+        dates = list(_dates(dossier))
+        _check_cited(investigation, diagnostics, dossier, dates)
+        unsourced = [(path, fact) for path, fact in dates if not fact.sources]
+        if unsourced and isinstance(dossier, (Event, Deal)):
+            _check_reported(investigation, diagnostics, dossier, unsourced)
 
 
-def _check_reported(investigation: Investigation, diagnostics: Diagnostics, dossier: Event | Deal) -> None:
+def _check_cited(investigation: Investigation, diagnostics: Diagnostics, dossier: Dossier, dates: list[Dated]) -> None:
+    """Each source a date cites (or that a citation relays) is dated on or after it, as far as precision tells."""
+    for path, fact in dates:
+        for ref_path, source in _cited(investigation, path, fact):
+            if source.date is not None and _before(source.date.date, fact.date):
+                message = f"'{source.id}' is dated {source.date.date}, before the date it is cited for ({fact.date})"
+                where = dossier.origin.location(ref_path)
+                _warn(investigation, diagnostics, "source-before-fact", dossier.id, where, message)
+
+
+def _check_reported(
+    investigation: Investigation,
+    diagnostics: Diagnostics,
+    dossier: Event | Deal,
+    dates: list[Dated],
+) -> None:
     """A date with no sources of its own is reported by the dossier's: it cannot be after all of them."""
     dated = [s for s in _reporting(investigation, dossier) if s.date is not None]
     latest = max(dated, key=lambda s: _last_day(s.date.date), default=None)
-    for path, fact in _dates(dossier):
-        if fact.sources or latest is None or not all(_before(s.date.date, fact.date) for s in dated):
+    for path, fact in dates:
+        if latest is None or not all(_before(s.date.date, fact.date) for s in dated):
             continue
         message = (
             f"the {dossier.type} '{dossier.id}' is dated {fact.date}, after every source that reports it "
@@ -63,7 +75,7 @@ def _warn(
     warn(investigation, diagnostics, kind, subject, where, message, _HINT.format(kind=kind, subject=subject))
 
 
-def _dates(dossier: Dossier) -> Iterator[tuple[tuple, ReportedDate]]:
+def _dates(dossier: Dossier) -> Iterator[Dated]:
     """Every dated fact of the dossier (a deal's dates, an event's date, a role's start…), other dates included."""
     for path, value, _ in walk(dossier):
         if isinstance(value, ReportedDate):
@@ -83,12 +95,8 @@ def _cited(investigation: Investigation, path: tuple, fact: Sourced) -> Iterator
 
 def _reporting(investigation: Investigation, dossier: Dossier) -> list[Source]:
     """Every source the dossier cites anywhere: in its fields, its claims and its narrative."""
-    ids = [i for _, ref in source_refs(dossier) for i in (ref.id, *ref.citing)]
-    texts = [dossier.narrative.tokens] if dossier.narrative is not None else []
-    for tokens in texts + [claim.tokens for claim in dossier.claims]:
-        ids += [ref.target for ref in markdown.references(tokens) if ref.kind == "cite"]
-    found = (investigation.dossiers.get(i) for i in dict.fromkeys(ids))
-    return [s for s in found if isinstance(s, Source)]
+    found = (investigation.dossiers.get(target) for target, name, _ in relations(dossier) if name == "cited_by")
+    return [source for source in found if isinstance(source, Source)]
 
 
 def _before(source: FuzzyDate, fact: FuzzyDate) -> bool:
@@ -97,10 +105,7 @@ def _before(source: FuzzyDate, fact: FuzzyDate) -> bool:
 
 
 def _last_day(date: FuzzyDate) -> datetime.date:
+    """The last day a date may mean: "June 2021" may be the 30th."""
     end = date.end or date.start
-    if end.day:
-        return end.as_date
-    if end.month:
-        following = datetime.date(end.year + end.month // 12, end.month % 12 + 1, 1)
-        return following - datetime.timedelta(days=1)
-    return datetime.date(end.year, 12, 31)
+    month = end.month or 12
+    return datetime.date(end.year, month, end.day or calendar.monthrange(end.year, month)[1])

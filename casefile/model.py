@@ -20,8 +20,8 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
-from . import access, markdown
-from .access import ACCESS_KINDS
+from . import markdown
+from .access import ACCESS_KINDS, access_schema
 from .archive import CaptureDay, archived_url_moved
 from .confidence import CONFIDENCE_LEVELS
 from .dates import Date, FuzzyDate
@@ -351,7 +351,7 @@ class Event(Dossier):
 
 
 class Source(Dossier):
-    model_config = ConfigDict(json_schema_extra=access.json_schema)  # with the base's: unknown keys refused
+    model_config = ConfigDict(json_schema_extra=access_schema)  # with the base's: unknown keys refused
     type: ClassVar[str] = "source"
     section: ClassVar[str] = "sources"
     title: str

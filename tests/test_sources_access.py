@@ -8,8 +8,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import BASE, Node, load_html, make_site, run_build
+from conftest import BASE, ROOT, Node, example_only, load_html, make_site, run_build
 
+from casefile.chronology import check_dates
 from casefile.confidence import LEVELS
 from casefile.conflicts import unexplained
 from casefile.diagnostics import Diagnostics
@@ -238,6 +239,7 @@ BROKEN = {
     "content/sources/paper.yaml": 'title: A paper\npublisher: X\nkind: article\naccess: print\ntime: "21:00"\n',
     "content/sources/filed.yaml": "title: A memo\npublisher: X\nkind: document\naccess: on-file\nurl: https://example.org/c\n",
     "content/sources/radio.yaml": "title: News\npublisher: X\nkind: other\naccess: broadcast\ntime: 21:00\n",
+    "content/sources/typo.yaml": "title: A paper\npublisher: X\nkind: article\naccess: print\npage: 4\n",
     "content/sources/unsaid.yaml": "title: A note\npublisher: X\nkind: other\nedition: Yangon edition\n",
     "content/deals/pantsir-contract.yaml": BASE["content/deals/pantsir-contract.yaml"].replace(
         "    role: seller\n", "    role: seller\n    confidence: aleged\n"
@@ -283,6 +285,7 @@ def test_access_fields_that_do_not_fit_are_located_errors_with_hints(tmp_path: P
             "content/sources/radio.yaml:5:7: error: YAML reads '21:00' as the number 1260",
             "hint: quote it: '21:00'",
         ),
+        ("content/sources/typo.yaml:5:1: error: unknown field 'page'", "hint: did you mean 'pages'?"),
         (
             "content/sources/unsaid.yaml:4:1: error: `edition:` is for print or broadcast sources",
             "hint: write `access: print` or `access: broadcast`, or remove `edition:`",
@@ -304,3 +307,14 @@ def test_the_editor_schema_underlines_the_same_access_mistakes() -> None:
         if name.startswith("content/sources/") and name not in BASE and "radio" not in name:
             errors = list(validator.iter_errors(parse_yaml(text, Path(name)).data))
             assert bool(errors) == (name in BROKEN), (name, [e.message for e in errors])
+
+
+@example_only
+def test_the_example_dates_make_sense_and_its_one_conflict_is_listed() -> None:
+    investigation = resolve(load_site(ROOT, Diagnostics()), Diagnostics())
+    found = Diagnostics()
+    check_dates(investigation, found)
+    assert found.problems == []
+    assert [(c.dossier.id, c.field, c.note) for c in unexplained(investigation)] == [
+        ("russian-arms-imports-myanmar", "values", None)
+    ]
