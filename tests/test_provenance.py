@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import BASE, ROOT, example_only, load_html, make_site, run_build
 
-from casefile.provenance import INDEPENDENCE, LABELS
+from casefile.model import Source, SourceRef
+from casefile.provenance import INDEPENDENCE, LABELS, Provenance
 
 # Sources: a and b both cite upstream; chain-a cites chain-b, which cites chain-c; wire-1 and wire-2
 # relay the state agency; the event's claims cite them in the combinations the tests name.
@@ -208,3 +209,13 @@ def test_serve_rebuilds_the_flags_an_upstream_source_or_the_methodology_page_cha
     for page_path in ("events/provenance-visit.html", "events/chain-visit.html"):
         assert (site / "output" / page_path).read_bytes() == (full / page_path).read_bytes(), page_path
     assert _claim_flags(site, "chain-visit")["Chain and A."][0] == ["one origin"]
+
+
+def test_a_chain_of_three_thousand_reports_is_one_origin_without_overflowing_the_stack() -> None:
+    chain = {
+        f"r{i}": Source(title="Report", publisher=f"Outlet {i}", kind="article", cites=[f"r{i + 1}"][: 2999 - i])
+        for i in range(3000)
+    }
+    found = Provenance(chain).corroborate([SourceRef(id="r0"), SourceRef(id="r2999")])
+    assert [label.key for label in found.labels] == ["single-origin"]
+    assert [source.publisher for source in found.upstream] == ["Outlet 2999"]
