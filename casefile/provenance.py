@@ -59,8 +59,8 @@ LABELS = (SINGLE_ORIGIN, STATE_MEDIA)
 
 @dataclass(frozen=True)
 class Origin:
-    """One independent origin: the sources furthest upstream that its reports give for the fact (one, unless
-    they are reports relying on a common source, then named too), and those reports."""
+    """One independent origin: the sources furthest upstream that its citations give for the fact, the source
+    they have in common when those are several (reports citing the same source elsewhere), and the reports."""
 
     sources: tuple[Source, ...]
     common: tuple[Source, ...]
@@ -112,13 +112,20 @@ class Provenance:
     _lineages: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def lineage(self, source_id: str) -> frozenset[str]:
-        """The source and every source it cites, directly or through others."""
-        found = self._lineages.get(source_id)
-        if found is None:
-            source = self.dossiers.get(source_id)
-            cited = source.cites if isinstance(source, Source) else []
-            found = self._lineages[source_id] = frozenset({source_id}).union(*(self.lineage(c.id) for c in cited))
-        return found
+        """The source and every source it cites, directly or through others (a loop, not recursion: a chain
+        of a thousand reports must not overflow Python's stack)."""
+        pending = [source_id]
+        while pending:
+            current = pending[-1]
+            source = self.dossiers.get(current)
+            cited = [c.id for c in source.cites] if isinstance(source, Source) else []
+            missing = [i for i in cited if i not in self._lineages]
+            if missing:
+                pending += missing
+                continue
+            self._lineages[current] = frozenset({current}).union(*(self._lineages[i] for i in cited))
+            pending.pop()
+        return self._lineages[source_id]
 
     def rests_on(self, ref: SourceRef) -> frozenset[str]:
         """A citation naming whom the report is citing rests on those alone; otherwise on all the report cites."""

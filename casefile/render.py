@@ -100,6 +100,8 @@ class PageContext:
         """The origins a fact rests on; its flags change when any source they go back to does."""
         found = self.sourcing.corroborate(refs)
         self.used.update(found.lineage)
+        if found.labels:  # the labels link to the methodology page: rebuilt when it comes or goes
+            self.named.add(provenance.METHODOLOGY)
         return found
 
     def markdown(self, document: Document | None) -> Markup:

@@ -28,8 +28,9 @@ class DossierSourcing:
     state_media: int
 
     @property
-    def weakness(self) -> float:
-        return self.single_origin / self.facts
+    def weakness(self) -> tuple[float, float]:
+        """The share of facts on one origin, then of facts only on state media: larger is weaker."""
+        return (self.single_origin / self.facts, self.state_media / self.facts)
 
 
 def sourcing_report(investigation: Investigation, root: Path) -> str:
@@ -75,7 +76,7 @@ def _weakest(found: list[Fact], root: Path) -> list[str]:
         single, state = (sum(key in keys for keys in labels) for key in (SINGLE_ORIGIN.key, STATE_MEDIA.key))
         if single or state:
             scores.append(DossierSourcing(dossier, len(labels), single, state))
-    scores.sort(key=lambda score: (-score.weakness, -score.facts, score.dossier.id))
+    scores.sort(key=lambda score: (*(-share for share in score.weakness), -score.facts, score.dossier.id))
     return [
         f"{_where(s.dossier.origin.location(()), root)}: {s.single_origin} of {s.facts} facts on one origin, "
         f"{s.state_media} only on state or party media"
