@@ -161,6 +161,19 @@ class CitedSource(Strict):
     note: str | None = None
 
 
+class Media(Sourced):
+    """A photo or document a dossier shows; checked and processed by :mod:`casefile.media`."""
+
+    file: str  # beside the dossier, or in content/media/
+    id: Slug | None = None  # for ![[id]] in markdown; the file name made an id when left out
+    caption: str | None = None
+    credit: str | None = None
+    alt: str | None = None  # what the image shows, for readers who cannot see it: required for images
+    date: FactDate | None = None
+    place: str | None = None
+    publish: bool = True  # false: kept in the repository, left out of the site
+
+
 @dataclass
 class Document:
     """A markdown text, parsed once; ``line_offset`` places its lines in the file."""
@@ -188,6 +201,7 @@ class Dossier(Sourced):
     claims: list[Claim] = []
     updated: Date | None = None
     draft: bool = False  # checked, but left out of the published site unless built with --drafts
+    media: list[Media] = []
     _pointers: Pointers = PrivateAttr(default_factory=lambda: ([], []))
 
     def model_post_init(self, context: Any) -> None:
@@ -332,6 +346,7 @@ class Source(Dossier):
         Annotated[CitedSource, BeforeValidator(_id_shorthand, json_schema_input_type=SourceId | CitedSource)]
     ] = []
     read: bool = True
+    file: str | None = None  # a local copy of the document, published (metadata removed) as "Document on file"
 
     @property
     def label(self) -> str:

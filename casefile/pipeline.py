@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import sys
 import traceback
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
 
-from . import graphlayout
+from . import evidence, graphlayout
 from .diagnostics import ContentError, Diagnostics, Location
 from .drafts import without_drafts
 from .exports import RecordCache, data_files
@@ -55,6 +56,10 @@ class _Plan:
                 investigation = without_drafts(investigation, diagnostics)
         if investigation is None:
             return None
+        gallery = evidence.prepare(investigation, diagnostics)
+        if gallery is None:
+            return None
+        investigation = dataclasses.replace(investigation, media=gallery)
         if options.base_url is not None:
             config = investigation.config.model_copy(update={"base_url": options.base_url})
             investigation = dataclasses.replace(investigation, config=config)
@@ -125,6 +130,7 @@ def build(paths: SitePaths, diagnostics: Diagnostics, options: Options = DEFAULT
         site = plan.render(staging, paths, diagnostics, options)
         if site is None or (options.strict and diagnostics.warnings):
             return False
+        evidence.stage(site.investigation.media, staging)
         root_path = site.investigation.config.root_path
         if not check_folder(staging, root_path, paths.out, diagnostics, plan.link_tables(site.pages)):
             return False
@@ -132,6 +138,8 @@ def build(paths: SitePaths, diagnostics: Diagnostics, options: Options = DEFAULT
 
     if not write_site(plan.files, paths.static, paths.out, finish=render_and_check):
         return None
+    for line in evidence.removal_report(plan.renderer.investigation.media, Path.cwd()):
+        print(line, file=sys.stderr)
     return plan.renderer.investigation
 
 

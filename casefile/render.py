@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from . import graph, i18n, markdown
+from . import evidence, graph, i18n, markdown
 from .bibliography import bibliography
 from .dates import FuzzyDate
 from .exports import dossier_json_path, downloads
@@ -92,6 +92,25 @@ class PageContext:
             for note, backref in self.notes.cite(refs)  # ids and numbers only: nothing here needs escaping
         )
         return Markup(f'<sup class="fn">&#8288;{markers}</sup>')
+
+    def gettext(self, message: str) -> str:
+        return self.investigation.config.translations.gettext(message)
+
+    def figure(self, media_id: str) -> Markup:
+        """A published photo or document, captioned; the page is rebuilt when the dossier listing it changes."""
+        item = self.investigation.media.items[media_id]
+        self.used.add(item.owner)
+        return evidence.figure(item, self)
+
+    def embed(self, media_id: str, alone: bool) -> Markup:
+        """``![[id]]``: the figure in a paragraph of its own, a link to the file within a sentence."""
+        if alone:
+            return self.figure(media_id)
+        item = self.investigation.media.items[media_id]
+        self.used.add(item.owner)
+        target = item.document or item.images[-1]
+        text = item.media.caption if item.media and item.media.caption else evidence.label(item, self.gettext)
+        return Markup('<a href="%s"><bdi>%s</bdi></a>') % (self.url(target.path), contain_bidi(text))
 
     def markdown(self, document: Document | None) -> Markup:
         return Markup(contain_bidi(markdown.render(document.tokens, self))) if document else Markup("")

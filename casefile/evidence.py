@@ -1,0 +1,313 @@
+"""Publish evidence files without what they must not carry, between resolving and writing.
+
+Every image is re-encoded from its pixels (orientation applied; EXIF, GPS, XMP, IPTC, text and colour
+profile left behind) at a few widths; every PDF loses its document information and XMP, and gets a
+first-page thumbnail and its page count. The results are kept in ``SITE/.casefile-cache/media/`` by a
+hash of the file and of the encoders, so a rebuild re-encodes nothing unchanged, and fixed encoder
+settings make them byte-identical from build to build. :func:`stage` copies them into the staged site:
+a failed build publishes none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from markupsafe import Markup, escape
+
+from .cache import FOLDER
+from .diagnostics import ContentError, Diagnostics
+from .i18n import format_date
+from .lint import warn
+from .media import Entry, Gallery, Published, Variant, broken, check_markdown, entries, image_metadata, pdf_metadata
+from .text import contain_bidi
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from .render import PageContext
+    from .resolve import Investigation
+
+WIDTHS = (480, 960, 1600)  # what srcset offers; a photo is never published wider than the last
+THUMBNAIL_WIDTH = 480  # a document's first page
+JPEG = {"format": "JPEG", "quality": 82, "optimize": True, "progressive": False, "subsampling": 2}
+PNG = {"format": "PNG", "optimize": True}
+WEBP = {"format": "WEBP", "quality": 82, "method": 6}
+ENCODERS = ("pillow", "pypdf", "pypdfium2")
+PROCESS_VERSION = b"1"  # raised when the processing below changes what it writes
+SIZES = "(min-width: 50rem) 45rem, 100vw"
+
+
+@dataclass(frozen=True)
+class Processed:
+    """What processing one file made, as kept in the cache: the file names and their facts."""
+
+    folder: Path
+    images: list[tuple[str, int, int, int]]  # (file name, width, height, bytes)
+    document: tuple[str, int] | None  # (file name, bytes)
+    pages: int
+    removed: list[str]
+    sensitive: list[str]
+
+
+def prepare(investigation: Investigation, diagnostics: Diagnostics) -> Gallery | None:
+    """Every listed file checked and processed (from the cache where it can be); None on any error."""
+    config = investigation.config
+    found = entries(investigation, config.max_media_size_mb, diagnostics)
+    gallery = Gallery()
+    cache = investigation.root / FOLDER / "media"
+    for entry in found:
+        try:
+            gallery.add(_published(entry, _processed(entry, cache)))
+        except ContentError as problem:
+            diagnostics.add(problem)
+    check_markdown(investigation, gallery, diagnostics)
+    if diagnostics.has_errors():
+        return None
+    _warn(investigation, gallery, found, diagnostics)
+    return gallery
+
+
+def _warn(investigation: Investigation, gallery: Gallery, found: list[Entry], diagnostics: Diagnostics) -> None:
+    """What the originals carried that can identify someone, and pages whose images weigh too much."""
+    budget = investigation.config.image_budget_kb
+    for entry in found:
+        item = gallery.items[entry.id]
+        if item.sensitive:
+            warn(
+                investigation,
+                diagnostics,
+                "media-metadata",
+                entry.id,
+                entry.location(),
+                f"'{entry.path.name}' carries {', '.join(item.sensitive)}: the published copy does not",
+                "the original stays in the repository: keep the repository private, or replace the file "
+                "with a copy without them",
+            )
+    for owner, items in gallery.by_owner.items():
+        weight = sum(item.weight for item in items) // 1000
+        if weight > budget:
+            dossier = investigation.dossiers[owner]
+            warn(
+                investigation,
+                diagnostics,
+                "image-weight",
+                owner,
+                dossier.origin.location(("media",), at_key=True),
+                f"the images on '{owner}' weigh {weight} KB, over the budget of {budget} KB",
+                "show fewer images on this page, or raise image_budget_kb in site.yaml",
+            )
+
+
+def _published(entry: Entry, done: Processed) -> Published:
+    prefix = f"media/{entry.id}-{done.folder.name[:10]}"
+    images = tuple(Variant(f"{prefix}-{name}", w, h, size) for name, w, h, size in done.images)
+    document = Variant(f"{prefix}.pdf", 0, 0, done.document[1]) if done.document else None
+    copies = [(v.path, done.folder / name) for v, (name, *_) in zip(images, done.images, strict=True)]
+    if document and done.document:
+        copies.append((document.path, done.folder / done.document[0]))
+    return Published(
+        entry.id,
+        entry.owner.id,
+        entry.kind,
+        entry.media,
+        images,
+        document,
+        done.pages,
+        tuple(done.removed),
+        tuple(done.sensitive),
+        entry.path,
+        tuple(copies),
+    )
+
+
+def stage(gallery: Gallery, into: Path) -> None:
+    """Copy every published file into the site folder ``into``; files already there (same name, same
+    content: the name holds its hash) are left alone, so ``serve`` copies only what changed."""
+    for item in gallery.items.values():
+        for site_path, processed in item.copies:
+            target = into / site_path
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(processed, target)
+
+
+def _digest(path: Path) -> str:
+    """What names a file's processed copies: its content and everything that encodes it."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(PROCESS_VERSION + " ".join(version(name) for name in ENCODERS).encode())
+    h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _processed(entry: Entry, cache: Path) -> Processed:
+    """The processed copies of ``entry`` from the cache, made first when missing."""
+    folder = cache / _digest(entry.path)
+    facts = folder / "facts.json"
+    if not facts.is_file():
+        temporary = cache / f".{folder.name}.{os.getpid()}"
+        shutil.rmtree(temporary, ignore_errors=True)
+        temporary.mkdir(parents=True)
+        try:
+            made = (_document if entry.kind == "document" else _image)(entry, temporary)
+            (temporary / "facts.json").write_text(json.dumps(made), encoding="utf-8")
+            try:
+                temporary.rename(folder)
+            except OSError:  # another build made it first
+                pass
+        finally:
+            shutil.rmtree(temporary, ignore_errors=True)
+    made = json.loads(facts.read_text(encoding="utf-8"))
+    document = tuple(made["document"]) if made["document"] else None
+    images = [tuple(image) for image in made["images"]]
+    return Processed(folder, images, document, made["pages"], made["removed"], made["sensitive"])
+
+
+def _image(entry: Entry, folder: Path) -> dict:
+    """A photo or scan at each width, re-encoded from its pixels alone."""
+    from PIL import Image, ImageOps
+
+    try:
+        with Image.open(entry.path) as original:
+            original.load()
+            removed, sensitive = image_metadata(original)
+            upright = ImageOps.exif_transpose(original)
+            pixels = _pixels(upright)
+            kind = original.format
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise broken(entry, "image") from None
+    settings, suffix = {"PNG": (PNG, "png"), "WEBP": (WEBP, "webp")}.get(kind or "", (JPEG, "jpg"))
+    if settings is JPEG and pixels.mode not in ("RGB", "L"):
+        pixels = pixels.convert("RGB")
+    return {
+        "images": [_save(pixels, width, settings, f"{width}.{suffix}", folder) for width in _widths(pixels.width)],
+        "document": None,
+        "pages": 0,
+        "removed": removed,
+        "sensitive": sensitive,
+    }
+
+
+def _pixels(image: Image.Image) -> Image.Image:
+    """A new image made of ``image``'s pixels only: nothing of the file's metadata can come along."""
+    from PIL import Image
+
+    if image.mode not in ("RGB", "RGBA", "L", "LA"):
+        image = image.convert("RGBA" if "transparency" in image.info or image.mode.endswith("A") else "RGB")
+    return Image.frombytes(image.mode, image.size, image.tobytes())
+
+
+def _widths(width: int) -> list[int]:
+    return [w for w in WIDTHS if w < width] + [min(width, WIDTHS[-1])]
+
+
+def _save(image: Image.Image, width: int, settings: dict, name: str, folder: Path) -> tuple[str, int, int, int]:
+    from PIL import Image
+
+    height = max(1, round(image.height * width / image.width))
+    resized = image if width == image.width else image.resize((width, height), Image.Resampling.LANCZOS)
+    resized.save(folder / name, **settings)
+    return name, width, height, (folder / name).stat().st_size
+
+
+def _document(entry: Entry, folder: Path) -> dict:
+    """The PDF without its document information and XMP, its page count, and its first page as a picture."""
+    import pypdfium2
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(entry.path)
+        if reader.is_encrypted:
+            raise ContentError(
+                entry.location(), f"'{entry.path.name}' is locked with a password", "publish an unlocked copy"
+            )
+        removed, sensitive = pdf_metadata(reader.metadata, "/Metadata" in reader.trailer["/Root"])
+        writer = PdfWriter(clone_from=reader)
+        writer.metadata = None
+        writer.root_object.pop("/Metadata", None)
+        for page in writer.pages:
+            page.pop("/Metadata", None)
+        writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)  # the XMP stream too
+        cleaned = io.BytesIO()
+        writer.write(cleaned)
+        pdf = pypdfium2.PdfDocument(cleaned.getvalue())
+        pages = len(pdf)
+        first = pdf[0].render(scale=THUMBNAIL_WIDTH / pdf[0].get_width()).to_pil()
+    except (PyPdfError, pypdfium2.PdfiumError, OSError, ValueError, KeyError, IndexError):
+        raise broken(entry, "PDF") from None
+    (folder / "document.pdf").write_bytes(cleaned.getvalue())
+    thumbnail = _save(_pixels(first).convert("RGB"), THUMBNAIL_WIDTH, JPEG, "page1.jpg", folder)
+    return {
+        "images": [thumbnail],
+        "document": ["document.pdf", len(cleaned.getvalue())],
+        "pages": pages,
+        "removed": removed,
+        "sensitive": sensitive,
+    }
+
+
+def removal_report(gallery: Gallery, root: Path) -> list[str]:
+    """One line per published file that carried metadata: what its published copy was made without."""
+    lines = []
+    for item in gallery.items.values():
+        if item.removed:
+            shown = item.original.relative_to(root) if item.original.is_relative_to(root) else item.original
+            lines.append(f"{shown}: published without {', '.join(item.removed)}")
+    return lines
+
+
+def figure(item: Published, page: PageContext) -> Markup:
+    """A photo (``srcset`` of its widths, lazy, sized so nothing shifts) or a document's first page
+    linking to the PDF, captioned with its credit, date, place and sources."""
+    _ = page.investigation.config.translations.gettext
+    shown = item.shown
+    media = item.media
+    alt = media.alt if media and media.alt else _("First page of the document %(name)s") % {"name": item.id}
+    srcset = ", ".join(f"{escape(page.url(v.path))} {v.width}w" for v in item.images)
+    image = Markup(
+        f'<img src="{escape(page.url(shown.path))}" srcset="{srcset}" sizes="{SIZES}" width="{shown.width}" '
+        f'height="{shown.height}" alt="{escape(alt)}" loading="lazy" decoding="async">'
+    )
+    target = item.document or item.images[-1]
+    parts = [Markup(f'<a class="evidence-file" href="{escape(page.url(target.path))}">{image}</a>')]
+    caption = _caption(item, page, _)
+    if caption:
+        parts.append(Markup("<figcaption>%s</figcaption>") % caption)
+    return (
+        Markup(f'<figure class="evidence {item.kind}" id="media-{item.id}">')
+        + Markup("").join(parts)
+        + Markup("</figure>")
+    )
+
+
+def label(item: Published, _) -> str:
+    """How a link names the file: "PDF, 3 pages", or what the image shows."""
+    if item.document:
+        return "PDF, " + (_("%(count)s pages") % {"count": item.pages} if item.pages != 1 else _("1 page"))
+    return item.media.alt if item.media and item.media.alt else item.id
+
+
+def _caption(item: Published, page: PageContext, _) -> Markup:
+    media = item.media
+    bits: list[Markup] = []
+    if media and media.caption:
+        bits.append(Markup('<span class="caption" dir="auto">%s</span>') % contain_bidi(media.caption))
+    if item.document:
+        bits.append(Markup('<span class="media-facts">%s</span>') % label(item, _))
+    facts = [format_date(media.date.date, page.investigation.config.language)] if media and media.date else []
+    facts += [media.place] if media and media.place else []
+    if facts:
+        bits.append(Markup('<span class="media-facts">%s</span>') % " · ".join(contain_bidi(f) for f in facts))
+    if media and media.credit:
+        credit = _("Credit: %(credit)s") % {"credit": contain_bidi(media.credit)}
+        bits.append(Markup('<span class="credit" dir="auto">%s</span>') % credit)
+    cited = page.cite(media.sources) if media and media.sources else Markup("")
+    return Markup(" ").join(bits) + cited
