@@ -93,6 +93,13 @@ media:
 """
 
 
+ROTATED = """\
+media:
+  - file: pier.jpg
+    alt: The pier, photographed with the camera held upright
+"""
+
+
 def media_site(root: Path, extra: dict[str, str | bytes | None] | None = None) -> Path:
     """The base site whose deal shows a photo beside it, a scan and a PDF from content/media/, and embeds the photo."""
     files: dict[str, str | bytes | None] = dict(BASE)
@@ -102,6 +109,11 @@ def media_site(root: Path, extra: dict[str, str | bytes | None] | None = None) -
     files["content/media/register.png"] = scanner_png()
     files["content/media/contract.pdf"] = office_pdf()
     files["content/media/private-notes.pdf"] = office_pdf(1)
+    files["content/events/naval-visit.yaml"] = BASE["content/events/naval-visit.yaml"] + ROTATED
+    files["content/events/pier.jpg"] = camera_jpeg(orientation=6)
+    source = "content/sources/moscow-times-2021.yaml"
+    files[source] = BASE[source] + "file: print.pdf\n"
+    files["content/media/print.pdf"] = office_pdf(1)
     return make_site(root, files | (extra or {}))
 
 
@@ -147,7 +159,7 @@ def test_published_scan_has_no_text_chunks_and_same_pixels(built: tuple[Path, st
 
 def test_published_pdf_has_no_document_info_or_xmp_and_keeps_its_pages(built: tuple[Path, str]) -> None:
     site, _ = built
-    (pdf,) = published(site, ".pdf")
+    (pdf,) = [p for p in published(site, ".pdf") if p.name.startswith("contract-")]
     reader = PdfReader(pdf)
     assert not reader.metadata
     assert "/Metadata" not in reader.trailer["/Root"]
@@ -214,3 +226,22 @@ def _difference(a: Image.Image, b: Image.Image) -> float:
     histogram = diff.histogram()
     total = sum(value * count for channel in range(3) for value, count in enumerate(histogram[channel * 256 :][:256]))
     return total / (a.width * a.height * 3)
+
+
+def test_photo_taken_upright_is_published_upright(built: tuple[Path, str]) -> None:
+    site, _ = built
+    (full,) = [p for p in published(site, ".jpg") if p.name.startswith("pier-") and p.name.endswith("-800.jpg")]
+    copy = Image.open(full).convert("RGB")
+    assert copy.size == (800, 1200)  # orientation 6: the camera was turned, the pixels are now turned back
+    assert copy.getpixel((780, 20)) == pytest.approx((250, 200, 0), abs=12)  # the corner mark, now top right
+    assert "Orientation" not in str(copy.getexif())
+
+
+def test_source_file_shows_as_document_on_file(built: tuple[Path, str]) -> None:
+    site, _ = built
+    page = load_html(site / "output/sources/moscow-times-2021.html")
+    facts = page.find("dl", **{"class": "facts"})
+    assert "Document on file" in facts.text and "PDF, 1 page" in facts.text
+    (link,) = [href for href in facts.hrefs() if href.startswith("../media/")]
+    assert (site / "output/sources" / link).resolve().is_file()
+    assert not PdfReader(site / "output/sources" / link).metadata
