@@ -245,3 +245,72 @@ def test_source_file_shows_as_document_on_file(built: tuple[Path, str]) -> None:
     (link,) = [href for href in facts.hrefs() if href.startswith("../media/")]
     assert (site / "output/sources" / link).resolve().is_file()
     assert not PdfReader(site / "output/sources" / link).metadata
+
+
+WITNESS = """\
+name: A witness
+kind: person
+sources: [moscow-times-2021]
+media:
+  - file: nowhere.jpg
+    alt: Nothing
+  - file: notes.docx
+  - file: huge.png
+    alt: Noise
+  - file: no-alt.png
+  - file: broken.jpg
+    alt: A damaged photo
+  - file: damaged.pdf
+  - file: ../../site.yaml
+  - file: no-alt.png
+    id: register
+    alt: The same scan again
+"""
+
+
+def test_unpublishable_files_are_errors_at_their_line_and_the_site_stays(
+    built: tuple[Path, str], tmp_path: Path
+) -> None:
+    site = Path(shutil.copytree(built[0], tmp_path / "site"))
+    before = snapshot(site / "output")
+    noise = Image.frombytes("RGB", (1000, 1000), bytes(range(256)) * 11718 + bytes(192))
+    make_site(
+        site,
+        {
+            "site.yaml": BASE["site.yaml"] + "max_media_size_mb: 1\n",
+            "content/actors/witness.yaml": WITNESS,
+            "content/actors/witness.md": "Seen: ![[delivery-phot]]\n\nand ![map](https://tiles.example.org/x.png)\n",
+            "content/media/notes.docx": b"PK\x03\x04",
+            "content/media/huge.png": _png(noise.resize((1000, 1000)), noise=True),
+            "content/media/no-alt.png": scanner_png(),
+            "content/media/broken.jpg": b"\xff\xd8\xff\xe0 not really a photo",
+            "content/media/damaged.pdf": b"%PDF-1.4\n1 0 obj garbage",
+        },
+    )
+    result = run_build(site)
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    at = "content/actors/witness.yaml"
+    assert errors == [
+        "content/actors/witness.md:1:7: error: no published media 'delivery-phot'",
+        "content/actors/witness.md:3:12: error: the image 'https://tiles.example.org/x.png' is on another server, "
+        "which would learn the address of every reader",
+        f"{at}:5:11: error: the file 'nowhere.jpg' is not there",
+        f"{at}:7:11: error: 'notes.docx' is not a format the site can publish",
+        f"{at}:8:11: error: 'huge.png' is 3.0 MB, over the 1 MB cap",
+        f"{at}:10:5: error: the image 'no-alt.png' has no alt text",
+        f"{at}:11:11: error: 'broken.jpg' is not a readable image",
+        f"{at}:13:11: error: 'damaged.pdf' is not a readable PDF",
+        f"{at}:14:11: error: the file '../../site.yaml' is not there",
+        f"{at}:16:9: error: the media id 'register' is already used in 'pantsir-contract'",
+    ], result.stderr
+    assert "hint: did you mean 'delivery-photo'?" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(site / "output") == before  # nothing half-processed published
+    assert not list(site.glob(".output.*"))
+
+
+def _png(image: Image.Image, noise: bool = False) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "PNG", compress_level=0 if noise else 6)
+    return out.getvalue()
