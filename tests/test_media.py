@@ -5,6 +5,7 @@ and a word processor leave."""
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -314,3 +315,17 @@ def _png(image: Image.Image, noise: bool = False) -> bytes:
     out = io.BytesIO()
     image.save(out, "PNG", compress_level=0 if noise else 6)
     return out.getvalue()
+
+
+def test_check_reports_a_page_whose_images_weigh_over_the_budget(built: tuple[Path, str], tmp_path: Path) -> None:
+    site = Path(shutil.copytree(built[0], tmp_path / "site"))
+    make_site(site, {"site.yaml": BASE["site.yaml"] + "image_budget_kb: 60\n"})
+    result = run_build(site, "check", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    weight = re.search(
+        r"pantsir-contract.yaml:28:1: warning: the images on 'pantsir-contract' weigh (\d+) KB", result.stderr
+    )
+    assert weight and int(weight.group(1)) > 60, result.stderr
+    assert "over the budget of 60 KB [image-weight]" in result.stderr
+    assert "'delivery.jpg' carries GPS position" in result.stderr  # check warns as the build does
+    assert "the images on 'naval-visit'" not in result.stderr  # one photo, 49 KB: within the budget
