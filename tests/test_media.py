@@ -329,3 +329,27 @@ def test_check_reports_a_page_whose_images_weigh_over_the_budget(built: tuple[Pa
     assert "over the budget of 60 KB [image-weight]" in result.stderr
     assert "'delivery.jpg' carries GPS position" in result.stderr  # check warns as the build does
     assert "the images on 'naval-visit'" not in result.stderr  # one photo, 49 KB: within the budget
+
+
+def test_serve_shows_a_replaced_photo_at_once(tmp_path: Path) -> None:
+    from casefile.incremental import Session
+    from casefile.settings import SitePaths
+
+    site = media_site(tmp_path / "site")
+    session = Session(SitePaths(site, site / "output"))
+    assert session.full_build()
+    page = site / "output/deals/pantsir-contract.html"
+    before = load_html(page).find("figure", id="media-delivery-photo").find("img").attrs["src"]
+    photo = site / "content/deals/delivery.jpg"
+    photo.write_bytes(_jpeg(picture(1000, 500)))
+    session.rebuild({str(photo)})
+    session.settle()
+    after = load_html(page).find("figure", id="media-delivery-photo").find("img")
+    assert after.attrs["src"] != before and (after.attrs["width"], after.attrs["height"]) == ("960", "480")
+    assert Image.open(page.parent / after.attrs["src"]).size == (960, 480)
+
+
+def _jpeg(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    return out.getvalue()
