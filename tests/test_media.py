@@ -10,12 +10,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import BASE, load_html, make_site, run_build, snapshot
 from PIL import Image, ImageChops, ImageDraw
 from PIL.PngImagePlugin import PngInfo
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, StreamObject
-
-from tests.conftest import BASE, load_html, make_site, run_build, snapshot
 
 SERIAL = "SN-0042-XYZ"
 AUTHOR = "Jane Source"
