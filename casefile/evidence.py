@@ -10,11 +10,14 @@ a failed build publishes none.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import hashlib
 import io
 import json
 import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -27,6 +30,7 @@ from .diagnostics import ContentError, Diagnostics
 from .i18n import format_date
 from .lint import warn
 from .media import Entry, Gallery, Published, Variant, broken, check_markdown, entries, image_metadata, pdf_metadata
+from .outdir import write_problem
 from .text import contain_bidi
 
 if TYPE_CHECKING:
@@ -57,17 +61,22 @@ class Processed:
     sensitive: list[str]
 
 
-def prepare(investigation: Investigation, diagnostics: Diagnostics) -> Gallery | None:
-    """Every listed file checked and processed (from the cache where it can be); None on any error."""
+def prepare(investigation: Investigation, diagnostics: Diagnostics, keep: bool = True) -> Gallery | None:
+    """Every listed file checked and processed (from the cache where it can be); None on any error.
+
+    With ``keep`` false (``check``, which writes nothing) what the cache lacks is made in a temporary folder.
+    """
     config = investigation.config
     found = entries(investigation, config.max_media_size_mb, diagnostics)
     gallery = Gallery()
-    cache = investigation.root / FOLDER / "media"
+    store = _Store(investigation.root / FOLDER / "media", keep)
     for entry in found:
         try:
-            gallery.add(_published(entry, _processed(entry, cache)))
+            gallery.add(_published(entry, store.processed(entry)))
         except ContentError as problem:
             diagnostics.add(problem)
+        except OSError as exc:  # a full disk, most likely
+            diagnostics.add(write_problem(exc, store.cache))
     check_markdown(investigation, gallery, diagnostics)
     if diagnostics.has_errors():
         return None
@@ -147,27 +156,69 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def _processed(entry: Entry, cache: Path) -> Processed:
-    """The processed copies of ``entry`` from the cache, made first when missing."""
-    folder = cache / _digest(entry.path)
-    facts = folder / "facts.json"
-    if not facts.is_file():
-        temporary = cache / f".{folder.name}.{os.getpid()}"
-        shutil.rmtree(temporary, ignore_errors=True)
-        temporary.mkdir(parents=True)
+@dataclass
+class _Store:
+    """Where processed copies are found and made: the site's cache, or a temporary folder for this run when
+    the run must write nothing or the site folder is read-only."""
+
+    cache: Path
+    keep: bool
+    _workspace: Path | None = None
+
+    def processed(self, entry: Entry) -> Processed:
+        """The processed copies of ``entry``; made (again) when missing or damaged."""
+        digest = _digest(entry.path)
+        return _cached(self.cache / digest) or _make(entry, self.workspace() / digest)
+
+    def workspace(self) -> Path:
+        if self._workspace is None:
+            self._workspace = self._writable_cache() if self.keep else None
+        if self._workspace is None:
+            self._workspace = Path(tempfile.mkdtemp(prefix="casefile-media-"))
+            atexit.register(shutil.rmtree, self._workspace, True)
+        return self._workspace
+
+    def _writable_cache(self) -> Path | None:
         try:
-            made = (_document if entry.kind == "document" else _image)(entry, temporary)
-            (temporary / "facts.json").write_text(json.dumps(made), encoding="utf-8")
-            try:
-                temporary.rename(folder)
-            except OSError:  # another build made it first
-                pass
-        finally:
-            shutil.rmtree(temporary, ignore_errors=True)
-    made = json.loads(facts.read_text(encoding="utf-8"))
-    document = tuple(made["document"]) if made["document"] else None
-    images = [tuple(image) for image in made["images"]]
-    return Processed(folder, images, document, made["pages"], made["removed"], made["sensitive"])
+            self.cache.mkdir(parents=True, exist_ok=True)
+            probe = self.cache / f".probe-{os.getpid()}"
+            probe.touch()
+            probe.unlink()
+        except OSError:
+            return None
+        return self.cache
+
+
+def _cached(folder: Path) -> Processed | None:
+    """What an earlier run made in ``folder``, or None when it is not all there."""
+    try:
+        made = json.loads((folder / "facts.json").read_text(encoding="utf-8"))
+        document = tuple(made["document"]) if made["document"] else None
+        images = [tuple(image) for image in made["images"]]
+        done = Processed(folder, images, document, made["pages"], made["removed"], made["sensitive"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    names = [image[0] for image in done.images] + ([done.document[0]] if done.document else [])
+    return done if all((folder / name).is_file() for name in names) else None
+
+
+def _make(entry: Entry, folder: Path) -> Processed:
+    """Process ``entry`` beside ``folder`` and rename the result into place, so that no run ever reads half of it."""
+    temporary = folder.with_name(f".{folder.name}.{os.getpid()}")
+    shutil.rmtree(temporary, ignore_errors=True)
+    temporary.mkdir(parents=True)
+    try:
+        made = (_document if entry.kind == "document" else _image)(entry, temporary)
+        (temporary / "facts.json").write_text(json.dumps(made), encoding="utf-8")
+        shutil.rmtree(folder, ignore_errors=True)  # a damaged copy from an earlier run
+        with contextlib.suppress(OSError):  # another build renamed the same result into place first
+            temporary.rename(folder)
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+    done = _cached(folder)
+    if done is None:
+        raise OSError(f"the processed copies of {entry.path.name} vanished from {folder}")
+    return done
 
 
 def _image(entry: Entry, folder: Path) -> dict:

@@ -48,7 +48,8 @@ class _Plan:
     files: dict[str, str]  # the 404 page, sitemap, feed and friends
 
     @classmethod
-    def make(cls, paths: SitePaths, diagnostics: Diagnostics, options: Options) -> _Plan | None:
+    def make(cls, paths: SitePaths, diagnostics: Diagnostics, options: Options, keep: bool = True) -> _Plan | None:
+        """The plan, or None on errors; ``keep``: processed media are kept in the cache (not by ``check``)."""
         graphlayout.preload()  # first, with stops held: networkx imports numpy on its own later, unguarded
         with _collector_spared():
             investigation = resolve(load_site(paths.site, diagnostics), diagnostics)
@@ -56,7 +57,7 @@ class _Plan:
                 investigation = without_drafts(investigation, diagnostics)
         if investigation is None:
             return None
-        gallery = evidence.prepare(investigation, diagnostics)
+        gallery = evidence.prepare(investigation, diagnostics, keep)
         if gallery is None:
             return None
         investigation = dataclasses.replace(investigation, media=gallery)
@@ -113,7 +114,7 @@ def _collector_spared() -> Iterator[None]:
 
 def check(paths: SitePaths, diagnostics: Diagnostics, options: Options = DEFAULT_OPTIONS) -> BuiltSite | None:
     """Everything but writing: load, resolve, render, lint; None when there are errors."""
-    plan = _Plan.make(paths, diagnostics, options)
+    plan = _Plan.make(paths, diagnostics, options, keep=False)
     return None if plan is None else plan.render(None, paths, diagnostics, options)
 
 

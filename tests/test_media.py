@@ -189,6 +189,8 @@ def test_build_lists_what_it_removed_and_warns_of_what_identified_the_source(bui
 def test_unpublished_file_stays_out_and_gallery_shows_the_rest(built: tuple[Path, str]) -> None:
     site, _ = built
     assert not [p for p in (site / "output" / "media").iterdir() if p.name.startswith("private-notes")]
+    for path, data in snapshot(site / "output").items():  # nor named in a page or a data export
+        assert b"private-notes" not in data and b"delivery.jpg" not in data and b"print.pdf" not in data, path
     page = load_html(site / "output/deals/pantsir-contract.html")
     gallery = page.find("section", **{"class": "gallery"})
     assert gallery is not None
@@ -319,8 +321,10 @@ def _png(image: Image.Image, noise: bool = False) -> bytes:
 def test_check_reports_a_page_whose_images_weigh_over_the_budget(built: tuple[Path, str], tmp_path: Path) -> None:
     site = Path(shutil.copytree(built[0], tmp_path / "site"))
     make_site(site, {"site.yaml": BASE["site.yaml"] + "image_budget_kb: 60\n"})
-    result = run_build(site, "check", "--no-cache")
+    shutil.rmtree(site / ".casefile-cache")
+    result = run_build(site, "check")
     assert result.returncode == 0, result.stderr
+    assert not (site / ".casefile-cache").exists()  # check writes nothing, not even the processed copies
     weight = re.search(
         r"pantsir-contract.yaml:28:1: warning: the images on 'pantsir-contract' weigh (\d+) KB", result.stderr
     )
