@@ -315,7 +315,7 @@ def removal_report(gallery: Gallery, root: Path) -> list[str]:
     return lines
 
 
-def figure(item: Published, page: PageContext) -> Markup:
+def figure(item: Published, page: PageContext, anchored: bool = True) -> Markup:
     """A photo (``srcset`` of its widths, lazy, sized so nothing shifts) or a document's first page
     linking to the PDF, captioned with its credit, date, place and sources."""
     _ = page.investigation.config.translations.gettext
@@ -332,11 +332,8 @@ def figure(item: Published, page: PageContext) -> Markup:
     caption = _caption(item, page, _)
     if caption:
         parts.append(Markup("<figcaption>%s</figcaption>") % caption)
-    return (
-        Markup(f'<figure class="evidence {item.kind}" id="media-{item.id}">')
-        + Markup("").join(parts)
-        + Markup("</figure>")
-    )
+    anchor = f' id="media-{item.id}"' if anchored else ""  # the gallery's copy; one shown in the text has none
+    return Markup(f'<figure class="evidence {item.kind}"{anchor}>') + Markup("").join(parts) + Markup("</figure>")
 
 
 def label(item: Published, _) -> str:
