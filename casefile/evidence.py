@@ -23,20 +23,15 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from markupsafe import Markup, escape
-
 from .cache import FOLDER
 from .diagnostics import ContentError, Diagnostics
-from .i18n import format_date
 from .lint import warn
 from .media import Entry, Gallery, Published, Variant, broken, check_markdown, entries, image_metadata, pdf_metadata
 from .outdir import write_problem
-from .text import contain_bidi
 
 if TYPE_CHECKING:
     from PIL import Image
 
-    from .render import PageContext
     from .resolve import Investigation
 
 WIDTHS = (480, 960, 1600)  # what srcset offers; a photo is never published wider than the last
@@ -46,7 +41,6 @@ PNG = {"format": "PNG", "optimize": True}
 WEBP = {"format": "WEBP", "quality": 82, "method": 6}
 ENCODERS = ("pillow", "pypdf", "pypdfium2")
 PROCESS_VERSION = b"1"  # raised when the processing below changes what it writes
-SIZES = "(min-width: 50rem) 45rem, 100vw"
 
 
 @dataclass(frozen=True)
@@ -101,7 +95,7 @@ def _warn(investigation: Investigation, gallery: Gallery, found: list[Entry], di
                 "with a copy without them",
             )
     for owner, items in gallery.by_owner.items():
-        weight = sum(item.weight for item in items) // 1000
+        weight = sum(item.weight for item in items if item.media is not None) // 1000  # a source's file: is a link
         if weight > budget:
             dossier = investigation.dossiers[owner]
             warn(
@@ -283,9 +277,9 @@ def _document(entry: Entry, folder: Path) -> dict:
         removed, sensitive = pdf_metadata(reader.metadata, "/Metadata" in reader.trailer["/Root"])
         writer = PdfWriter(clone_from=reader)
         writer.metadata = None
-        writer.root_object.pop("/Metadata", None)
-        for page in writer.pages:
-            page.pop("/Metadata", None)
+        for holder in (writer.root_object, *writer.pages):  # XMP, and the private data of the software that made it
+            holder.pop("/Metadata", None)
+            holder.pop("/PieceInfo", None)
         writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)  # the XMP stream too
         cleaned = io.BytesIO()
         writer.write(cleaned)
@@ -313,49 +307,3 @@ def removal_report(gallery: Gallery, root: Path) -> list[str]:
             shown = item.original.relative_to(root) if item.original.is_relative_to(root) else item.original
             lines.append(f"{shown}: published without {', '.join(item.removed)}")
     return lines
-
-
-def figure(item: Published, page: PageContext, anchored: bool = True) -> Markup:
-    """A photo (``srcset`` of its widths, lazy, sized so nothing shifts) or a document's first page
-    linking to the PDF, captioned with its credit, date, place and sources."""
-    _ = page.investigation.config.translations.gettext
-    shown = item.shown
-    media = item.media
-    alt = media.alt if media and media.alt else _("First page of the document %(name)s") % {"name": item.id}
-    srcset = ", ".join(f"{escape(page.url(v.path))} {v.width}w" for v in item.images)
-    image = Markup(
-        f'<img src="{escape(page.url(shown.path))}" srcset="{srcset}" sizes="{SIZES}" width="{shown.width}" '
-        f'height="{shown.height}" alt="{escape(alt)}" loading="lazy" decoding="async">'
-    )
-    target = item.document or item.images[-1]
-    parts = [Markup(f'<a class="evidence-file" href="{escape(page.url(target.path))}">{image}</a>')]
-    caption = _caption(item, page, _)
-    if caption:
-        parts.append(Markup("<figcaption>%s</figcaption>") % caption)
-    anchor = f' id="media-{item.id}"' if anchored else ""  # the gallery's copy; one shown in the text has none
-    return Markup(f'<figure class="evidence {item.kind}"{anchor}>') + Markup("").join(parts) + Markup("</figure>")
-
-
-def label(item: Published, _) -> str:
-    """How a link names the file: "PDF, 3 pages", or what the image shows."""
-    if item.document:
-        return "PDF, " + (_("%(count)s pages") % {"count": item.pages} if item.pages != 1 else _("1 page"))
-    return item.media.alt if item.media and item.media.alt else item.id
-
-
-def _caption(item: Published, page: PageContext, _) -> Markup:
-    media = item.media
-    bits: list[Markup] = []
-    if media and media.caption:
-        bits.append(Markup('<span class="caption" dir="auto">%s</span>') % contain_bidi(media.caption))
-    if item.document:
-        bits.append(Markup('<span class="media-facts">%s</span>') % label(item, _))
-    facts = [format_date(media.date.date, page.investigation.config.language)] if media and media.date else []
-    facts += [media.place] if media and media.place else []
-    if facts:
-        bits.append(Markup('<span class="media-facts">%s</span>') % " · ".join(contain_bidi(f) for f in facts))
-    if media and media.credit:
-        credit = _("Credit: %(credit)s") % {"credit": contain_bidi(media.credit)}
-        bits.append(Markup('<span class="credit" dir="auto">%s</span>') % credit)
-    cited = page.cite(media.sources) if media and media.sources else Markup("")
-    return Markup(" ").join(bits) + cited

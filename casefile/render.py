@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from . import evidence, graph, i18n, markdown
+from . import figures, graph, i18n, markdown
 from .bibliography import bibliography
 from .dates import FuzzyDate
 from .exports import dossier_json_path, downloads
@@ -100,7 +100,7 @@ class PageContext:
         """A published photo or document, captioned; the page is rebuilt when the dossier listing it changes."""
         item = self.investigation.media.items[media_id]
         self.used.add(item.owner)
-        return evidence.figure(item, self, anchored)
+        return figures.figure(item, self, anchored)
 
     def embed(self, media_id: str, alone: bool) -> Markup:
         """``![[id]]``: the figure in a paragraph of its own, a link to the file within a sentence."""
@@ -109,7 +109,7 @@ class PageContext:
         item = self.investigation.media.items[media_id]
         self.used.add(item.owner)
         target = item.document or item.images[-1]
-        text = item.media.caption if item.media and item.media.caption else evidence.label(item, self.gettext)
+        text = item.media.caption if item.media and item.media.caption else figures.label(item, self.gettext)
         return Markup('<a href="%s"><bdi>%s</bdi></a>') % (self.url(target.path), contain_bidi(text))
 
     def markdown(self, document: Document | None) -> Markup:
