@@ -162,7 +162,7 @@ class BuildCache:
         yield
         if not earlier and journal.exists():  # nothing saved: the output is as it was
             journal.unlink()
-            if new_folder:
+            if new_folder and not any(self.folder.iterdir()):  # processed media stay (casefile.evidence)
                 self.folder.rmdir()
 
     def save(self, warnings: list[ContentError]) -> None:

@@ -74,6 +74,8 @@ class AcceptedWarnings(Strict):
     draft_link: list[str] = Field([], alias="draft-link")
     source_before_fact: list[str] = Field([], alias="source-before-fact")
     date_after_sources: list[str] = Field([], alias="date-after-sources")
+    media_metadata: list[str] = Field([], alias="media-metadata")
+    image_weight: list[str] = Field([], alias="image-weight")
 
     def of(self, kind: str) -> list[str]:
         return getattr(self, kind.replace("-", "_"))
@@ -87,6 +89,8 @@ class SiteConfig(Strict):
     domain: Domain | None = None
     accepted_warnings: AcceptedWarnings = AcceptedWarnings()
     max_file_size_mb: float = Field(DEFAULT_MAX_FILE_MB, gt=0, le=1000)  # larger files are refused unread
+    max_media_size_mb: float = Field(50, gt=0, le=2000)  # larger photos and documents are refused unread
+    image_budget_kb: int = Field(1500, gt=0)  # what a page's images may weigh together before `check` warns
     publisher: str | None = None  # the newsroom, shown in every page's footer
     authors: list[str] = []  # the bylines of the investigation
     published: Date | None = None  # when it was first published

@@ -9,6 +9,7 @@ that changed.  The result is byte-identical to a full build (the tests check).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import threading
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from jinja2 import Environment, TemplateError
 
-from . import graph
+from . import evidence, graph
 from .diagnostics import Diagnostics
 from .exports import RecordCache, dossier_json_path
 from .loader import LoadCache, LoadedSite, load_site
@@ -140,7 +141,9 @@ class Session:
     def _check(self, edited: set[str] | None = None) -> Investigation | None:
         self.diagnostics = Diagnostics()
         self.loaded = load_site(self.paths.site, self.diagnostics, self.cache, self.loaded, edited)
-        return resolve(self.loaded, self.diagnostics, self.resolve_cache)
+        investigation = resolve(self.loaded, self.diagnostics, self.resolve_cache)
+        gallery = evidence.prepare(investigation, self.diagnostics) if investigation is not None else None
+        return None if gallery is None else dataclasses.replace(investigation, media=gallery)
 
     def full_build(self) -> bool:
         """Build everything and remember what each page showed."""
@@ -156,7 +159,12 @@ class Session:
         pages = self._render(renderer, specs, publishing=[s.path for s in specs])
         if pages is None:
             return False
-        write_site(pages, self.paths.static, self.paths.out, finish=lambda staging: indexed(staging, self.diagnostics))
+
+        def finish(staging: Path) -> bool:
+            evidence.stage(investigation.media, staging)
+            return indexed(staging, self.diagnostics)
+
+        write_site(pages, self.paths.static, self.paths.out, finish=finish)
         self.investigation = investigation
         self.specs = {s.path: s for s in specs}
         return True
@@ -182,6 +190,9 @@ class Session:
         changed = {
             i for i in old.dossiers.keys() | new.dossiers.keys() if old.dossiers.get(i) is not new.dossiers.get(i)
         }
+        owners = old.media.by_owner.keys() | new.media.by_owner.keys()
+        changed |= {i for i in owners if old.media.by_owner.get(i) != new.media.by_owner.get(i)}  # a replaced photo
+        evidence.stage(new.media, self.paths.out)
         own_pages = [dossier_spec(new.dossiers[i]) for i in sorted(changed) if i in new.dossiers]
         renderer = self._renderer(new)
         pages = self._render(renderer, own_pages)

@@ -23,6 +23,7 @@ from .validation import validate
 from .yamlio import DEFAULT_MAX_FILE_MB, YamlDocument, parse_yaml, read_text, too_large
 
 YAML_SUFFIXES = (".yaml", ".yml")
+MEDIA_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".pdf")  # evidence files (casefile.media checks them)
 LINKED_FOLDERS = ("content", "templates", "static")  # what the build reads or copies into the site
 
 
@@ -226,11 +227,13 @@ def _content_files(content: Path, diagnostics: Diagnostics) -> Iterator[ContentF
             yield from _files(entry, diagnostics, YAML_SUFFIXES, partial(_read_dossier, DOSSIER_TYPES[entry.name]))
         elif entry.is_dir() and entry.name == "pages":
             yield from _files(entry, diagnostics, (".md",), _read_page)
+        elif entry.is_dir() and entry.name == "media":  # evidence files, read when a dossier lists them
+            continue
         else:
             diagnostics.warning(
                 Location(entry),
                 f"'{entry.name}' is not part of the content and is ignored",
-                "content/ holds the folders actors, deals, events, sources and pages",
+                "content/ holds the folders actors, deals, events, sources, pages and media",
             )
 
 
@@ -256,6 +259,8 @@ def _files(
                 )
             continue
         entry = entries[name]
+        if suffix.lower() in MEDIA_SUFFIXES and narratives:  # evidence beside its dossier
+            continue
         if entry.is_dir() or suffix not in suffixes:
             diagnostics.warning(Location(folder / name), f"'{name}' is ignored: expected {' or '.join(suffixes)} files")
             continue

@@ -41,6 +41,7 @@ class PageContext(Protocol):
 
     def link(self, target: str, text: str | None) -> str: ...
     def cite(self, refs: list[tuple[str, str | None]]) -> str: ...
+    def embed(self, media_id: str, alone: bool) -> str: ...
 
 
 def link_is_safe(url: str) -> bool:
@@ -61,6 +62,30 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
         token.markup = state.src[state.pos : end + 2]
     state.pos = end + 2
     return True
+
+
+def _embed_rule(state: StateInline, silent: bool) -> bool:
+    """``![[id]]``: a published photo or document, shown as a figure when it stands alone in its paragraph."""
+    if not state.src.startswith("![[", state.pos):
+        return False
+    end = state.src.find("]]", state.pos + 3)
+    if end < 0 or "\n" in state.src[state.pos : end]:
+        return False
+    if not silent:
+        token = state.push("media_embed", "", 0)
+        token.meta = {"target": state.src[state.pos + 3 : end].strip(), "pos": state.pos, "alone": False}
+        token.markup = state.src[state.pos : end + 2]
+    state.pos = end + 2
+    return True
+
+
+def _figures(state: Any) -> None:
+    """A paragraph holding only ``![[id]]`` becomes the figure itself: a figure may not sit inside a <p>."""
+    for index, block in enumerate(state.tokens):
+        children = [c for c in block.children or [] if c.type != "text" or c.content.strip()]
+        if block.type == "inline" and len(children) == 1 and children[0].type == "media_embed" and index:
+            children[0].meta["alone"] = True
+            state.tokens[index - 1].hidden = state.tokens[index + 1].hidden = True
 
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:
@@ -91,7 +116,7 @@ def _record_lines(state: Any) -> None:
             continue
         line, counted = block.map[0] + 1, 0
         for child in block.children:
-            if child.type in ("wikilink", "citation"):
+            if child.type in ("wikilink", "citation", "media_embed"):
                 line += block.content.count("\n", counted, child.meta["pos"])
                 counted = child.meta["pos"]
                 child.meta["line"] = line
@@ -135,6 +160,11 @@ def _render_citation(self: Any, tokens: list[Token], idx: int, options: Any, env
     return _context(env).cite(tokens[idx].meta["refs"])
 
 
+def _render_embed(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
+    meta = tokens[idx].meta
+    return _context(env).embed(meta["target"], meta["alone"])
+
+
 def _render_link_open(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
     token = tokens[idx]
     if not link_is_safe(str(token.attrGet("href") or "")):
@@ -147,11 +177,14 @@ def _render_link_open(self: Any, tokens: list[Token], idx: int, options: Any, en
 def casefile_plugin(md: MarkdownIt) -> None:
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.inline.ruler.before("link", "citation", _citation_rule)
+    md.inline.ruler.before("image", "media_embed", _embed_rule)
     md.core.ruler.push("casefile_lines", _record_lines)
     md.core.ruler.push("casefile_directions", _directions)
     md.core.ruler.push("casefile_bind_citations", _bind_citations)
+    md.core.ruler.push("casefile_figures", _figures)
     md.add_render_rule("wikilink", _render_wikilink)
     md.add_render_rule("citation", _render_citation)
+    md.add_render_rule("media_embed", _render_embed)
     md.add_render_rule("link_open", _render_link_open)
 
 
@@ -195,17 +228,34 @@ def references(tokens: list[Token]) -> list[Reference]:
     return found
 
 
+def embeds(tokens: list[Token]) -> list[Reference]:
+    """Every ``![[id]]`` in ``tokens``, in order."""
+    return [
+        Reference("embed", token.meta["target"], token.meta.get("line", 1), token.markup)
+        for token in _walk(tokens)
+        if token.type == "media_embed"
+    ]
+
+
+def remote_images(tokens: list[Token]) -> list[tuple[str, int]]:
+    """Images written ``![text](https://…)``, with lines: loading one tells its server who reads the page."""
+    return [(url, line) for url, line in _sources(tokens, ("image",)) if urlsplit(url.strip()).netloc]
+
+
 def unsafe_links(tokens: list[Token]) -> list[tuple[str, int]]:
     """Link targets with a scheme other than http, https or mailto, with lines."""
-    bad = []
+    return [(url, line) for url, line in _sources(tokens, ("link_open", "image")) if not link_is_safe(url)]
+
+
+def _sources(tokens: list[Token], types: tuple[str, ...]) -> Iterator[tuple[str, int]]:
+    """The address of every token of ``types`` (a link's href, an image's src), with its line."""
     for block in tokens:
         start = block.map[0] + 1 if block.map else 1
         for token in _walk(block.children or []):
-            href = token.attrGet("href") or token.attrGet("src") if token.type in ("link_open", "image") else None
-            if href is not None and not link_is_safe(str(href)):
+            href = token.attrGet("href") or token.attrGet("src") if token.type in types else None
+            if href is not None:
                 offset = max(block.content.find(str(href)), 0)
-                bad.append((str(href), start + block.content[:offset].count("\n")))
-    return bad
+                yield str(href), start + block.content[:offset].count("\n")
 
 
 def _walk(tokens: list[Token]) -> Iterator[Token]:

@@ -16,7 +16,16 @@ from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, get_args, get_origin
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    WithJsonSchema,
+    WrapSerializer,
+)
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
@@ -192,6 +201,27 @@ class Archived(Strict):
     date: CaptureDay
 
 
+class Media(Sourced):
+    """A photo or document a dossier shows; checked and processed by :mod:`casefile.media`."""
+
+    file: str = Field(exclude=True)  # beside the dossier, or in content/media/; its name stays out of the exports
+    id: Slug | None = None  # for ![[id]] in markdown; the file name made an id when left out
+    caption: str | None = None
+    credit: str | None = None
+    alt: str | None = None  # what the image shows, for readers who cannot see it: required for images
+    date: FactDate | None = None
+    place: str | None = None
+    publish: bool = True  # false: kept in the repository, left out of the site
+
+
+def _published_only(media: list[Media], serialize: Callable[[list[Media]], Any]) -> Any:
+    """The data exports list what the site shows: a ``publish: false`` file is not even named."""
+    return serialize([item for item in media if item.publish])
+
+
+MediaList = Annotated[list[Media], WrapSerializer(_published_only)]
+
+
 @dataclass
 class Document:
     """A markdown text, parsed once; ``line_offset`` places its lines in the file."""
@@ -220,6 +250,7 @@ class Dossier(Sourced):
     updated: Date | None = None
     corrections: list[Correction] = []
     draft: bool = False  # checked, but left out of the published site unless built with --drafts
+    media: MediaList = []
     _pointers: Pointers = PrivateAttr(default_factory=lambda: ([], []))
 
     def model_post_init(self, context: Any) -> None:
@@ -374,6 +405,7 @@ class Source(Dossier):
         Annotated[CitedSource, BeforeValidator(_id_shorthand, json_schema_input_type=SourceId | CitedSource)]
     ] = []
     read: bool = True
+    file: str | None = Field(None, exclude=True)  # a local copy, published without its metadata as "Document on file"
 
     @property
     def label(self) -> str:

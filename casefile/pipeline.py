@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import sys
 import traceback
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
 
-from . import graphlayout
+from . import evidence, graphlayout
 from .chronology import check_dates
 from .diagnostics import ContentError, Diagnostics, Location
 from .drafts import without_drafts
@@ -48,7 +49,8 @@ class _Plan:
     files: dict[str, str]  # the 404 page, sitemap, feed and friends
 
     @classmethod
-    def make(cls, paths: SitePaths, diagnostics: Diagnostics, options: Options) -> _Plan | None:
+    def make(cls, paths: SitePaths, diagnostics: Diagnostics, options: Options, keep: bool = True) -> _Plan | None:
+        """The plan, or None on errors; ``keep``: processed media are kept in the cache (not by ``check``)."""
         graphlayout.preload()  # first, with stops held: networkx imports numpy on its own later, unguarded
         with _collector_spared():
             investigation = resolve(load_site(paths.site, diagnostics), diagnostics)
@@ -56,6 +58,10 @@ class _Plan:
                 investigation = without_drafts(investigation, diagnostics)
         if investigation is None:
             return None
+        gallery = evidence.prepare(investigation, diagnostics, keep)
+        if gallery is None:
+            return None
+        investigation = dataclasses.replace(investigation, media=gallery)
         if options.base_url is not None:
             config = investigation.config.model_copy(update={"base_url": options.base_url})
             investigation = dataclasses.replace(investigation, config=config)
@@ -110,7 +116,7 @@ def _collector_spared() -> Iterator[None]:
 
 def check(paths: SitePaths, diagnostics: Diagnostics, options: Options = DEFAULT_OPTIONS) -> BuiltSite | None:
     """Everything but writing: load, resolve, render, lint; None when there are errors."""
-    plan = _Plan.make(paths, diagnostics, options)
+    plan = _Plan.make(paths, diagnostics, options, keep=False)
     return None if plan is None else plan.render(None, paths, diagnostics, options)
 
 
@@ -127,6 +133,7 @@ def build(paths: SitePaths, diagnostics: Diagnostics, options: Options = DEFAULT
         site = plan.render(staging, paths, diagnostics, options)
         if site is None or (options.strict and diagnostics.warnings):
             return False
+        evidence.stage(site.investigation.media, staging)
         root_path = site.investigation.config.root_path
         if not check_folder(staging, root_path, paths.out, diagnostics, plan.link_tables(site.pages)):
             return False
@@ -134,6 +141,8 @@ def build(paths: SitePaths, diagnostics: Diagnostics, options: Options = DEFAULT
 
     if not write_site(plan.files, paths.static, paths.out, finish=render_and_check):
         return None
+    for line in evidence.removal_report(plan.renderer.investigation.media, Path.cwd()):
+        print(line, file=sys.stderr)
     return plan.renderer.investigation
 
 

@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from . import confidence, corrections, graph, i18n, markdown, provenance
+from . import confidence, corrections, figures, graph, i18n, markdown, provenance
 from .bibliography import bibliography
 from .dates import FuzzyDate
 from .exports import dossier_json_path, downloads
@@ -103,6 +103,25 @@ class PageContext:
         if found.labels:  # the labels link to the methodology page: rebuilt when it comes or goes
             self.named.add(provenance.METHODOLOGY)
         return found
+
+    def gettext(self, message: str) -> str:
+        return self.investigation.config.translations.gettext(message)
+
+    def figure(self, media_id: str, anchored: bool = True) -> Markup:
+        """A published photo or document, captioned; the page is rebuilt when the dossier listing it changes."""
+        item = self.investigation.media.items[media_id]
+        self.used.add(item.owner)
+        return figures.figure(item, self, anchored)
+
+    def embed(self, media_id: str, alone: bool) -> Markup:
+        """``![[id]]``: the figure in a paragraph of its own, a link to the file within a sentence."""
+        if alone:
+            return self.figure(media_id, anchored=False)
+        item = self.investigation.media.items[media_id]
+        self.used.add(item.owner)
+        target = item.document or item.images[-1]
+        text = item.media.caption if item.media and item.media.caption else figures.label(item, self.gettext)
+        return Markup('<a href="%s"><bdi>%s</bdi></a>') % (self.url(target.path), contain_bidi(text))
 
     def markdown(self, document: Document | None) -> Markup:
         return Markup(contain_bidi(markdown.render(document.tokens, self))) if document else Markup("")

@@ -21,6 +21,7 @@ from . import markdown
 from .config import SiteConfig
 from .diagnostics import Diagnostics, Location, did_you_mean
 from .loader import LoadedSite
+from .media import Gallery
 from .model import (
     Actor,
     Deal,
@@ -77,6 +78,7 @@ class Investigation:
     dossiers: dict[str, Dossier]
     backlinks: dict[str, Backlinks]
     drafts: dict[str, Dossier] = field(default_factory=dict)  # left out of this build (shown as plain names)
+    media: Gallery = field(default_factory=Gallery)  # the evidence files, once casefile.evidence published them
 
     def all(self, cls: type[D]) -> list[D]:
         """Dossiers of one type, in id order."""

@@ -1,0 +1,309 @@
+"""Publish evidence files without what they must not carry, between resolving and writing.
+
+Every image is re-encoded from its pixels (orientation applied; EXIF, GPS, XMP, IPTC, text and colour
+profile left behind) at a few widths; every PDF loses its document information and XMP, and gets a
+first-page thumbnail and its page count. The results are kept in ``SITE/.casefile-cache/media/`` by a
+hash of the file and of the encoders, so a rebuild re-encodes nothing unchanged, and fixed encoder
+settings make them byte-identical from build to build. :func:`stage` copies them into the staged site:
+a failed build publishes none.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import hashlib
+import io
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .cache import FOLDER
+from .diagnostics import ContentError, Diagnostics
+from .lint import warn
+from .media import Entry, Gallery, Published, Variant, broken, check_markdown, entries, image_metadata, pdf_metadata
+from .outdir import write_problem
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from .resolve import Investigation
+
+WIDTHS = (480, 960, 1600)  # what srcset offers; a photo is never published wider than the last
+THUMBNAIL_WIDTH = 480  # a document's first page
+JPEG = {"format": "JPEG", "quality": 82, "optimize": True, "progressive": False, "subsampling": 2}
+PNG = {"format": "PNG", "optimize": True}
+WEBP = {"format": "WEBP", "quality": 82, "method": 6}
+ENCODERS = ("pillow", "pypdf", "pypdfium2")
+PROCESS_VERSION = b"1"  # raised when the processing below changes what it writes
+
+
+@dataclass(frozen=True)
+class Processed:
+    """What processing one file made, as kept in the cache: the file names and their facts."""
+
+    folder: Path
+    images: list[tuple[str, int, int, int]]  # (file name, width, height, bytes)
+    document: tuple[str, int] | None  # (file name, bytes)
+    pages: int
+    removed: list[str]
+    sensitive: list[str]
+
+
+def prepare(investigation: Investigation, diagnostics: Diagnostics, keep: bool = True) -> Gallery | None:
+    """Every listed file checked and processed (from the cache where it can be); None on any error.
+
+    With ``keep`` false (``check``, which writes nothing) what the cache lacks is made in a temporary folder.
+    """
+    config = investigation.config
+    found = entries(investigation, config.max_media_size_mb, diagnostics)
+    gallery = Gallery()
+    store = _Store(investigation.root / FOLDER / "media", keep)
+    for entry in found:
+        try:
+            gallery.add(_published(entry, store.processed(entry)))
+        except ContentError as problem:
+            diagnostics.add(problem)
+        except OSError as exc:  # a full disk, most likely
+            diagnostics.add(write_problem(exc, store.cache))
+    check_markdown(investigation, gallery, diagnostics)
+    if diagnostics.has_errors():
+        return None
+    _warn(investigation, gallery, found, diagnostics)
+    return gallery
+
+
+def _warn(investigation: Investigation, gallery: Gallery, found: list[Entry], diagnostics: Diagnostics) -> None:
+    """What the originals carried that can identify someone, and pages whose images weigh too much."""
+    budget = investigation.config.image_budget_kb
+    for entry in found:
+        item = gallery.items[entry.id]
+        if item.sensitive:
+            warn(
+                investigation,
+                diagnostics,
+                "media-metadata",
+                entry.id,
+                entry.location(),
+                f"'{entry.path.name}' carries {', '.join(item.sensitive)}: the published copy does not",
+                "the original stays in the repository: keep the repository private, or replace the file "
+                "with a copy without them",
+            )
+    for owner, items in gallery.by_owner.items():
+        weight = sum(item.weight for item in items if item.media is not None) // 1000  # a source's file: is a link
+        if weight > budget:
+            dossier = investigation.dossiers[owner]
+            warn(
+                investigation,
+                diagnostics,
+                "image-weight",
+                owner,
+                dossier.origin.location(("media",), at_key=True),
+                f"the images on '{owner}' weigh {weight} KB, over the budget of {budget} KB",
+                "show fewer images on this page, or raise image_budget_kb in site.yaml",
+            )
+
+
+def _published(entry: Entry, done: Processed) -> Published:
+    prefix = f"media/{entry.id}-{done.folder.name[:10]}"
+    images = tuple(Variant(f"{prefix}-{name}", w, h, size) for name, w, h, size in done.images)
+    document = Variant(f"{prefix}.pdf", 0, 0, done.document[1]) if done.document else None
+    copies = [(v.path, done.folder / name) for v, (name, *_) in zip(images, done.images, strict=True)]
+    if document and done.document:
+        copies.append((document.path, done.folder / done.document[0]))
+    return Published(
+        entry.id,
+        entry.owner.id,
+        entry.kind,
+        entry.media,
+        images,
+        document,
+        done.pages,
+        tuple(done.removed),
+        tuple(done.sensitive),
+        entry.path,
+        tuple(copies),
+    )
+
+
+def stage(gallery: Gallery, into: Path) -> None:
+    """Copy every published file into the site folder ``into``; files already there (same name, same
+    content: the name holds its hash) are left alone, so ``serve`` copies only what changed."""
+    for item in gallery.items.values():
+        for site_path, processed in item.copies:
+            target = into / site_path
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(processed, target)
+
+
+def _digest(path: Path) -> str:
+    """What names a file's processed copies: its content and everything that encodes it."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(PROCESS_VERSION + " ".join(version(name) for name in ENCODERS).encode())
+    h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+@dataclass
+class _Store:
+    """Where processed copies are found and made: the site's cache, or a temporary folder for this run when
+    the run must write nothing or the site folder is read-only."""
+
+    cache: Path
+    keep: bool
+    _workspace: Path | None = None
+
+    def processed(self, entry: Entry) -> Processed:
+        """The processed copies of ``entry``; made (again) when missing or damaged."""
+        digest = _digest(entry.path)
+        return _cached(self.cache / digest) or _make(entry, self.workspace() / digest)
+
+    def workspace(self) -> Path:
+        if self._workspace is None:
+            self._workspace = self._writable_cache() if self.keep else None
+        if self._workspace is None:
+            self._workspace = Path(tempfile.mkdtemp(prefix="casefile-media-"))
+            atexit.register(shutil.rmtree, self._workspace, True)
+        return self._workspace
+
+    def _writable_cache(self) -> Path | None:
+        try:
+            self.cache.mkdir(parents=True, exist_ok=True)
+            probe = self.cache / f".probe-{os.getpid()}"
+            probe.touch()
+            probe.unlink()
+        except OSError:
+            return None
+        return self.cache
+
+
+def _cached(folder: Path) -> Processed | None:
+    """What an earlier run made in ``folder``, or None when it is not all there."""
+    try:
+        made = json.loads((folder / "facts.json").read_text(encoding="utf-8"))
+        document = tuple(made["document"]) if made["document"] else None
+        images = [tuple(image) for image in made["images"]]
+        done = Processed(folder, images, document, made["pages"], made["removed"], made["sensitive"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    names = [image[0] for image in done.images] + ([done.document[0]] if done.document else [])
+    return done if all((folder / name).is_file() for name in names) else None
+
+
+def _make(entry: Entry, folder: Path) -> Processed:
+    """Process ``entry`` beside ``folder`` and rename the result into place, so that no run ever reads half of it."""
+    temporary = folder.with_name(f".{folder.name}.{os.getpid()}")
+    shutil.rmtree(temporary, ignore_errors=True)
+    temporary.mkdir(parents=True)
+    try:
+        made = (_document if entry.kind == "document" else _image)(entry, temporary)
+        (temporary / "facts.json").write_text(json.dumps(made), encoding="utf-8")
+        shutil.rmtree(folder, ignore_errors=True)  # a damaged copy from an earlier run
+        with contextlib.suppress(OSError):  # another build renamed the same result into place first
+            temporary.rename(folder)
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+    done = _cached(folder)
+    if done is None:
+        raise OSError(f"the processed copies of {entry.path.name} vanished from {folder}")
+    return done
+
+
+def _image(entry: Entry, folder: Path) -> dict:
+    """A photo or scan at each width, re-encoded from its pixels alone."""
+    from PIL import Image, ImageOps
+
+    try:
+        with Image.open(entry.path) as original:
+            original.load()
+            removed, sensitive = image_metadata(original)
+            upright = ImageOps.exif_transpose(original)
+            pixels = _pixels(upright)
+            kind = original.format
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise broken(entry, "image") from None
+    settings, suffix = {"PNG": (PNG, "png"), "WEBP": (WEBP, "webp")}.get(kind or "", (JPEG, "jpg"))
+    if settings is JPEG and pixels.mode not in ("RGB", "L"):
+        pixels = pixels.convert("RGB")
+    return {
+        "images": [_save(pixels, width, settings, f"{width}.{suffix}", folder) for width in _widths(pixels.width)],
+        "document": None,
+        "pages": 0,
+        "removed": removed,
+        "sensitive": sensitive,
+    }
+
+
+def _pixels(image: Image.Image) -> Image.Image:
+    """A new image made of ``image``'s pixels only: nothing of the file's metadata can come along."""
+    from PIL import Image
+
+    if image.mode not in ("RGB", "RGBA", "L", "LA"):
+        image = image.convert("RGBA" if "transparency" in image.info or image.mode.endswith("A") else "RGB")
+    return Image.frombytes(image.mode, image.size, image.tobytes())
+
+
+def _widths(width: int) -> list[int]:
+    return [w for w in WIDTHS if w < width] + [min(width, WIDTHS[-1])]
+
+
+def _save(image: Image.Image, width: int, settings: dict, name: str, folder: Path) -> tuple[str, int, int, int]:
+    from PIL import Image
+
+    height = max(1, round(image.height * width / image.width))
+    resized = image if width == image.width else image.resize((width, height), Image.Resampling.LANCZOS)
+    resized.save(folder / name, **settings)
+    return name, width, height, (folder / name).stat().st_size
+
+
+def _document(entry: Entry, folder: Path) -> dict:
+    """The PDF without its document information and XMP, its page count, and its first page as a picture."""
+    import pypdfium2
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(entry.path)
+        if reader.is_encrypted:
+            raise ContentError(
+                entry.location(), f"'{entry.path.name}' is locked with a password", "publish an unlocked copy"
+            )
+        removed, sensitive = pdf_metadata(reader.metadata, "/Metadata" in reader.trailer["/Root"])
+        writer = PdfWriter(clone_from=reader)
+        writer.metadata = None
+        for holder in (writer.root_object, *writer.pages):  # XMP, and the private data of the software that made it
+            holder.pop("/Metadata", None)
+            holder.pop("/PieceInfo", None)
+        writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)  # the XMP stream too
+        cleaned = io.BytesIO()
+        writer.write(cleaned)
+        pdf = pypdfium2.PdfDocument(cleaned.getvalue())
+        pages = len(pdf)
+        first = pdf[0].render(scale=THUMBNAIL_WIDTH / pdf[0].get_width()).to_pil()
+    except (PyPdfError, pypdfium2.PdfiumError, OSError, ValueError, KeyError, IndexError):
+        raise broken(entry, "PDF") from None
+    (folder / "document.pdf").write_bytes(cleaned.getvalue())
+    thumbnail = _save(_pixels(first).convert("RGB"), THUMBNAIL_WIDTH, JPEG, "page1.jpg", folder)
+    return {
+        "images": [thumbnail],
+        "document": ["document.pdf", len(cleaned.getvalue())],
+        "pages": pages,
+        "removed": removed,
+        "sensitive": sensitive,
+    }
+
+
+def removal_report(gallery: Gallery, root: Path) -> list[str]:
+    """One line per published file that carried metadata: what its published copy was made without."""
+    lines = []
+    for item in gallery.items.values():
+        if item.removed:
+            shown = item.original.relative_to(root) if item.original.is_relative_to(root) else item.original
+            lines.append(f"{shown}: published without {', '.join(item.removed)}")
+    return lines

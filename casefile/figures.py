@@ -1,0 +1,66 @@
+"""Published evidence as HTML: a captioned figure for the gallery and for ``![[id]]``, a label for links.
+
+Templates and markdown call these through :class:`casefile.render.PageContext`; they see only what
+:mod:`casefile.evidence` published, never an original file.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from markupsafe import Markup, escape
+
+from .i18n import format_date
+from .media import Published
+from .text import contain_bidi
+
+if TYPE_CHECKING:
+    from .render import PageContext
+
+SIZES = "(min-width: 50rem) 45rem, 100vw"  # the column's width: what the browser picks a width of srcset for
+
+
+def figure(item: Published, page: PageContext, anchored: bool = True) -> Markup:
+    """A photo (``srcset`` of its widths, lazy, sized so nothing shifts) or a document's first page
+    linking to the PDF, captioned with its credit, date, place and sources."""
+    _ = page.investigation.config.translations.gettext
+    shown = item.shown
+    media = item.media
+    alt = media.alt if media and media.alt else _("First page of the document %(name)s") % {"name": item.id}
+    srcset = ", ".join(f"{escape(page.url(v.path))} {v.width}w" for v in item.images)
+    image = Markup(
+        f'<img src="{escape(page.url(shown.path))}" srcset="{srcset}" sizes="{SIZES}" width="{shown.width}" '
+        f'height="{shown.height}" alt="{escape(alt)}" loading="lazy" decoding="async">'
+    )
+    target = item.document or item.images[-1]
+    parts = [Markup(f'<a class="evidence-file" href="{escape(page.url(target.path))}">{image}</a>')]
+    caption = _caption(item, page, _)
+    if caption:
+        parts.append(Markup("<figcaption>%s</figcaption>") % caption)
+    anchor = f' id="media-{item.id}"' if anchored else ""  # the gallery's copy; one shown in the text has none
+    return Markup(f'<figure class="evidence {item.kind}"{anchor}>') + Markup("").join(parts) + Markup("</figure>")
+
+
+def label(item: Published, _) -> str:
+    """How a link names the file: "PDF, 3 pages", or what the image shows."""
+    if item.document:
+        return "PDF, " + (_("%(count)s pages") % {"count": item.pages} if item.pages != 1 else _("1 page"))
+    return item.media.alt if item.media and item.media.alt else item.id
+
+
+def _caption(item: Published, page: PageContext, _) -> Markup:
+    media = item.media
+    bits: list[Markup] = []
+    if media and media.caption:
+        bits.append(Markup('<span class="caption" dir="auto">%s</span>') % contain_bidi(media.caption))
+    if item.document:
+        bits.append(Markup('<span class="media-facts">%s</span>') % label(item, _))
+    facts = [format_date(media.date.date, page.investigation.config.language)] if media and media.date else []
+    facts += [media.place] if media and media.place else []
+    if facts:
+        bits.append(Markup('<span class="media-facts">%s</span>') % " · ".join(contain_bidi(f) for f in facts))
+    if media and media.credit:
+        credit = _("Credit: %(credit)s") % {"credit": contain_bidi(media.credit)}
+        bits.append(Markup('<span class="credit" dir="auto">%s</span>') % credit)
+    cited = page.cite(media.sources) if media and media.sources else Markup("")
+    return Markup(" ").join(bits) + cited
