@@ -179,6 +179,8 @@ def test_example_delegation_visit_rests_on_one_origin_with_three_reports(tmp_pat
     assert "Rests on one independent origin: TASS (state media). Outlets reporting it: 2 (Myanmar Now, EFE)." in (
         remark.text
     )
+    tass = load_html(out / "sources/tass.html").find("dl", class_="facts")
+    assert "Outletstate media" in tass.text  # <dt>Outlet</dt><dd>state media</dd>
 
 
 def test_serve_rebuilds_the_flags_an_upstream_source_or_the_methodology_page_changes(tmp_path: Path) -> None:
