@@ -230,6 +230,11 @@ def test_rebuild_reencodes_nothing_and_is_byte_identical(built: tuple[Path, str]
     assert result.returncode == 0, result.stderr
     assert snapshot(copy / "output") == before
     assert {p: p.stat().st_mtime_ns for folder in cached for p in folder.iterdir()} == stamps
+    (cached[0] / "facts.json").write_text("{not json", encoding="utf-8")  # a cache damaged by a crash or by hand
+    next(p for p in cached[1].iterdir() if p.name != "facts.json").unlink()
+    result = run_build(copy, "--no-cache")
+    assert result.returncode == 0, result.stderr
+    assert snapshot(copy / "output") == before  # the damaged entries made again
     shutil.rmtree(copy / ".casefile-cache")
     assert run_build(copy).returncode == 0
     assert snapshot(copy / "output") == before  # encoded again from scratch: the same bytes
@@ -277,6 +282,7 @@ media:
     alt: A damaged photo
   - file: damaged.pdf
   - file: ../../site.yaml
+  - file: locked.pdf
   - file: no-alt.png
     id: register
     alt: The same scan again
@@ -300,6 +306,7 @@ def test_unpublishable_files_are_errors_at_their_line_and_the_site_stays(
             "content/media/no-alt.png": scanner_png(),
             "content/media/broken.jpg": b"\xff\xd8\xff\xe0 not really a photo",
             "content/media/damaged.pdf": b"%PDF-1.4\n1 0 obj garbage",
+            "content/media/locked.pdf": _locked_pdf(),
         },
     )
     result = run_build(site)
@@ -317,7 +324,8 @@ def test_unpublishable_files_are_errors_at_their_line_and_the_site_stays(
         f"{at}:11:11: error: 'broken.jpg' is not a readable image",
         f"{at}:13:11: error: 'damaged.pdf' is not a readable PDF",
         f"{at}:14:11: error: the file '../../site.yaml' is not there",
-        f"{at}:16:9: error: the media id 'register' is already used in 'pantsir-contract'",
+        f"{at}:15:11: error: 'locked.pdf' is locked with a password",
+        f"{at}:17:9: error: the media id 'register' is already used in 'pantsir-contract'",
     ], result.stderr
     assert "hint: did you mean 'delivery-photo'?" in result.stderr
     assert "Traceback" not in result.stderr
@@ -378,3 +386,11 @@ def test_published_webp_keeps_its_format_and_loses_its_exif(built: tuple[Path, s
     assert image.format == "WEBP" and image.size == (700, 500)
     assert not image.getexif() and AUTHOR.encode() not in copy.read_bytes()
     assert _difference(Image.open(site / "content/media/crowd.webp"), image) < 8
+
+
+def _locked_pdf() -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(office_pdf(1))))
+    writer.encrypt("secret")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
