@@ -359,7 +359,8 @@ def test_serve_shows_a_replaced_photo_at_once(tmp_path: Path) -> None:
     from casefile.incremental import Session
     from casefile.settings import SitePaths
 
-    site = media_site(tmp_path / "site")
+    home = "content/pages/index.md"
+    site = media_site(tmp_path / "site", {home: BASE[home] + "\n![[delivery-photo]]\n"})  # shown on another page too
     session = Session(SitePaths(site, site / "output"))
     assert session.full_build()
     page = site / "output/deals/pantsir-contract.html"
@@ -371,6 +372,8 @@ def test_serve_shows_a_replaced_photo_at_once(tmp_path: Path) -> None:
     after = load_html(page).find("figure", id="media-delivery-photo").find("img")
     assert after.attrs["src"] != before and (after.attrs["width"], after.attrs["height"]) == ("960", "480")
     assert Image.open(page.parent / after.attrs["src"]).size == (960, 480)
+    embedded = load_html(site / "output/index.html").find("figure").find("img").attrs["src"]
+    assert embedded == after.attrs["src"].removeprefix("../")  # the home page, which shows it too, is rebuilt
 
 
 def _jpeg(image: Image.Image) -> bytes:
