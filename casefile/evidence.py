@@ -19,6 +19,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -144,10 +145,18 @@ def stage(gallery: Gallery, into: Path) -> None:
 
 def _digest(path: Path) -> str:
     """What names a file's processed copies: its content and everything that encodes it."""
-    h = hashlib.blake2b(digest_size=16)
-    h.update(PROCESS_VERSION + " ".join(version(name) for name in ENCODERS).encode())
-    h.update(path.read_bytes())
-    return h.hexdigest()
+    info = path.stat()
+    return _hashed(str(path), info.st_mtime_ns, info.st_size, info.st_ino)
+
+
+@lru_cache(maxsize=4096)
+def _hashed(path: str, *stamp: int) -> str:
+    """The digest of the file at ``path`` as it was at ``stamp``: ``serve`` reads an unchanged file once."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(PROCESS_VERSION + " ".join(version(name) for name in ENCODERS).encode())
+    with open(path, "rb") as file:
+        digest.update(file.read())
+    return digest.hexdigest()
 
 
 @dataclass

@@ -17,19 +17,24 @@ from .text import contain_bidi
 if TYPE_CHECKING:
     from .render import PageContext
 
-SIZES = "(min-width: 50rem) 45rem, 100vw"  # the column's width: what the browser picks a width of srcset for
+# How wide a figure is drawn, from which the browser picks a width of srcset: the text column for one in the
+# text; a cell of the gallery's grid (one column on a phone, three in the desktop column) for one in the gallery.
+SIZES_IN_TEXT = "(min-width: 50rem) 45rem, 100vw"
+SIZES_IN_GALLERY = "(min-width: 50rem) 15rem, 100vw"
 
 
-def figure(item: Published, page: PageContext, anchored: bool = True) -> Markup:
+def figure(item: Published, page: PageContext, in_gallery: bool = True) -> Markup:
     """A photo (``srcset`` of its widths, lazy, sized so nothing shifts) or a document's first page
     linking to the PDF, captioned with its credit, date, place and sources."""
     _ = page.investigation.config.translations.gettext
     shown = item.shown
     media = item.media
-    alt = media.alt if media and media.alt else _("First page of the document %(name)s") % {"name": item.id}
+    name = media.caption if media and media.caption else item.id
+    alt = media.alt if media and media.alt else _("First page of the document %(name)s") % {"name": name}
+    sizes = SIZES_IN_GALLERY if in_gallery else SIZES_IN_TEXT
     srcset = ", ".join(f"{escape(page.url(v.path))} {v.width}w" for v in item.images)
     image = Markup(
-        f'<img src="{escape(page.url(shown.path))}" srcset="{srcset}" sizes="{SIZES}" width="{shown.width}" '
+        f'<img src="{escape(page.url(shown.path))}" srcset="{srcset}" sizes="{sizes}" width="{shown.width}" '
         f'height="{shown.height}" alt="{escape(alt)}" loading="lazy" decoding="async">'
     )
     target = item.document or item.images[-1]
@@ -37,7 +42,7 @@ def figure(item: Published, page: PageContext, anchored: bool = True) -> Markup:
     caption = _caption(item, page, _)
     if caption:
         parts.append(Markup("<figcaption>%s</figcaption>") % caption)
-    anchor = f' id="media-{item.id}"' if anchored else ""  # the gallery's copy; one shown in the text has none
+    anchor = f' id="media-{item.id}"' if in_gallery else ""  # the gallery's copy; one shown in the text has none
     return Markup(f'<figure class="evidence {item.kind}"{anchor}>') + Markup("").join(parts) + Markup("</figure>")
 
 

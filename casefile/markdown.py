@@ -48,35 +48,43 @@ def link_is_safe(url: str) -> bool:
     return urlsplit(url.strip()).scheme.lower() in SAFE_SCHEMES
 
 
-def _wikilink_rule(state: StateInline, silent: bool) -> bool:
-    if not state.src.startswith("[[", state.pos):
-        return False
-    end = state.src.find("]]", state.pos + 2)
+def _double_brackets(state: StateInline, opener: str) -> str | None:
+    """The text between ``opener`` (``[[`` or ``![[``) at the cursor and ``]]`` on the same line, or None."""
+    if not state.src.startswith(opener, state.pos):
+        return None
+    end = state.src.find("]]", state.pos + len(opener))
     if end < 0 or "\n" in state.src[state.pos : end]:
-        return False
-    body = state.src[state.pos + 2 : end]
-    target, _, text = body.partition("|")
+        return None
+    return state.src[state.pos + len(opener) : end]
+
+
+def _push_bracketed(state: StateInline, silent: bool, kind: str, opener: str, body: str, meta: dict) -> bool:
+    """Add the token ``kind`` for ``opener`` + ``body`` + ``]]`` (unless only asked whether it matches)."""
+    length = len(opener) + len(body) + 2
     if not silent:
-        token = state.push("wikilink", "", 0)
-        token.meta = {"target": target.strip(), "text": text.strip() or None, "pos": state.pos}
-        token.markup = state.src[state.pos : end + 2]
-    state.pos = end + 2
+        token = state.push(kind, "", 0)
+        token.meta = meta | {"pos": state.pos}
+        token.markup = state.src[state.pos : state.pos + length]
+    state.pos += length
     return True
+
+
+def _wikilink_rule(state: StateInline, silent: bool) -> bool:
+    body = _double_brackets(state, "[[")
+    if body is None:
+        return False
+    target, _, text = body.partition("|")
+    return _push_bracketed(
+        state, silent, "wikilink", "[[", body, {"target": target.strip(), "text": text.strip() or None}
+    )
 
 
 def _embed_rule(state: StateInline, silent: bool) -> bool:
     """``![[id]]``: a published photo or document, shown as a figure when it stands alone in its paragraph."""
-    if not state.src.startswith("![[", state.pos):
+    body = _double_brackets(state, "![[")
+    if body is None:
         return False
-    end = state.src.find("]]", state.pos + 3)
-    if end < 0 or "\n" in state.src[state.pos : end]:
-        return False
-    if not silent:
-        token = state.push("media_embed", "", 0)
-        token.meta = {"target": state.src[state.pos + 3 : end].strip(), "pos": state.pos, "alone": False}
-        token.markup = state.src[state.pos : end + 2]
-    state.pos = end + 2
-    return True
+    return _push_bracketed(state, silent, "media_embed", "![[", body, {"target": body.strip(), "alone": False})
 
 
 def _figures(state: Any) -> None:

@@ -107,16 +107,16 @@ class PageContext:
     def gettext(self, message: str) -> str:
         return self.investigation.config.translations.gettext(message)
 
-    def figure(self, media_id: str, anchored: bool = True) -> Markup:
+    def figure(self, media_id: str, in_gallery: bool = True) -> Markup:
         """A published photo or document, captioned; the page is rebuilt when the dossier listing it changes."""
         item = self.investigation.media.items[media_id]
         self.used.add(item.owner)
-        return figures.figure(item, self, anchored)
+        return figures.figure(item, self, in_gallery)
 
     def embed(self, media_id: str, alone: bool) -> Markup:
         """``![[id]]``: the figure in a paragraph of its own, a link to the file within a sentence."""
         if alone:
-            return self.figure(media_id, anchored=False)
+            return self.figure(media_id, in_gallery=False)
         item = self.investigation.media.items[media_id]
         self.used.add(item.owner)
         target = item.document or item.images[-1]

@@ -41,7 +41,16 @@ def camera_jpeg(orientation: int = 1) -> bytes:
     gps.update({1: "N", 2: (21.0, 58.0, 30.0), 3: "E", 4: (96.0, 5.0, 0.0)})
     exif.get_ifd(0x8769)[0xA431] = SERIAL
     out = io.BytesIO()
-    picture().save(out, "JPEG", exif=exif, quality=95)
+    picture().save(out, "JPEG", exif=exif, quality=95, xmp=XMP)
+    return out.getvalue()
+
+
+def phone_webp() -> bytes:
+    """A WebP whose EXIF names its author."""
+    exif = Image.Exif()
+    exif[0x013B] = AUTHOR
+    out = io.BytesIO()
+    picture(700, 500).save(out, "WEBP", exif=exif, quality=90)
     return out.getvalue()
 
 
@@ -97,6 +106,8 @@ ROTATED = """\
 media:
   - file: pier.jpg
     alt: The pier, photographed with the camera held upright
+  - file: crowd.webp
+    alt: A crowd on the quay
 """
 
 
@@ -111,6 +122,7 @@ def media_site(root: Path, extra: dict[str, str | bytes | None] | None = None) -
     files["content/media/private-notes.pdf"] = office_pdf(1)
     files["content/events/naval-visit.yaml"] = BASE["content/events/naval-visit.yaml"] + ROTATED
     files["content/events/pier.jpg"] = camera_jpeg(orientation=6)
+    files["content/media/crowd.webp"] = phone_webp()
     source = "content/sources/moscow-times-2021.yaml"
     files[source] = BASE[source] + "file: print.pdf\n"
     files["content/media/print.pdf"] = office_pdf(1)
@@ -174,7 +186,7 @@ def test_build_lists_what_it_removed_and_warns_of_what_identified_the_source(bui
     _, stderr = built
     assert (
         "content/deals/delivery.jpg: published without EXIF (6 fields: GPS position, camera serial number, author name)"
-        in stderr
+        ", XMP" in stderr
     )
     assert "content/media/register.png: published without text (Author, Comment)" in stderr
     removed = "content/media/contract.pdf: published without document information (Author, Creator, Producer), XMP"
@@ -218,6 +230,11 @@ def test_rebuild_reencodes_nothing_and_is_byte_identical(built: tuple[Path, str]
     assert result.returncode == 0, result.stderr
     assert snapshot(copy / "output") == before
     assert {p: p.stat().st_mtime_ns for folder in cached for p in folder.iterdir()} == stamps
+    (cached[0] / "facts.json").write_text("{not json", encoding="utf-8")  # a cache damaged by a crash or by hand
+    next(p for p in cached[1].iterdir() if p.name != "facts.json").unlink()
+    result = run_build(copy, "--no-cache")
+    assert result.returncode == 0, result.stderr
+    assert snapshot(copy / "output") == before  # the damaged entries made again
     shutil.rmtree(copy / ".casefile-cache")
     assert run_build(copy).returncode == 0
     assert snapshot(copy / "output") == before  # encoded again from scratch: the same bytes
@@ -265,6 +282,7 @@ media:
     alt: A damaged photo
   - file: damaged.pdf
   - file: ../../site.yaml
+  - file: locked.pdf
   - file: no-alt.png
     id: register
     alt: The same scan again
@@ -288,6 +306,7 @@ def test_unpublishable_files_are_errors_at_their_line_and_the_site_stays(
             "content/media/no-alt.png": scanner_png(),
             "content/media/broken.jpg": b"\xff\xd8\xff\xe0 not really a photo",
             "content/media/damaged.pdf": b"%PDF-1.4\n1 0 obj garbage",
+            "content/media/locked.pdf": _locked_pdf(),
         },
     )
     result = run_build(site)
@@ -305,7 +324,8 @@ def test_unpublishable_files_are_errors_at_their_line_and_the_site_stays(
         f"{at}:11:11: error: 'broken.jpg' is not a readable image",
         f"{at}:13:11: error: 'damaged.pdf' is not a readable PDF",
         f"{at}:14:11: error: the file '../../site.yaml' is not there",
-        f"{at}:16:9: error: the media id 'register' is already used in 'pantsir-contract'",
+        f"{at}:15:11: error: 'locked.pdf' is locked with a password",
+        f"{at}:17:9: error: the media id 'register' is already used in 'pantsir-contract'",
     ], result.stderr
     assert "hint: did you mean 'delivery-photo'?" in result.stderr
     assert "Traceback" not in result.stderr
@@ -339,7 +359,8 @@ def test_serve_shows_a_replaced_photo_at_once(tmp_path: Path) -> None:
     from casefile.incremental import Session
     from casefile.settings import SitePaths
 
-    site = media_site(tmp_path / "site")
+    home = "content/pages/index.md"
+    site = media_site(tmp_path / "site", {home: BASE[home] + "\n![[delivery-photo]]\n"})  # shown on another page too
     session = Session(SitePaths(site, site / "output"))
     assert session.full_build()
     page = site / "output/deals/pantsir-contract.html"
@@ -351,9 +372,28 @@ def test_serve_shows_a_replaced_photo_at_once(tmp_path: Path) -> None:
     after = load_html(page).find("figure", id="media-delivery-photo").find("img")
     assert after.attrs["src"] != before and (after.attrs["width"], after.attrs["height"]) == ("960", "480")
     assert Image.open(page.parent / after.attrs["src"]).size == (960, 480)
+    embedded = load_html(site / "output/index.html").find("figure").find("img").attrs["src"]
+    assert embedded == after.attrs["src"].removeprefix("../")  # the home page, which shows it too, is rebuilt
 
 
 def _jpeg(image: Image.Image) -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def test_published_webp_keeps_its_format_and_loses_its_exif(built: tuple[Path, str]) -> None:
+    site, _ = built
+    (copy,) = published(site, "-700.webp")
+    image = Image.open(copy)
+    assert image.format == "WEBP" and image.size == (700, 500)
+    assert not image.getexif() and AUTHOR.encode() not in copy.read_bytes()
+    assert _difference(Image.open(site / "content/media/crowd.webp"), image) < 8
+
+
+def _locked_pdf() -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(office_pdf(1))))
+    writer.encrypt("secret")
+    out = io.BytesIO()
+    writer.write(out)
     return out.getvalue()

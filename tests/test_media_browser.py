@@ -53,6 +53,8 @@ def test_gallery_fits_and_every_image_is_described_and_local(
     gallery = images[1:]
     assert all(image["loaded"] for image in gallery), gallery
     assert all(image["src"].startswith("http://127.0.0.1:") and "/media/" in image["src"] for image in gallery)
+    smallest = ("-480.jpg", "-480.png", "-page1.jpg")  # a grid cell loads the smallest width of each
+    assert all(image["src"].endswith(smallest) for image in gallery), gallery
     assert all(image["right"] <= width for image in images), images
     assert overflow["scrollWidth"] <= width, _overflow_message(PAGE, width, overflow)
     assert not visit.external and not visit.problems(), visit.problems()
