@@ -116,15 +116,17 @@ def test_the_repository_installs_the_pinned_lock_as_the_readme_says() -> None:
     assert all(c.startswith(".venv/bin/python build.py ") for c in commands(workflow)[1:])
 
 
-def test_a_new_site_installs_casefile_with_pip_from_a_documented_placeholder() -> None:
-    """No requirements.txt in a new investigation: setup-python's pip cache would fail the run without one."""
+def test_a_new_site_installs_casefile_with_pip_from_the_address_init_writes() -> None:
+    """No requirements.txt in a new investigation: setup-python's pip cache would fail the run without one. The
+    skeleton's placeholder, which init replaces (test_install), says what to write when init could not."""
     text = NEW_SITE.read_text(encoding="utf-8")
     workflow = load_workflow(NEW_SITE)
     setup = step_using(workflow, "actions/setup-python")["with"]
     assert str(setup["python-version"]) == "3.11" and "cache" not in setup
     assert commands(workflow)[0] == 'python -m pip install "$CASEFILE"'
     assert workflow["env"]["CASEFILE"].startswith("casefile @ git+https://")
-    assert "PLACEHOLDER until Casefile is published on PyPI" in text
+    assert workflow["env"]["CASEFILE"] == "casefile @ git+https://github.com/ORG/casefile.git"
+    assert "If it still says ORG, init could not tell" in text
     assert all(c.startswith("casefile ") for c in commands(workflow)[1:])
 
 
