@@ -12,6 +12,7 @@ from itertools import groupby
 from pathlib import Path
 
 from .archive import unarchived
+from .conflicts import unexplained
 from .diagnostics import Location
 from .model import Claim, DatedFact, Dossier, Item, Participant, Party, Role, Source, Value
 from .provenance import SINGLE_ORIGIN, STATE_MEDIA, Fact, facts
@@ -40,7 +41,7 @@ def sourcing_report(investigation: Investigation, root: Path) -> str:
         ("Facts resting on a single independent origin", _flagged(found, SINGLE_ORIGIN.key, root)),
         ("Facts resting only on state or party media", _flagged(found, STATE_MEDIA.key, root)),
         ("Sources with a web address but no archived copy", _unarchived(investigation.sources, root)),
-        # "Conflicts without an editor's note" goes here, from the check that finds the conflicts.
+        ("Fields the sources disagree on, without an editor's note", _unexplained(investigation, root)),
         ("Dossiers by sourcing, weakest first", _weakest(found, root)),
     ]
     return "\n".join(
@@ -109,6 +110,13 @@ def _names(sources: Iterable[Source]) -> str:
 
 def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _unexplained(investigation: Investigation, root: Path) -> list[str]:
+    return [
+        f"{_where(found.location, root)}: the sources give {len(found.values)} values for `{found.field}`"
+        for found in unexplained(investigation)
+    ]
 
 
 def _where(location: Location, root: Path) -> str:

@@ -132,11 +132,11 @@ def test_a_circle_in_cites_is_an_error_at_the_cites_line(tmp_path: Path) -> None
     assert "hint: break the circle" in result.stderr
 
 
-def test_check_report_lists_weak_facts_unarchived_sources_and_weakest_dossiers(built: Path) -> None:
+def test_check_report_lists_weak_facts_unarchived_sources_conflicts_and_weakest_dossiers(built: Path) -> None:
     result = run_build(built, "check", "--report")
     assert result.returncode == 0, result.stderr
     report = result.stdout
-    single, state, unarchived, weakest = re.split(r"\n(?=\S)", report.strip())
+    single, state, unarchived, unexplained, weakest = re.split(r"\n(?=\S)", report.strip())
     assert single.startswith("Facts resting on a single independent origin (")
     assert (
         "  content/events/provenance-visit.yaml:4:5: claim “Same upstream.” — rests on Outlet A, Outlet B, "
@@ -152,6 +152,10 @@ def test_check_report_lists_weak_facts_unarchived_sources_and_weakest_dossiers(b
         "  content/sources/moscow-times-2021.yaml:5:6: moscow-times-2021 — "
         "https://www.themoscowtimes.com/2021/03/26/russia-myanmar-a73387",
         "  content/sources/sipri-arms-data.yaml:3:6: sipri-arms-data — https://www.sipri.org/databases/armstransfers",
+    ]
+    assert unexplained.splitlines() == [
+        "Fields the sources disagree on, without an editor's note (1):",
+        "  content/deals/pantsir-contract.yaml:15:1: the sources give 2 values for `values`",
     ]
     assert weakest.startswith("Dossiers by sourcing, weakest first (")
     order = [line.split(":")[0].strip() for line in weakest.splitlines()[1:]]
