@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from .access import ACCESS_KINDS
@@ -91,5 +92,13 @@ def new_dossier(site: Path, kind: str, dossier_id: str) -> Path:
     if path.exists():
         raise ContentError(Location(path), f"{path.name} already exists", "choose another id, or edit the file")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text((modeline(kind) if kind != "page" else "") + TEMPLATES[kind], encoding="utf-8")
+    if kind == "page":
+        text = TEMPLATES[kind]
+    else:  # pages show "Last updated" from it: the day the dossier was started, until it is changed
+        text = (
+            modeline(kind)
+            + TEMPLATES[kind]
+            + f"updated: {date.today().isoformat()}     # change it when you change the dossier\n"
+        )
+    path.write_text(text, encoding="utf-8")
     return path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import jsonschema
@@ -86,6 +87,7 @@ def test_a_new_dossier_points_its_editor_at_the_schema(tmp_path: Path) -> None:
     first = dossier.read_text(encoding="utf-8").splitlines()[0]
     assert first == "# yaml-language-server: $schema=../../schemas/actor.schema.json"
     assert (dossier.parent / first.split("=", 1)[1]).resolve().is_file()
+    assert f"\nupdated: {date.today().isoformat()} " in dossier.read_text(encoding="utf-8"), "shown as 'Last updated'"
 
 
 def test_a_new_investigation_ships_its_schemas_and_editor_settings(tmp_path: Path) -> None:
