@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from datetime import date
 from importlib import metadata, resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -43,6 +44,9 @@ def init_site(folder: Path) -> str | None:
     requirement = casefile_requirement()
     if requirement:
         files[WORKFLOW] = files[WORKFLOW].replace(PLACEHOLDER.encode(), requirement.encode())
+    started = f"updated: {date.today().isoformat()}\n".encode()  # shown as "Last updated", as `new` writes it
+    dossiers = [name for name in files if name.startswith("content/") and name.endswith(".yaml")]
+    files |= {name: files[name] + started for name in dossiers}
     for name, data in sorted(files.items()):
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)

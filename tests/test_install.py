@@ -14,6 +14,7 @@ import subprocess
 import sys
 import sysconfig
 import tomllib
+from datetime import date
 from importlib import metadata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -151,6 +152,7 @@ def test_init_writes_every_kind_on_neutral_placeholders_into_a_fresh_clone(tmp_p
     assert "# " in written["site.yaml"].decode()  # commented
     assert {"output/", ".casefile-cache/"} <= set(written[".gitignore"].decode().split())
     assert ".github/workflows/pages.yml" in written
+    assert written["content/actors/example-person.yaml"].decode().endswith(f"\nupdated: {date.today().isoformat()}\n")
     readme = written["README.md"].decode()
     assert all(word in readme for word in ("## Edit", "## Preview", "## Publish", "casefile serve"))
     for name, data in written.items():
