@@ -213,7 +213,8 @@ def test_internal_links_stay_relative(out: Path) -> None:
 def test_branch_publishing_files_are_written(out: Path) -> None:
     assert (out / ".nojekyll").read_bytes() == b""
     assert not (out / "CNAME").exists()  # the example's site.yaml names no domain
-    assert not (out / "feed.xml").exists()  # no example dossier has an `updated:` date
+    updated = [path for path in (ROOT / "content").rglob("*.yaml") if "\nupdated:" in path.read_text(encoding="utf-8")]
+    assert (out / "feed.xml").exists() == bool(updated)  # the feed lists the dossiers by their `updated:` date
 
 
 def test_two_builds_are_byte_identical(builds: tuple[Path, Path]) -> None:
