@@ -225,6 +225,15 @@ def run_build(site: Path, *args: str, out: Path | None = None) -> subprocess.Com
     return subprocess.run(command, cwd=site, capture_output=True, text=True, timeout=180)
 
 
+def built_site(root: Path, files: dict[str, str | bytes | None], *args: str) -> tuple[Path, str]:
+    """``files`` written as a site in ``root`` and built with the real ``build.py``: (the site, what the build
+    printed). The build must succeed: a fixture site that does not build is a broken test."""
+    site = make_site(root, files)
+    result = run_build(site, *args)
+    assert result.returncode == 0, result.stderr
+    return site, result.stderr
+
+
 def run_builds(jobs: list[tuple[Path, tuple[str, ...]]]) -> list[subprocess.CompletedProcess[str]]:
     """``run_build(site, *args)`` for every job, a few at a time (each build is a fresh Python)."""
     with ThreadPoolExecutor(max_workers=(os.cpu_count() or 1) + 1) as pool:
@@ -314,10 +323,8 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="session")
 def built_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The base site, built once into its default ``output/``; treat as read-only."""
-    site = make_site(tmp_path_factory.mktemp("base") / "site", BASE)
-    result = run_build(site)
-    assert result.returncode == 0, result.stderr
-    assert "warning" not in result.stderr, result.stderr
+    site, printed = built_site(tmp_path_factory.mktemp("base") / "site", BASE)
+    assert "warning" not in printed, printed
     return site
 
 

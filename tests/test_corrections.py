@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import BASE, ROOT, example_only, make_site, parse_html, run_build, run_builds, snapshot
+from conftest import BASE, ROOT, built_site, example_only, make_site, parse_html, run_build, run_builds, snapshot
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 BASE_URL = "https://example.org/inquiry/"
@@ -49,9 +49,7 @@ corrections:
 @pytest.fixture(scope="module")
 def corrected(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The base site with corrections and an archived copy, built with a base URL; its output folder."""
-    site = make_site(tmp_path_factory.mktemp("corrected") / "site", CORRECTED)
-    result = run_build(site)
-    assert result.returncode == 0, result.stderr
+    site, _ = built_site(tmp_path_factory.mktemp("corrected") / "site", CORRECTED)
     return site / "output"
 
 

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import BASE, ROOT, example_only, load_html, make_site, run_build
+from conftest import BASE, ROOT, built_site, example_only, load_html, make_site, run_build
 
 from casefile.model import Source, SourceRef
 from casefile.provenance import INDEPENDENCE, LABELS, Provenance
@@ -52,10 +52,7 @@ SITE = {
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = make_site(tmp_path_factory.mktemp("provenance") / "site", SITE)
-    result = run_build(site)
-    assert result.returncode == 0, result.stderr
-    return site
+    return built_site(tmp_path_factory.mktemp("provenance") / "site", SITE)[0]
 
 
 def _claim_flags(site: Path, event: str = "provenance-visit") -> dict[str, tuple[list[str], str]]:

@@ -15,7 +15,18 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 import pytest
-from conftest import BASE, ROOT, example_only, load_html, make_site, parse_html, run_build, run_builds, snapshot
+from conftest import (
+    BASE,
+    ROOT,
+    built_site,
+    example_only,
+    load_html,
+    make_site,
+    parse_html,
+    run_build,
+    run_builds,
+    snapshot,
+)
 
 BASE_URL = "https://example.org/casefile/"
 PREFIX = "/casefile/"
@@ -237,10 +248,11 @@ FEED_SITE = BASE | {
 
 @pytest.fixture(scope="module")
 def feed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = make_site(tmp_path_factory.mktemp("feed") / "site", FEED_SITE)
-    result = run_build(site, "--base-url", "https://example.org/tiny")  # no trailing slash: one is added
-    assert result.returncode == 0, result.stderr
-    assert "warning" not in result.stderr, result.stderr
+    # no trailing slash on the base URL: one is added
+    site, printed = built_site(
+        tmp_path_factory.mktemp("feed") / "site", FEED_SITE, "--base-url", "https://example.org/tiny"
+    )
+    assert "warning" not in printed, printed
     return site / "output"
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import BASE, ROOT, Node, example_only, load_html, make_site, run_build
+from conftest import BASE, ROOT, Node, built_site, example_only, load_html, make_site, run_build
 
 from casefile.chronology import check_dates
 from casefile.confidence import LEVELS
@@ -107,10 +107,8 @@ How we work.
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """The good site built, and what the build printed."""
-    site = make_site(tmp_path_factory.mktemp("access") / "site", GOOD)
-    result = run_build(site)
-    assert result.returncode == 0, result.stderr
-    return site / "output", result.stderr
+    site, printed = built_site(tmp_path_factory.mktemp("access") / "site", GOOD)
+    return site / "output", printed
 
 
 def footnote_of(doc: Node, source_id: str) -> Node:

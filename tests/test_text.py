@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import regex
-from conftest import BASE, load_html, make_site, run_build
+from conftest import BASE, built_site, load_html
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -62,10 +62,8 @@ FILES = {
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """The base site with names in many scripts, built once; (output folder, build's stderr)."""
-    root = make_site(tmp_path_factory.mktemp("text") / "site", FILES)
-    result = run_build(root)
-    assert result.returncode == 0, result.stderr
-    return root / "output", result.stderr
+    root, printed = built_site(tmp_path_factory.mktemp("text") / "site", FILES)
+    return root / "output", printed
 
 
 def units(text: str) -> list[str]:
