@@ -81,11 +81,7 @@ class ArchiveReport:
     root: Path
 
     def where(self, source: Source, *key: str) -> str:
-        location = source.origin.location(key)
-        try:
-            return f"{location.path.relative_to(self.root)}:{location.line}:{location.column}"
-        except ValueError:
-            return str(location)
+        return str(source.origin.location(key).seen_from(self.root))
 
     def text(self) -> str:
         missing, nowhere = unarchived(self.sources), without_address(self.sources)

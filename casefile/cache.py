@@ -58,7 +58,7 @@ def scan_inputs(roots: list[Path], known: dict[str, Entry]) -> dict[str, Entry]:
                 continue
             current = stamp(info)
             previous = known.get(path)
-            digest = previous[1] if previous and previous[0] == current else _hash(path)
+            digest = previous[1] if previous and previous[0] == current else content_hash(path)
             trusted = now - max(info.st_mtime_ns, info.st_ctime_ns) > RACY_NS
             found[path] = (current if trusted else None, digest)
     return found
@@ -87,7 +87,7 @@ def _walk(top: str) -> Iterator[tuple[str, os.stat_result | None]]:
             yield entry.path, entry.stat()
 
 
-def _hash(path: str) -> bytes:
+def content_hash(path: str) -> bytes:
     with open(path, "rb") as file:
         return hashlib.blake2b(file.read(), digest_size=16).digest()
 

@@ -59,8 +59,10 @@ def _check_reported(
     """A date with no sources of its own is reported by the dossier's: it cannot be after all of them."""
     dated = [s for s in _reporting(investigation, dossier) if s.date is not None]
     latest = max(dated, key=lambda s: _last_day(s.date.date), default=None)
+    if latest is None:
+        return
     for path, fact in dates:
-        if latest is None or not all(_before(s.date.date, fact.date) for s in dated):
+        if not _before(latest.date.date, fact.date):  # the latest before it: every source is
             continue
         message = (
             f"the {dossier.type} '{dossier.id}' is dated {fact.date}, after every source that reports it "

@@ -40,7 +40,7 @@ def csl_json(investigation: Investigation) -> str:
 
 def csl_item(source: Source) -> dict[str, Any]:
     """One source as a CSL-JSON item, with only the fields the source gives."""
-    kind = CSL_TYPES.get(source.kind, "document")
+    kind = CSL_TYPES[source.kind]  # every kind has its type: a new kind must choose one
     item: dict[str, Any] = {"id": source.id, "type": kind, "title": source.title}
     item["container-title" if kind in _IN_A_PUBLICATION else "publisher"] = source.publisher
     if source.authors:

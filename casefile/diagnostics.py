@@ -28,6 +28,12 @@ class Location:
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}"
 
+    def seen_from(self, root: Path | None) -> Location:
+        """The place with its path relative to ``root`` (the folder the journalist works in) when it is inside."""
+        if root is None or not self.path.is_relative_to(root):
+            return self
+        return Location(self.path.relative_to(root), self.line, self.column)
+
 
 class ContentError(Exception):
     """A content problem with its place and a hint; never shown as a traceback."""
@@ -53,13 +59,7 @@ class ContentError(Exception):
 
     def format(self, root: Path | None = None) -> str:
         """``path:line:col: error: message`` and the hint on its own line."""
-        where = self.location
-        if root is not None:
-            try:
-                where = Location(where.path.relative_to(root), where.line, where.column)
-            except ValueError:
-                pass
-        text = f"{where}: {self.severity}: {self.message}"
+        text = f"{self.location.seen_from(root)}: {self.severity}: {self.message}"
         if self.hint:
             text += f"\n    hint: {self.hint}"
         return text

@@ -19,13 +19,13 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import FOLDER
-from .diagnostics import ContentError, Diagnostics
+from .cache import FOLDER, Stamp, content_hash, stamp
+from .diagnostics import ContentError, Diagnostics, Location
 from .lint import warn
 from .media import Entry, Gallery, Published, Variant, broken, check_markdown, entries, image_metadata, pdf_metadata
 from .outdir import write_problem
@@ -143,20 +143,23 @@ def stage(gallery: Gallery, into: Path) -> None:
                 shutil.copyfile(processed, target)
 
 
+_DIGESTS: dict[str, tuple[Stamp, str]] = {}  # path -> its stamp and digest: `serve` reads an unchanged file once
+
+
 def _digest(path: Path) -> str:
     """What names a file's processed copies: its content and everything that encodes it."""
-    info = path.stat()
-    return _hashed(str(path), info.st_mtime_ns, info.st_size, info.st_ino)
+    current = stamp(path.stat())
+    known = _DIGESTS.get(str(path))
+    if known is None or known[0] != current:
+        digest = hashlib.blake2b(_encoders() + content_hash(str(path)), digest_size=16).hexdigest()
+        _DIGESTS[str(path)] = known = (current, digest)
+    return known[1]
 
 
-@lru_cache(maxsize=4096)
-def _hashed(path: str, *stamp: int) -> str:
-    """The digest of the file at ``path`` as it was at ``stamp``: ``serve`` reads an unchanged file once."""
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(PROCESS_VERSION + " ".join(version(name) for name in ENCODERS).encode())
-    with open(path, "rb") as file:
-        digest.update(file.read())
-    return digest.hexdigest()
+@cache
+def _encoders() -> bytes:
+    """This process version and the versions of the libraries that encode: a new one re-encodes everything."""
+    return PROCESS_VERSION + " ".join(version(name) for name in ENCODERS).encode()
 
 
 @dataclass
@@ -313,6 +316,6 @@ def removal_report(gallery: Gallery, root: Path) -> list[str]:
     lines = []
     for item in gallery.items.values():
         if item.removed:
-            shown = item.original.relative_to(root) if item.original.is_relative_to(root) else item.original
+            shown = Location(item.original).seen_from(root).path
             lines.append(f"{shown}: published without {', '.join(item.removed)}")
     return lines

@@ -23,7 +23,9 @@ from .validation import validate
 from .yamlio import DEFAULT_MAX_FILE_MB, YamlDocument, parse_yaml, read_text, too_large
 
 YAML_SUFFIXES = (".yaml", ".yml")
-MEDIA_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".pdf")  # evidence files (casefile.media checks them)
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
+DOCUMENT_SUFFIXES = (".pdf",)
+MEDIA_SUFFIXES = IMAGE_SUFFIXES + DOCUMENT_SUFFIXES  # evidence files (casefile.media checks them)
 LINKED_FOLDERS = ("content", "templates", "static")  # what the build reads or copies into the site
 
 

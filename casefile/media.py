@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 from . import markdown
 from .diagnostics import ContentError, Diagnostics, Location, did_you_mean
-from .loader import MEDIA_SUFFIXES, suggest_slug
+from .loader import DOCUMENT_SUFFIXES, IMAGE_SUFFIXES, MEDIA_SUFFIXES, suggest_slug
 from .model import Dossier, Media, Source
 
 if TYPE_CHECKING:
@@ -23,8 +23,6 @@ if TYPE_CHECKING:
 
     from .resolve import Investigation
 
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
-DOCUMENT_SUFFIXES = (".pdf",)
 MEDIA_FOLDER = "media"  # content/media/: files shown by several dossiers
 
 Kind = Literal["image", "document"]
@@ -157,7 +155,7 @@ def _problem(entry: Entry, max_mb: float) -> ContentError | None:
         return ContentError(
             entry.location(),
             f"'{entry.path.name}' is not a format the site can publish",
-            f"use a photo or scan as {', '.join(IMAGE_SUFFIXES)}, or a document as .pdf",
+            f"use a photo or scan as {', '.join(IMAGE_SUFFIXES)}, or a document as {', '.join(DOCUMENT_SUFFIXES)}",
         )
     size = entry.path.stat().st_size
     if size > max_mb * 1_000_000:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from datetime import date
 from importlib import metadata, resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from .diagnostics import ContentError, Location
+from .scaffold import started_line
 from .schema import write_schemas
 from .settings import PROJECT_ROOT
 
@@ -44,7 +44,7 @@ def init_site(folder: Path) -> str | None:
     requirement = casefile_requirement()
     if requirement:
         files[WORKFLOW] = files[WORKFLOW].replace(PLACEHOLDER.encode(), requirement.encode())
-    started = f"updated: {date.today().isoformat()}\n".encode()  # shown as "Last updated", as `new` writes it
+    started = f"{started_line()}\n".encode()
     dossiers = [name for name in files if name.startswith("content/") and name.endswith(".yaml")]
     files |= {name: files[name] + started for name in dossiers}
     for name, data in sorted(files.items()):

@@ -48,14 +48,13 @@ class PageContext:
 
     path: str
     investigation: Investigation
+    sourcing: Provenance  # shared by every page: what each source rests on is worked out once per build
     notes: Footnotes = field(init=False)
-    sourcing: Provenance = field(init=False)
     used: set[str] = field(default_factory=set)  # dossiers shown in full (footnotes): rebuild when they change
     named: set[str] = field(default_factory=set)  # dossiers only linked to: rebuild when their name changes
 
     def __post_init__(self) -> None:
         self.notes = Footnotes(self.investigation)
-        self.sourcing = Provenance(self.investigation.dossiers)
 
     def url(self, target: Dossier | str) -> str:
         """``target`` (a dossier or a site path) relative to this page."""
@@ -353,11 +352,12 @@ class Renderer:
         self.env = env
         self.lists = lists or SiteLists(investigation)
         self.feed = feed_path(investigation)
+        self.sourcing = Provenance(investigation.dossiers)
         env.install_gettext_translations(investigation.config.translations, newstyle=True)  # type: ignore[attr-defined]
 
     def render(self, spec: PageSpec) -> tuple[str, PageContext]:
         """The page's HTML and its context, which knows the dossiers the page showed."""
-        page = PageContext(spec.path, self.investigation)
+        page = PageContext(spec.path, self.investigation, self.sourcing)
         template = self.env.get_template(spec.template)
         data = spec.data(self.lists) if spec.dossier is None else _dossier_data(self.lists, spec.dossier)
         html = template.render(

@@ -80,6 +80,11 @@ by its id after an @ in single square brackets, as docs/content-format.md shows.
 }
 
 
+def started_line() -> str:
+    """A new dossier's ``updated:``, which pages show as "Last updated": the day it was started."""
+    return f"updated: {date.today().isoformat()}"
+
+
 def new_dossier(site: Path, kind: str, dossier_id: str) -> Path:
     """Write the template for ``kind`` as ``dossier_id``; never overwrites."""
     path = site / "content" / f"{kind}s" / f"{dossier_id}{'.md' if kind == 'page' else '.yaml'}"
@@ -95,10 +100,6 @@ def new_dossier(site: Path, kind: str, dossier_id: str) -> Path:
     if kind == "page":
         text = TEMPLATES[kind]
     else:  # pages show "Last updated" from it: the day the dossier was started, until it is changed
-        text = (
-            modeline(kind)
-            + TEMPLATES[kind]
-            + f"updated: {date.today().isoformat()}     # change it when you change the dossier\n"
-        )
+        text = modeline(kind) + TEMPLATES[kind] + f"{started_line()}     # change it when you change the dossier\n"
     path.write_text(text, encoding="utf-8")
     return path

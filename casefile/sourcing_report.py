@@ -120,8 +120,4 @@ def _unexplained(investigation: Investigation, root: Path) -> list[str]:
 
 
 def _where(location: Location, root: Path) -> str:
-    """``path:line:col``, relative to the folder the editor works in when it can be."""
-    try:
-        return str(Location(location.path.relative_to(root), location.line, location.column))
-    except ValueError:
-        return str(location)
+    return str(location.seen_from(root))

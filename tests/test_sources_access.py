@@ -3,7 +3,6 @@ fact is (``confidence:``) and where the sources differ: as a reader sees the pag
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import jsonschema
@@ -161,7 +160,7 @@ def test_an_event_dated_after_every_source_reporting_it_is_warned(built: tuple[P
         "content/events/late-event.yaml:3:7: warning: the event 'late-event' is dated September 2021, after every "
         "source that reports it (the latest, 'tv-bulletin', is dated 22 June 2021) [date-after-sources]"
     ]
-    assert re.search(r"2 warning\(s\)", built[1]), built[1]  # nothing else: fuzzy dates that may fit are not flagged
+    assert ", 2 warning(s)" in built[1], built[1]  # nothing else: fuzzy dates that may fit are not flagged
 
 
 def test_confidence_is_a_label_that_names_itself_and_links_to_the_legend(built: tuple[Path, str]) -> None:
