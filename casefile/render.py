@@ -99,9 +99,14 @@ class PageContext:
         """The origins a fact rests on; its flags change when any source they go back to does."""
         found = self.sourcing.corroborate(refs)
         self.used.update(found.lineage)
-        if found.labels:  # the labels link to the methodology page: rebuilt when it comes or goes
-            self.named.add(provenance.METHODOLOGY)
         return found
+
+    def methodology(self) -> Dossier | None:
+        """The page that explains the flags and confidence labels, if the site has one; a page linking to it is
+        rebuilt when it comes or goes."""
+        self.named.add(provenance.METHODOLOGY)
+        explained = self.investigation.dossiers.get(provenance.METHODOLOGY)
+        return explained if explained is not None and explained.type == "page" else None
 
     def gettext(self, message: str) -> str:
         return self.investigation.config.translations.gettext(message)
@@ -340,7 +345,6 @@ def make_environment(templates: list[Path]) -> Environment:
     env.globals["section_titles"] = i18n.SECTION_TITLES
     env.globals["provenance"] = provenance  # its labels and their explanations, for flags and the methodology page
     env.globals["confidence_levels"] = confidence.LEVELS
-    env.globals["legend_page"] = provenance.METHODOLOGY  # where the confidence labels link to their legend
     return env
 
 

@@ -191,7 +191,13 @@ def test_serve_rebuilds_the_flags_an_upstream_source_or_the_methodology_page_cha
     from casefile.incremental import Session
     from casefile.settings import SitePaths
 
-    site = make_site(tmp_path / "site", {**SITE, "content/pages/methodology.md": None})
+    alleged = "title: A third visit\nkind: visit\nclaims:\n  - text: Alleged.\n    sources: [a, chain-c]\n"
+    files = {
+        **SITE,
+        "content/pages/methodology.md": None,
+        "content/events/alleged-visit.yaml": alleged + "    confidence: alleged\n",
+    }
+    site = make_site(tmp_path / "site", files)
     session = Session(SitePaths(site, site / "output"))
     assert session.full_build()
     assert _claim_flags(site, "chain-visit")["Chain and A."] == ([], "")
@@ -209,8 +215,11 @@ def test_serve_rebuilds_the_flags_an_upstream_source_or_the_methodology_page_cha
         session.settle()
     full = tmp_path / "full"
     assert run_build(site, "--no-cache", out=full).returncode == 0
-    for page_path in ("events/provenance-visit.html", "events/chain-visit.html"):
+    for page_path in ("events/provenance-visit.html", "events/chain-visit.html", "events/alleged-visit.html"):
         assert (site / "output" / page_path).read_bytes() == (full / page_path).read_bytes(), page_path
+    # a confidence label links to its legend on the methodology page, once there is one
+    label = load_html(site / "output/events/alleged-visit.html").find("span", class_="confidence-alleged")
+    assert label.find("a").attrs["href"] == "../pages/methodology.html#confidence-alleged"
     assert _claim_flags(site, "chain-visit")["Chain and A."][0] == ["one origin"]
 
 
