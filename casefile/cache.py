@@ -105,7 +105,16 @@ def key(paths: SitePaths, options: Options) -> tuple:
         code.update(source.read_bytes())
     installed = Path(sysconfig.get_paths()["purelib"])  # names like jinja2-3.1.4.dist-info carry the versions
     libraries = sorted(p.name for p in installed.glob("*-info")) if installed.is_dir() else []
-    return (FORMAT, code.digest(), sys.version, tuple(libraries), str(paths.site), options.base_url, options.drafts)
+    return (
+        FORMAT,
+        code.digest(),
+        sys.version,
+        tuple(libraries),
+        str(paths.site),
+        options.base_url,
+        options.drafts,
+        options.search,
+    )
 
 
 class BuildCache:

@@ -61,6 +61,11 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     )
     parser.add_argument("--drafts", action="store_true", help="include the dossiers marked draft: true")
     parser.add_argument(
+        "--no-search",
+        action="store_true",
+        help="leave out the search index: a quicker build to look at the pages (the search page then says so)",
+    )
+    parser.add_argument(
         "--check-external", action="store_true", help="also fetch every outbound link and report the dead ones"
     )
     parser.add_argument(
@@ -86,6 +91,7 @@ def main(argv: list[str] | None = None, prog: str = "casefile") -> int:
         check_external=args.check_external,
         drafts=args.drafts,
         jobs=args.jobs,
+        search=not args.no_search,
     )
     if args.verb == "new":
         return _new(site, args.args, prog)

@@ -21,7 +21,7 @@ from jinja2 import Environment, TemplateError
 
 from . import evidence, graph
 from .diagnostics import Diagnostics
-from .exports import RecordCache, dossier_json_path
+from .exports import RecordCache, data_files, dossier_json_path
 from .loader import LoadCache, LoadedSite, load_site
 from .outdir import write_problem
 from .pipeline import SitePaths, publishing_files, template_problem
@@ -269,7 +269,7 @@ class Session:
             for spec in specs:
                 pages[spec.path], self.shown[spec.path] = renderer.render(spec)
             if publishing:
-                pages |= publishing_files(renderer, publishing, self.records)
+                pages |= publishing_files(renderer, publishing) | data_files(renderer.investigation, self.records)
         except TemplateError as exc:
             self.diagnostics.add(template_problem(exc, self.paths))
             return None

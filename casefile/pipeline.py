@@ -17,7 +17,7 @@ from . import evidence, graphlayout
 from .chronology import check_dates
 from .diagnostics import ContentError, Diagnostics, Location
 from .drafts import without_drafts
-from .exports import RecordCache, data_files
+from .exports import data_files
 from .linkcheck import PageLinks, check_external, check_folder, page_links
 from .lint import lint
 from .loader import load_site
@@ -25,9 +25,9 @@ from .parallel import PageRecord, render_pages
 from .publish import NOT_FOUND_PAGE, site_files
 from .render import PageSpec, Renderer, make_environment, page_specs
 from .resolve import Investigation, resolve
-from .search import indexed
+from .search import indexing
 from .settings import Options, SitePaths
-from .write import write_site
+from .write import add_files, write_site
 
 DEFAULT_OPTIONS = Options()
 
@@ -46,7 +46,7 @@ class _Plan:
 
     renderer: Renderer
     specs: list[PageSpec]
-    files: dict[str, str]  # the 404 page, sitemap, feed and friends
+    files: dict[str, str]  # the 404 page, sitemap, feed and friends (the exports come after the pages)
 
     @classmethod
     def make(cls, paths: SitePaths, diagnostics: Diagnostics, options: Options, keep: bool = True) -> _Plan | None:
@@ -133,11 +133,12 @@ def build(paths: SitePaths, diagnostics: Diagnostics, options: Options = DEFAULT
         site = plan.render(staging, paths, diagnostics, options)
         if site is None or (options.strict and diagnostics.warnings):
             return False
-        evidence.stage(site.investigation.media, staging)
-        root_path = site.investigation.config.root_path
-        if not check_folder(staging, root_path, paths.out, diagnostics, plan.link_tables(site.pages)):
-            return False
-        return indexed(staging, diagnostics)  # the search index, over the final pages
+        with indexing(staging, diagnostics, options.search) as index_ready:  # the pages are final: index them
+            add_files(data_files(site.investigation), staging)
+            evidence.stage(site.investigation.media, staging)
+            root_path = site.investigation.config.root_path
+            links = plan.link_tables(site.pages)
+            return check_folder(staging, root_path, paths.out, diagnostics, links) and index_ready()
 
     if not write_site(plan.files, paths.static, paths.out, finish=render_and_check):
         return None
@@ -146,10 +147,8 @@ def build(paths: SitePaths, diagnostics: Diagnostics, options: Options = DEFAULT
     return plan.renderer.investigation
 
 
-def publishing_files(
-    renderer: Renderer, page_paths: Iterable[str], records: RecordCache | None = None
-) -> dict[str, str]:
-    """404.html, the sitemap, feed, robots.txt, the data exports and friends for a site with ``page_paths``.
+def publishing_files(renderer: Renderer, page_paths: Iterable[str]) -> dict[str, str]:
+    """404.html, the sitemap, feed, robots.txt and friends for a site with ``page_paths``.
 
     The 404 page's links start from the site's root folder: GitHub Pages serves it at any depth.
     """
@@ -158,7 +157,7 @@ def publishing_files(
     spec = PageSpec(NOT_FOUND_PAGE, "404.html", title, lambda lists: {"site_root": root})
     extra = {NOT_FOUND_PAGE: renderer.render(spec)[0]}
     investigation = renderer.investigation
-    return extra | site_files(investigation, [*page_paths, *extra]) | data_files(investigation, records)
+    return extra | site_files(investigation, [*page_paths, *extra])
 
 
 def template_problem(exc: TemplateError, paths: SitePaths) -> ContentError:

@@ -54,3 +54,4 @@ class Options:
     check_external: bool = False
     drafts: bool = False  # keep the dossiers marked draft: true
     jobs: int = 1  # processes rendering pages; 1 renders here, in this process
+    search: bool = True  # build the search index (Pagefind)

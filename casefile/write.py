@@ -59,8 +59,13 @@ def _stage(files: dict[str, str], static_dirs: list[Path], staging: Path) -> Non
                 target = staging / "static" / source.relative_to(static)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(source, target)
+    add_files(files, staging)
+
+
+def add_files(files: dict[str, str], folder: Path) -> None:
+    """``files`` (text by path) written under ``folder``."""
     for path, text in sorted(files.items()):
-        target = staging / path
+        target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8", newline="\n")
 

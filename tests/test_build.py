@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -108,6 +110,19 @@ def test_search_index_is_published_without_pagefinds_unused_interfaces(out: Path
     assert {"pagefind.js", "pagefind-entry.json", "index", "fragment"} <= bundle, sorted(bundle)
     unused = sorted(name for name in bundle if re.match(r"pagefind-(ui|component-ui|modular-ui|highlight)\.", name))
     assert not unused, f"published but never loaded: {unused}"
+
+
+def test_search_indexes_what_a_dossier_says_not_its_lists_of_other_dossiers(out: Path) -> None:
+    """A search for an outlet should find its reports, not every page whose footnotes cite them."""
+    indexed = {}
+    for fragment in (out / "pagefind" / "fragment").iterdir():
+        record = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+        indexed[record["url"]] = record["content"]
+    tatmadaw = indexed["/actors/tatmadaw.html"]
+    assert "Myanmar armed forces" in tatmadaw, tatmadaw[:300]  # its name in other words is there
+    for url, content in indexed.items():
+        for listing in ("Mentioned in", "Cited by", "The whole network", "Back to citation"):
+            assert listing not in content, f"{url} was indexed with its '{listing}' list"
 
 
 def site_pages(out: Path) -> list[Path]:

@@ -133,6 +133,15 @@ def test_nothing_changed_writes_nothing_and_repeats_the_warnings(site: Path) -> 
     assert identity(site) == before and snapshot(site / "output") == pages
 
 
+def test_a_build_without_search_is_not_taken_for_one_with_it(site: Path) -> None:
+    """--no-search is a quicker look at the pages; the next plain build must not replay it without an index."""
+    built(site, "--no-search")
+    assert not (site / "output/pagefind").exists()
+    assert (site / "output/search.html").is_file()
+    built(site)
+    assert (site / "output/pagefind/pagefind.js").is_file()
+
+
 def test_no_change_loads_none_of_the_heavy_libraries(site: Path) -> None:
     """The quick path must start quickly: no Jinja, pydantic, networkx, markdown-it or YAML."""
     command = [sys.executable, "-X", "importtime", str(BUILD), "--site", "."]
