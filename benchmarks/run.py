@@ -4,7 +4,8 @@
 
 Per N it prints, as a markdown table, the medians over ``--runs`` of: a cold build (no output folder, no cache),
 a rebuild with nothing changed, a rebuild after one dossier changed, the peak memory of a build, the
-pages written and the milliseconds per page.  Each build is ``python build.py`` in a fresh process,
+pages written and the milliseconds per page; then what the search index adds to the cold build (a cold build
+with ``--no-search`` is timed too).  Each build is ``python build.py`` in a fresh process,
 so imports count, and the graph, timeline, search index and exports are all built.
 
 With ``--peers``, Hugo and MkDocs (found on PATH, or given as ``--hugo``/``--mkdocs``) build the same
@@ -53,6 +54,7 @@ class Row:
     pages: int
     warm: float | None = None
     changed: float | None = None
+    unsearched: float | None = None  # the cold build with --no-search
 
 
 def timed(command: list[str], cwd: Path | None = None) -> Run:
@@ -73,21 +75,24 @@ def html_pages(folder: Path) -> int:
 
 
 def casefile(site: Path, out: Path, size: int, runs: int) -> Row:
-    """Cold build (no output, no cache), rebuild with nothing changed, and rebuild after one actor's summary
-    changed."""
+    """Cold build (no output, no cache), rebuild with nothing changed, rebuild after one actor's summary
+    changed, and a cold build without the search index (what the index adds)."""
     build = [sys.executable, str(ROOT / "build.py"), "--site", str(site), "--out", str(out)]
     dossier = site / "content" / "actors" / "actor-0.yaml"
     original = dossier.read_text()
-    cold, warm, changed = [], [], []
+    cold, warm, changed, unsearched = [], [], [], []
     for run in range(runs):
-        shutil.rmtree(out, ignore_errors=True)
-        shutil.rmtree(site / FOLDER, ignore_errors=True)  # cold: nothing remembered either
-        cold.append(timed(build))
+        for times, command in ((unsearched, [*build, "--no-search"]), (cold, build)):
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(site / FOLDER, ignore_errors=True)  # cold: nothing remembered either
+            times.append(timed(command))
         warm.append(timed(build))
         dossier.write_text(original.replace("summary: Actor number 0.", f"summary: Actor number 0, edit {run}."))
         changed.append(timed(build))
     dossier.write_text(original)
-    return Row("Casefile", size, *_medians(cold), html_pages(out), _median(warm), _median(changed))
+    return Row(
+        "Casefile", size, *_medians(cold), html_pages(out), _median(warm), _median(changed), _median(unsearched)
+    )
 
 
 def peer(tool: str, command: list[str], project: Path, out: Path, size: int, runs: int) -> Row:
@@ -157,6 +162,16 @@ def growth(rows: list[Row]) -> str:
     return f"Casefile cold build, {large.size:,} vs {small.size:,} dossiers: {large.cold / small.cold:.1f}× the time"
 
 
+def search_share(rows: list[Row]) -> str:
+    """What the search index adds to Casefile's cold build at each size (issue 14 allows 25 %)."""
+    return "\n".join(
+        f"Search index at {row.size:,}: adds {row.cold - row.unsearched:.2f} s to the cold build, "
+        f"{100 * (row.cold - row.unsearched) / row.unsearched:.0f} % of the {row.unsearched:.2f} s without it"
+        for row in rows
+        if row.unsearched is not None
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000], help="dossiers per investigation")
@@ -177,6 +192,7 @@ def main(argv: list[str] | None = None) -> None:
             shutil.rmtree(work)
     print(table(rows))
     print(growth(rows))
+    print(search_share(rows))
 
 
 if __name__ == "__main__":

@@ -46,6 +46,7 @@ def test_run_py_prints_the_table_of_cold_and_warm_builds() -> None:
     assert all(re.fullmatch(r"\d+\.\d\d s", value) for value in (cold, warm, changed))
     assert re.fullmatch(r"\d+ MiB", memory) and int(memory.split()[0]) > 20
     assert int(pages) > N  # every dossier's page, and the indexes, timeline and graph
+    assert re.search(rf"Search index at {N}: adds -?\d+\.\d\d s to the cold build, -?\d+ % of the", result.stdout)
 
 
 def test_the_peers_get_every_dossier_with_its_links_and_footnotes(tmp_path: Path) -> None:
