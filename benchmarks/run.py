@@ -90,9 +90,7 @@ def casefile(site: Path, out: Path, size: int, runs: int) -> Row:
         dossier.write_text(original.replace("summary: Actor number 0.", f"summary: Actor number 0, edit {run}."))
         changed.append(timed(build))
     dossier.write_text(original)
-    return Row(
-        "Casefile", size, *_medians(cold), html_pages(out), _median(warm), _median(changed), _median(unsearched)
-    )
+    return Row("Casefile", size, *_medians(cold), html_pages(out), _median(warm), _median(changed), _median(unsearched))
 
 
 def peer(tool: str, command: list[str], project: Path, out: Path, size: int, runs: int) -> Row:
