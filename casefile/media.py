@@ -13,10 +13,9 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from . import markdown
 from .diagnostics import ContentError, Diagnostics, Location, did_you_mean
 from .loader import DOCUMENT_SUFFIXES, IMAGE_SUFFIXES, MEDIA_SUFFIXES, suggest_slug
-from .model import Dossier, Media, Source
+from .model import Claim, Document, Dossier, Media, Source
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -185,12 +184,12 @@ def broken(entry: Entry, what: str) -> ContentError:
 def check_markdown(investigation: Investigation, gallery: Gallery, diagnostics: Diagnostics) -> None:
     """Every ``![[id]]`` names a published file, and no image is loaded from another server."""
     for dossier in investigation.dossiers.values():
-        for tokens, locate in _texts(dossier):
-            for ref in markdown.embeds(tokens):
+        for text, locate in _texts(dossier):
+            for ref in text.embeds:
                 if ref.target not in gallery.items:
                     hint = did_you_mean(ref.target, gallery.items) or "list the file under `media:` with this `id:`"
                     diagnostics.error(locate(ref.line, ref.markup), f"no published media '{ref.target}'", hint)
-            for url, line in markdown.remote_images(tokens):
+            for url, line in text.remote_images:
                 diagnostics.error(
                     locate(line, url),
                     f"the image '{url}' is on another server, which would learn the address of every reader",
@@ -198,15 +197,15 @@ def check_markdown(investigation: Investigation, gallery: Gallery, diagnostics: 
                 )
 
 
-def _texts(dossier: Dossier) -> Iterator[tuple[list, Callable[[int, str], Location]]]:
+def _texts(dossier: Dossier) -> Iterator[tuple[Document | Claim, Callable[[int, str], Location]]]:
     """The markdown of ``dossier`` (its narrative, each claim), each with what locates a line of it."""
     from .resolve import _markdown_location
 
     if (document := dossier.narrative) is not None:
-        yield document.tokens, partial(_markdown_location, document)
+        yield document, partial(_markdown_location, document)
     for index, claim in enumerate(dossier.claims):
         where = dossier.origin.location(("claims", index, "text"))
-        yield claim.tokens, lambda line, markup, where=where: where
+        yield claim, lambda line, markup, where=where: where
 
 
 _GPS, _EXIF = 0x8825, 0x8769  # IFD pointers

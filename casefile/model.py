@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, get_args, get_origin
 from urllib.parse import urlsplit
@@ -135,6 +135,14 @@ class Claim(Fact):
     def tokens(self) -> list[Any]:
         return self._tokens
 
+    @property
+    def embeds(self) -> list[markdown.Reference]:
+        return markdown.embeds(self._tokens)
+
+    @property
+    def remote_images(self) -> list[tuple[str, int]]:
+        return markdown.remote_images(self._tokens)
+
 
 class ReportedDate(Fact):
     date: Date
@@ -230,6 +238,15 @@ class Document:
     text: str
     tokens: list[Any]
     line_offset: int = 0
+
+    # Found once per text: the dev server checks every dossier's embeds again after each edit
+    @cached_property
+    def embeds(self) -> list[markdown.Reference]:
+        return markdown.embeds(self.tokens)
+
+    @cached_property
+    def remote_images(self) -> list[tuple[str, int]]:
+        return markdown.remote_images(self.tokens)
 
 
 YamlPath = tuple[str | int, ...]
