@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
 from . import csl, ftm
 from .i18n import N_, SECTION_TITLES
@@ -24,6 +25,7 @@ from .resolve import Investigation, relations, typed_relations
 
 DATA = "data"
 LIST_SEPARATOR = "; "
+GRAPHML_NODE_KEYS = ("type", "kind", "label", "page")  # what build_graph gives every node
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -236,12 +238,35 @@ def _json(data: Any) -> str:
 
 
 def graphml(investigation: Investigation) -> str:
-    """The network page's graph for Gephi: nodes with type, kind and label; edges with their relations."""
-    import networkx as nx
+    """The network page's graph for Gephi: nodes with type, kind, label and page; edges with their relations.
 
+    Written here rather than by networkx's writer, which took 3 s at 10,000 dossiers, after every save in
+    ``serve`` too.
+    """
     from .graph import build_graph
 
     network = build_graph(investigation)
-    for _, _, data in network.edges(data=True):
-        data["labels"] = LIST_SEPARATOR.join(data["labels"])
-    return "\n".join(nx.generate_graphml(network, encoding="utf-8", prettyprint=True)) + "\n"
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+        'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
+    ]
+    keys = [(name, "node") for name in GRAPHML_NODE_KEYS] + [("labels", "edge")]
+    lines += [f'  <key id="{name}" for="{scope}" attr.name="{name}" attr.type="string"/>' for name, scope in keys]
+    lines.append('  <graph edgedefault="undirected">')
+    for node, data in network.nodes(data=True):
+        lines.append(f"    <node id={_attribute(node)}>")
+        lines += [f'      <data key="{name}">{escape(str(data[name]))}</data>' for name in GRAPHML_NODE_KEYS]
+        lines.append("    </node>")
+    for source, target, data in network.edges(data=True):
+        lines.append(f"    <edge source={_attribute(source)} target={_attribute(target)}>")
+        lines.append(f'      <data key="labels">{escape(LIST_SEPARATOR.join(data["labels"]))}</data>')
+        lines.append("    </edge>")
+    lines += ["  </graph>", "</graphml>"]
+    return "\n".join(lines) + "\n"
+
+
+def _attribute(value: str) -> str:
+    return quoteattr(value, {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})

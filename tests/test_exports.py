@@ -82,6 +82,9 @@ def test_graphml_opens_with_every_node_and_labelled_edge(built_base: Path) -> No
     assert {"russia", "tatmadaw", "min-aung-hlaing", "pantsir-contract", "naval-visit"} <= set(network)
     assert network.nodes["pantsir-contract"]["label"] == "Pantsir-S1 contract"
     assert network.edges["min-aung-hlaing", "tatmadaw"]["labels"] == "Commander-in-chief"
+    for node, data in network.nodes(data=True):  # Gephi's users can go from any node back to its page
+        assert set(data) == {"type", "kind", "label", "page"}, (node, data)
+        assert (built_base / "output" / data["page"]).is_file(), (node, data["page"])
 
 
 def ftm_problems(path: Path) -> list[str]:
