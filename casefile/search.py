@@ -35,7 +35,7 @@ class Indexing:
     otherwise) only in :meth:`finish`; :meth:`cancel` stops it and leaves nothing.
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, background: bool = False) -> None:
         self.folder = folder
         self.fresh, self.stale = folder / f".{FOLDER}.new", folder / f".{FOLDER}.old"
         self.process: subprocess.Popen | None = None
@@ -48,6 +48,8 @@ class Indexing:
         # --keep-index-url: the home page's result is "index.html", not "/", which the search page, itself at the
         # root and linking relatively, would turn into a link to itself
         command = [str(get_executable()), "--site", str(folder), "--output-path", str(self.fresh)]
+        if background and (nice := shutil.which("nice")):  # the dev server's next rebuild must not wait for it
+            command = [nice, "-n", "19", *command]
         self.process = subprocess.Popen(
             [*command, "--silent", "--keep-index-url"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
@@ -90,9 +92,10 @@ class Indexing:
         shutil.rmtree(self.fresh, ignore_errors=True)
 
 
-def index_site(folder: Path) -> ContentError | None:
-    """Index every page of ``folder`` into ``folder/pagefind`` (:class:`Indexing`), and wait for it."""
-    indexing = Indexing(folder)
+def index_site(folder: Path, background: bool = False) -> ContentError | None:
+    """Index every page of ``folder`` into ``folder/pagefind`` (:class:`Indexing`), and wait for it;
+    ``background``: at the lowest CPU priority."""
+    indexing = Indexing(folder, background)
     try:
         return indexing.finish()
     finally:
