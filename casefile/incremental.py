@@ -205,7 +205,10 @@ class Session:
         self.investigation = new
 
         def finish() -> bool:
-            """Every other page the edit affects, and the pages of removed dossiers deleted."""
+            """Every other page the edit affects, and the pages of removed dossiers deleted; nothing if a later
+            edit has already run it (a second save within the dev server's grace before it calls this)."""
+            if self._pending is not finish:
+                return False
             self._pending = None
             previous_specs, self.specs = self.specs, {s.path: s for s in page_specs(new)}
             specs = self.specs

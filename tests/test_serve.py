@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import example_only, http_get, start_serve, stop_serve, wait_for
+from conftest import BASE, example_only, http_get, make_site, start_serve, stop_serve, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_FILES = {
@@ -147,6 +147,31 @@ def test_incremental_rebuilds_match_a_full_build(tmp_path: Path) -> None:
         )
         assert result.returncode == 0, result.stderr
         assert _diff(full, site / "output") == [], f"after edit {number}"
+
+
+def test_a_second_save_within_the_grace_never_brings_back_the_first(tmp_path: Path) -> None:
+    """serve rewrites the edited page, reloads, and calls the rest of the rebuild 0.4 s later; a second save in
+    between runs the first's rest itself, so when the first's timer fires it must not render the first save's
+    pages again over the second's."""
+    from casefile.incremental import Session
+    from casefile.pipeline import SitePaths
+
+    site = make_site(tmp_path / "site", BASE)
+    session = Session(SitePaths(site, site / "output"))
+    assert session.full_build()
+    russia = site / "content/actors/russia.yaml"
+    text = russia.read_text()
+    russia.write_text(text.replace("summary: ", "summary: First. "))
+    first_rest = session.rebuild_edited({str(russia)})
+    russia.write_text(text.replace("summary: ", "summary: Second. "))
+    second_rest = session.rebuild_edited({str(russia)})
+    exported = site / "output/actors/russia.json"
+    before = _stamps(site / "output")
+    assert first_rest() is False  # the first save's timer, late: its rest already ran, nothing more to write
+    assert _stamps(site / "output") == before
+    second_rest()
+    session.settle()
+    assert "Second. The Russian Federation." in exported.read_text()
 
 
 def test_new_writes_a_template_and_refuses_to_overwrite(site: Path) -> None:
