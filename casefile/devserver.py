@@ -168,21 +168,32 @@ class _Private:
 class ReloadSocket(_Private, LiveReloadHandler):
     """livereload's socket, open only to pages of this server."""
 
+    joined = 0  # pages that have connected so far: a page told to reload connects again once it has loaded
+
     def initialize(self, audience: Audience) -> None:
         self.audience = audience
 
     def check_origin(self, origin: str) -> bool:
         return self.audience.allows_origin(origin)
 
+    def on_message(self, message: str | bytes) -> None:
+        known = self in LiveReloadHandler.waiters
+        super().on_message(message)
+        if not known and self in LiveReloadHandler.waiters:
+            ReloadSocket.joined += 1
+
     @classmethod
-    def reload_all(cls) -> None:
-        """Tell every open page to reload itself."""
+    def reload_all(cls) -> int:
+        """Tell every open page to reload itself; how many were told."""
         message = json.dumps({"command": "reload", "path": "*", "liveCSS": True, "liveImg": True})
+        told = 0
         for waiter in list(LiveReloadHandler.waiters):
             if waiter.ws_connection is None or waiter.ws_connection.is_closing():
                 LiveReloadHandler.waiters.discard(waiter)
             else:
                 waiter.write_message(message)
+                told += 1
+        return told
 
 
 class ReloadClient(_Private, web.RequestHandler):

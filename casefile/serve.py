@@ -30,7 +30,9 @@ from .loader import is_editor_noise
 
 WATCHED = ("site.yaml", "content", "templates", "static")
 SETTLE = 0.03  # seconds: an editor's save is a burst of events; rebuild once, when it settles
-RELOAD_GRACE = 0.4  # seconds between reloading the edited page and rebuilding indexes, timeline and graph
+# seconds the rest of a rebuild (indexes, timeline, graph, exports) waits at most for the reloaded pages to load
+# and connect again: it holds the server's loop, and at 10,000 dossiers it takes seconds
+RELOAD_GRACE = 2.0
 
 
 def port_is_free(host: str, port: int) -> bool:
@@ -165,7 +167,7 @@ def _rebuild(session: Session) -> Callable[[set[str]], None]:
         started = time.perf_counter()
         finish = _guarded(session, lambda: session.rebuild_edited(paths), paths)
         edited = time.perf_counter() - started
-        ReloadSocket.reload_all()
+        joined, told = ReloadSocket.joined, ReloadSocket.reload_all()
         _report(session)
         if finish is None:
             return
@@ -181,7 +183,14 @@ def _rebuild(session: Session) -> Callable[[set[str]], None]:
                 _report(session)
             ReloadSocket.reload_all()
 
-        # Let the browser fetch the edited page before the rest of the rebuild holds the loop.
-        IOLoop.current().call_later(RELOAD_GRACE, rest)
+        async def when_reloaded() -> None:
+            """The rest, once the browser has fetched the edited page: the rest of the rebuild holds the loop."""
+            waited = 0.0
+            while ReloadSocket.joined - joined < told and waited < RELOAD_GRACE:
+                await asyncio.sleep(0.02)
+                waited += 0.02
+            rest()
+
+        IOLoop.current().spawn_callback(when_reloaded)
 
     return run

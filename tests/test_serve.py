@@ -150,7 +150,7 @@ def test_incremental_rebuilds_match_a_full_build(tmp_path: Path) -> None:
 
 
 def test_a_second_save_within_the_grace_never_brings_back_the_first(tmp_path: Path) -> None:
-    """serve rewrites the edited page, reloads, and calls the rest of the rebuild 0.4 s later; a second save in
+    """serve rewrites the edited page, reloads, and calls the rest of the rebuild once the page has loaded; a save in
     between runs the first's rest itself, so when the first's timer fires it must not render the first save's
     pages again over the second's."""
     from casefile.incremental import Session
