@@ -4,7 +4,8 @@
 
 With --browser it also runs a real `serve` and times, in Debian's chromium with its default settings
 (the site's CSP in force, nothing bypassed), saving an actor's YAML until the open page has reloaded
-itself with the change (the reloaded page's load event).
+itself with the change (the reloaded page's load event). Each save waits until the server has rewritten
+every page the previous one affected: a save while it still is waits for that first.
 
 Prints the full build's time (``python build.py``, a fresh process) and the
 median time from saving one actor's YAML to its page being rewritten by the dev
@@ -15,11 +16,13 @@ and to every affected page (indexes, timeline, graph) being rewritten.
 from __future__ import annotations
 
 import argparse
+import queue
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -48,8 +51,17 @@ def browser_round_trips(site: Path, edits: int) -> list[float]:
     server = subprocess.Popen(
         [sys.executable, str(ROOT / "build.py"), "serve", "--site", str(site), "--port", str(port)],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
+    rebuilt = queue.Queue()  # serve prints "rebuilt: …" once every page an edit affects is rewritten
+
+    def read() -> None:
+        for line in server.stderr:
+            if line.startswith("rebuilt:"):
+                rebuilt.put(line)
+
+    threading.Thread(target=read, daemon=True).start()
     url = f"http://127.0.0.1:{port}/actors/actor-7.html"
     actor = site / "content/actors/actor-7.yaml"
     timings = []
@@ -75,11 +87,12 @@ def browser_round_trips(site: Path, edits: int) -> list[float]:
                     timeout=30_000,
                 )
                 timings.append(page.evaluate(f"performance.timeOrigin + {LOADED}") / 1000 - saved)
-                time.sleep(3)  # let the second reload (indexes, graph) pass before the next save
+                rebuilt.get(timeout=120)  # the next save once the server is done with this one (and its reload)
+                time.sleep(1)
             browser.close()
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        server.wait(timeout=120)  # it finishes the search index of the last edit first
     return timings
 
 
