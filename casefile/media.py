@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 from .diagnostics import ContentError, Diagnostics, Location, did_you_mean
 from .loader import DOCUMENT_SUFFIXES, IMAGE_SUFFIXES, MEDIA_SUFFIXES, suggest_slug
-from .model import Claim, Document, Dossier, Media, Source
+from .model import Dossier, MarkdownText, Media, Source
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -197,7 +197,7 @@ def check_markdown(investigation: Investigation, gallery: Gallery, diagnostics: 
                 )
 
 
-def _texts(dossier: Dossier) -> Iterator[tuple[Document | Claim, Callable[[int, str], Location]]]:
+def _texts(dossier: Dossier) -> Iterator[tuple[MarkdownText, Callable[[int, str], Location]]]:
     """The markdown of ``dossier`` (its narrative, each claim), each with what locates a line of it."""
     from .resolve import _markdown_location
 

@@ -122,7 +122,21 @@ class Fact(Sourced):
     confidence: Literal[CONFIDENCE_LEVELS] | None = None  # type: ignore[valid-type]
 
 
-class Claim(Fact):
+class MarkdownText:
+    """The media references of a parsed markdown text (its ``tokens``), found once per text: the dev server
+    checks every dossier's embeds again after each edit. (No ``tokens`` annotation here: pydantic would take
+    it for a field of :class:`Claim`.)"""
+
+    @cached_property
+    def embeds(self) -> list[markdown.Reference]:
+        return markdown.embeds(self.tokens)
+
+    @cached_property
+    def remote_images(self) -> list[tuple[str, int]]:
+        return markdown.remote_images(self.tokens)
+
+
+class Claim(Fact, MarkdownText):
     """A statement that fits no field; its text may hold inline markdown."""
 
     text: str
@@ -134,14 +148,6 @@ class Claim(Fact):
     @property
     def tokens(self) -> list[Any]:
         return self._tokens
-
-    @property
-    def embeds(self) -> list[markdown.Reference]:
-        return markdown.embeds(self._tokens)
-
-    @property
-    def remote_images(self) -> list[tuple[str, int]]:
-        return markdown.remote_images(self._tokens)
 
 
 class ReportedDate(Fact):
@@ -231,22 +237,13 @@ MediaList = Annotated[list[Media], WrapSerializer(_published_only)]
 
 
 @dataclass
-class Document:
+class Document(MarkdownText):
     """A markdown text, parsed once; ``line_offset`` places its lines in the file."""
 
     path: Path
     text: str
     tokens: list[Any]
     line_offset: int = 0
-
-    # Found once per text: the dev server checks every dossier's embeds again after each edit
-    @cached_property
-    def embeds(self) -> list[markdown.Reference]:
-        return markdown.embeds(self.tokens)
-
-    @cached_property
-    def remote_images(self) -> list[tuple[str, int]]:
-        return markdown.remote_images(self.tokens)
 
 
 YamlPath = tuple[str | int, ...]
