@@ -13,6 +13,7 @@ import fcntl
 import os
 import re
 import shutil
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -77,6 +78,29 @@ def _occupied(out: Path) -> str:
 def temporary(out: Path, kind: str) -> Path:
     """The folder beside ``out`` where this process stages the new site (``new``) or parks the old (``old``)."""
     return out.parent / f".{out.name}.{kind}-{os.getpid()}"
+
+
+def discard(folder: Path, out: Path) -> None:
+    """Delete ``folder`` (beside ``out``) in a process of its own, so the build need not wait for it: at
+    10,000 dossiers unlinking a previous site's 40,000 files took 6 to 8 s on the benchmark machine.
+
+    It is first renamed to ``.OUT.old-PID-deleted-N``, which nothing ever restores (and which every
+    investigation's ``.gitignore`` already ignores as ``.*.old-*``); one that a kill left behind is removed by
+    the next build (:func:`output_lock`).
+    """
+    trash = out.parent / f".{out.name}.old-{os.getpid()}-deleted-{time.monotonic_ns()}"
+    try:
+        os.rename(folder, trash)
+    except FileNotFoundError:
+        return
+    rm = shutil.which("rm")
+    if rm is None:
+        shutil.rmtree(trash, ignore_errors=True)
+        return
+    # the shell starts rm and returns at once, so rm outlives this process and no child is left to wait for
+    detach = [shutil.which("sh") or "/bin/sh", "-c", '"$0" -rf -- "$1" &', rm, str(trash)]
+    quiet = {"stdin": subprocess.DEVNULL, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    subprocess.run(detach, **quiet, start_new_session=True, check=False)  # a new session: Ctrl-C is not for it
 
 
 def write_problem(exc: OSError, out: Path) -> ContentError:
@@ -160,10 +184,11 @@ def _clear_leftovers(out: Path) -> None:
     A build killed between the two renames of its swap left no ``out`` but the previous site
     in an ``old`` folder: that one goes back in place.
     """
-    pattern = re.compile(rf"\.{re.escape(out.name)}\.(new|old)-\d+")
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.(new|old)-\d+(-deleted-\d+)?")
     leftovers = sorted(p for p in out.parent.iterdir() if pattern.fullmatch(p.name))
     for folder in leftovers:
-        if folder.name.startswith(f".{out.name}.old-") and not out.exists():
+        kind, deleted = pattern.fullmatch(folder.name).groups()
+        if kind == "old" and not deleted and not out.exists():
             folder.rename(out)
         else:
-            shutil.rmtree(folder, ignore_errors=True)
+            discard(folder, out)

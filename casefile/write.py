@@ -2,7 +2,8 @@
 
 Everything goes to a temporary folder beside the output; only when all of it
 is written, and ``finish`` has added the pages and accepted the staged site, is it swapped in, in two renames
-that Ctrl-C and SIGTERM wait for. Nothing temporary stays behind.
+that Ctrl-C and SIGTERM wait for. The previous site is then deleted in the background
+(:func:`casefile.outdir.discard`); nothing else temporary stays behind.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .interrupt import held
-from .outdir import MARKER, MARKER_TEXT, temporary, write_problem
+from .outdir import MARKER, MARKER_TEXT, discard, temporary, write_problem
 
 
 def _accept(staging: Path) -> bool:
@@ -41,7 +42,7 @@ def write_site(
             if came:  # stopped during the swap: the journalist asked for no new site, so the previous goes back
                 _undo_swap(staging, out, previous)
         with held(replaced=True):
-            shutil.rmtree(previous, ignore_errors=True)
+            discard(previous, out)
         return True
     except OSError as exc:
         raise write_problem(exc, out) from None

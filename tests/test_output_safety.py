@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -42,8 +43,15 @@ def _tree(folder: Path) -> dict[str, bytes | None]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else None for p in folder.rglob("*")}
 
 
-def _leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if ".new-" in p.name or ".old-" in p.name or p.suffix == ".lock")
+def _leftovers(folder: Path, removal: float = 20) -> list[str]:
+    """The temporary folders and lock beside the output, once the previous sites the build deletes in the
+    background (``-deleted-`` folders) are gone, or ``removal`` seconds have passed."""
+    deadline = time.monotonic() + removal
+    while True:
+        found = sorted(p.name for p in folder.iterdir() if re.search(r"\.(new|old)-|\.lock$", p.name))
+        if not any("-deleted-" in name for name in found) or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
 
 
 def _wait_until(condition: Callable[[], bool], process: subprocess.Popen[str], timeout: float = 60) -> float:
@@ -208,6 +216,16 @@ def test_kill_between_the_renames_gets_the_previous_site_back(base_site: Path) -
     result = run_build(base_site)
     assert result.returncode == 1 and "russia.yaml" in result.stderr, result.stderr
     assert snapshot(base_site / "output") == before
+    assert _leftovers(base_site) == []
+
+
+def test_a_previous_site_left_to_delete_is_deleted_never_restored(base_site: Path) -> None:
+    """A build killed while its previous site was being deleted in the background left it behind."""
+    (base_site / "output").rename(base_site / ".output.old-999999-deleted-1")
+    make_site(base_site, {"content/actors/russia.yaml": "name: ["})
+    result = run_build(base_site)
+    assert result.returncode == 1 and "russia.yaml" in result.stderr, result.stderr
+    assert not (base_site / "output").exists()
     assert _leftovers(base_site) == []
 
 
