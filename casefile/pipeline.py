@@ -51,7 +51,6 @@ class _Plan:
     @classmethod
     def make(cls, paths: SitePaths, diagnostics: Diagnostics, options: Options, keep: bool = True) -> _Plan | None:
         """The plan, or None on errors; ``keep``: processed media are kept in the cache (not by ``check``)."""
-        graphlayout.preload()  # first, with stops held: networkx imports numpy on its own later, unguarded
         with _collector_spared():
             investigation = resolve(load_site(paths.site, diagnostics), diagnostics)
             if investigation is not None and not options.drafts:
@@ -62,6 +61,9 @@ class _Plan:
         if gallery is None:
             return None
         investigation = dataclasses.replace(investigation, media=gallery)
+        # before any page, with stops held (networkx imports numpy on its own, unguarded); only now, so that content
+        # with errors is reported without waiting 0.7 s for numpy and scipy
+        graphlayout.preload()
         if options.base_url is not None:
             config = investigation.config.model_copy(update={"base_url": options.base_url})
             investigation = dataclasses.replace(investigation, config=config)
