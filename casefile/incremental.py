@@ -5,11 +5,13 @@ investigation and, for every page, the dossiers it showed.  After an edit it
 reloads only changed files, resolves again, and re-renders the pages that
 showed a changed dossier, whose relations changed, or that list a whole type
 that changed.  The result is byte-identical to a full build (the tests check).
+A full build (the first, and after a template change) renders on every core, as ``build`` does.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import os
 import sys
@@ -21,10 +23,11 @@ from pathlib import Path
 from jinja2 import Environment, TemplateError
 
 from . import evidence, graph
-from .diagnostics import Diagnostics
+from .diagnostics import ContentError, Diagnostics
 from .exports import RecordCache, data_files, dossier_json_path
 from .loader import LoadCache, LoadedSite, load_site
 from .outdir import write_problem
+from .parallel import PageRecord, render_pages
 from .pipeline import SitePaths, publishing_files, template_problem
 from .publish import feed_path
 from .render import (
@@ -38,8 +41,10 @@ from .render import (
     page_specs,
 )
 from .resolve import Investigation, ResolveCache, resolve
-from .search import index_site, indexed
-from .write import write_site
+from .search import index_site, indexing
+from .write import add_files, write_site
+
+Shown = PageContext | PageRecord  # what a page showed: its .used and .named dossiers
 
 
 def _tree_stamp(paths: list[Path]) -> tuple:
@@ -83,7 +88,7 @@ class _Staleness:
                 neighbours.update(b for edge_set in edges for _, b, _ in edge_set)
         return rewired, neighbours
 
-    def of(self, spec: PageSpec, shown: PageContext) -> bool:
+    def of(self, spec: PageSpec, shown: Shown) -> bool:
         own = spec.dossier.id if spec.dossier is not None else None
         return bool(
             self.feed_moved
@@ -118,11 +123,12 @@ class Session:
     """The dev server's state between edits: parsed files, the last good site and what each page showed."""
 
     paths: SitePaths
+    jobs: int = 1  # processes rendering a full build's pages; 1 renders here, in this process
     cache: LoadCache = field(default_factory=LoadCache)
     resolve_cache: ResolveCache = field(default_factory=ResolveCache)
     investigation: Investigation | None = None
     diagnostics: Diagnostics | None = None
-    shown: dict[str, PageContext] = field(default_factory=dict)  # page path -> what it showed last time
+    shown: dict[str, Shown] = field(default_factory=dict)  # page path -> what it showed last time
     specs: dict[str, PageSpec] = field(default_factory=dict)
     layout_stamp: tuple = ()
     environment: Environment | None = None
@@ -148,7 +154,8 @@ class Session:
         return None if gallery is None else dataclasses.replace(investigation, media=gallery)
 
     def full_build(self) -> bool:
-        """Build everything and remember what each page showed."""
+        """Build everything and remember what each page showed: the pages rendered by ``jobs`` processes
+        straight into the staged site, then the search index made while the exports are written."""
         self.settle()  # the whole output is replaced: an index being written into it must be done first
         self.layout_stamp = self._layout()
         self.environment = make_environment(self.paths.templates)
@@ -156,18 +163,27 @@ class Session:
         if investigation is None:
             return False
         specs = page_specs(investigation)
-        self.shown = {}
         renderer = self._renderer(investigation)
-        pages = self._render(renderer, specs, publishing=[s.path for s in specs])
-        if pages is None:
+        files = self._render(renderer, [], publishing=[s.path for s in specs])
+        if files is None:
             return False
 
         def finish(staging: Path) -> bool:
-            evidence.stage(investigation.media, staging)
-            return indexed(staging, self.diagnostics)
+            records = render_pages(renderer, specs, staging, self.jobs, lambda exc: template_problem(exc, self.paths))
+            gc.unfreeze()  # frozen for the workers; this process lives on, and drops this site at the next build
+            if isinstance(records, ContentError):
+                self.diagnostics.add(records)
+                return False
+            self.shown = {r.path: r for r in records}
+            with indexing(staging, self.diagnostics) as index_ready:
+                exports = data_files(investigation, self.records)
+                add_files(exports, staging)
+                evidence.stage(investigation.media, staging)
+                self.written = {path: _digest(text) for path, text in (files | exports).items()}  # pages: unknown
+                return index_ready()
 
-        write_site(pages, self.paths.static, self.paths.out, finish=finish)
-        self.written = {path: _digest(text) for path, text in pages.items()}
+        if not write_site(files, self.paths.static, self.paths.out, finish=finish):
+            return False
         self.investigation = investigation
         self.specs = {s.path: s for s in specs}
         return True
@@ -220,6 +236,7 @@ class Session:
             ]
             rest = self._render(renderer, stale, publishing=specs)
             if rest is not None:
+                rest |= data_files(new, self.records)
                 gone = set(previous_specs) - set(specs)
                 self._write(rest, removed=gone | {dossier_json_path(path) for path in gone})
                 self._index_in_background()
@@ -276,7 +293,7 @@ class Session:
             for spec in specs:
                 pages[spec.path], self.shown[spec.path] = renderer.render(spec)
             if publishing:
-                pages |= publishing_files(renderer, publishing) | data_files(renderer.investigation, self.records)
+                pages |= publishing_files(renderer, publishing)
         except TemplateError as exc:
             self.diagnostics.add(template_problem(exc, self.paths))
             return None

@@ -134,11 +134,5 @@ def indexing(folder: Path, diagnostics: Diagnostics, wanted: bool = True) -> Ite
         started.cancel()
 
 
-def indexed(folder: Path, diagnostics: Diagnostics) -> bool:
-    """The search index of ``folder``, waited for; whether it is there (its problem reported if not)."""
-    with indexing(folder, diagnostics) as finished:
-        return finished()
-
-
 def _problem(folder: Path, message: str, hint: str) -> ContentError:
     return ContentError(Location(folder), message, hint)

@@ -109,7 +109,7 @@ def test_incremental_rebuilds_match_a_full_build(tmp_path: Path) -> None:
     site = tmp_path / "site"
     shutil.copytree(ROOT / "content", site / "content")
     shutil.copy(ROOT / "site.yaml", site)
-    session = Session(SitePaths(site, site / "output"))
+    session = Session(SitePaths(site, site / "output"), jobs=2)  # as `serve` on two cores: the full build forks
     assert session.full_build()
     shoigu = site / "content/actors/sergei-shoigu.yaml"
     meeting = site / "content/events/test-meeting.yaml"
