@@ -41,7 +41,7 @@ from .render import (
     page_specs,
 )
 from .resolve import Investigation, ResolveCache, resolve
-from .search import index_site, indexing
+from .search import Indexing, indexing
 from .write import add_files, write_site
 
 Shown = PageContext | PageRecord  # what a page showed: its .used and .named dossiers
@@ -138,6 +138,7 @@ class Session:
     written: dict[str, bytes] = field(default_factory=dict)  # file path -> digest of what was last written there
     _pending: Callable[[], bool] | None = None
     _indexing: threading.Thread | None = None
+    _index_job: Indexing | None = None
     _index_lock: threading.Lock = field(default_factory=threading.Lock)
     _index_generation: int = 0
 
@@ -254,16 +255,28 @@ class Session:
 
         def run() -> None:
             with self._index_lock:
-                if generation == self._index_generation:
-                    try:
-                        problem = index_site(self.paths.out, background=True)
-                    except OSError as exc:
-                        problem = write_problem(exc, self.paths.out)
-                    if problem is not None:
-                        print(problem.format(Path.cwd()), file=sys.stderr)
+                if generation != self._index_generation:
+                    return
+                job = self._index_job = Indexing(self.paths.out, background=True)
+                try:
+                    problem = job.finish()
+                except OSError as exc:
+                    problem = write_problem(exc, self.paths.out)
+                finally:
+                    job.cancel()
+                if problem is not None and generation == self._index_generation:  # not stopped meanwhile
+                    print(problem.format(Path.cwd()), file=sys.stderr)
 
         self._indexing = threading.Thread(target=run, name="search index", daemon=True)
         self._indexing.start()
+
+    def stop(self) -> None:
+        """The search index being rebuilt stopped, and one waiting never started; the last complete index stays.
+        For when the server stops: Pagefind would otherwise go on, orphaned, for seconds."""
+        self._index_generation += 1
+        if self._index_job is not None:
+            self._index_job.stop()
+        self.settle()
 
     def settle(self) -> None:
         """Wait for the search index of the last edit (tests, and before the server stops)."""

@@ -33,8 +33,10 @@ class _Stop:
 
     def __init__(self) -> None:
         self.held: list[int] | None = None
+        self.came: int | None = None  # the last signal, for :func:`raise_if_stopped`
 
     def __call__(self, signum: int, frame: object) -> None:
+        self.came = signum
         if self.held is None:
             raise Interrupted(signum)
         self.held.append(signum)
@@ -47,6 +49,14 @@ def stop_on_signals() -> None:
     """From now on Ctrl-C and SIGTERM raise :class:`Interrupted` in the main thread."""
     for signum in STOP_SIGNALS:
         signal.signal(signum, _STOP)
+
+
+def raise_if_stopped() -> None:
+    """:class:`Interrupted` again for a signal that came: Python runs the handler between any two bytecodes, and
+    when those were in a weakref callback or ``__del__`` (the garbage collector's work), it printed the exception
+    and ignored it. A loop that waits for long (the dev server's) calls this now and then."""
+    if _STOP.came is not None:
+        raise Interrupted(_STOP.came)
 
 
 @contextmanager

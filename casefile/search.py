@@ -84,6 +84,12 @@ class Indexing:
         shutil.rmtree(self.stale, ignore_errors=True)
         return None
 
+    def stop(self) -> None:
+        """Stop Pagefind from another thread (the dev server is stopping): the thread waiting in :meth:`finish`
+        then removes what it wrote."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+
     def cancel(self) -> None:
         """Stop Pagefind, if still at work, and remove what it wrote."""
         if self.process is not None and self.process.returncode is None:
@@ -100,16 +106,6 @@ def _lowest_priority(command: list[str]) -> list[str]:
     if nice := shutil.which("nice"):
         return [nice, "-n", "19", *command]
     return command
-
-
-def index_site(folder: Path, background: bool = False) -> ContentError | None:
-    """Index every page of ``folder`` into ``folder/pagefind`` (:class:`Indexing`), and wait for it;
-    ``background``: at the lowest CPU priority."""
-    indexing = Indexing(folder, background)
-    try:
-        return indexing.finish()
-    finally:
-        indexing.cancel()
 
 
 @contextmanager

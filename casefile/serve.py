@@ -26,6 +26,7 @@ from watchdog.observers import Observer
 from .devserver import Audience, ReloadSocket, SiteState, application, is_loopback
 from .diagnostics import ContentError, Diagnostics, Location, report
 from .incremental import Session
+from .interrupt import raise_if_stopped
 from .loader import is_editor_noise
 
 WATCHED = ("site.yaml", "content", "templates", "static")
@@ -33,6 +34,7 @@ SETTLE = 0.03  # seconds: an editor's save is a burst of events; rebuild once, w
 # seconds the rest of a rebuild (indexes, timeline, graph, exports) waits at most for the reloaded pages to load
 # and connect again: it holds the server's loop, and at 10,000 dossiers it takes seconds
 RELOAD_GRACE = 2.0
+STOP_POLL = 0.25  # seconds between looks for a Ctrl-C whose exception Python ignored (casefile.interrupt)
 
 
 def port_is_free(host: str, port: int) -> bool:
@@ -110,6 +112,8 @@ def serve(session: Session, host: str, port: int) -> int:
         asyncio.run(_run(session, host, port))
     except KeyboardInterrupt:
         pass
+    finally:
+        session.stop()
     print("stopped", file=sys.stderr)
     return 0
 
@@ -129,7 +133,9 @@ async def _run(session: Session, host: str, port: int) -> None:
     shown = "127.0.0.1" if on_network else f"[{host.strip('[]')}]" if ":" in host else host
     print(f"serving http://{shown}:{port}/  (Ctrl-C to stop)", file=sys.stderr)
     try:
-        await asyncio.Event().wait()
+        while True:
+            await asyncio.sleep(STOP_POLL)
+            raise_if_stopped()
     finally:
         observer.stop()
 

@@ -191,6 +191,42 @@ def test_ctrl_c_stops_cleanly(site: Path) -> None:
     assert "stopped" in output and "Traceback" not in output
 
 
+def _indexing_into(out: Path) -> list[str]:
+    """The command lines of running processes that name ``out``: a Pagefind still indexing it."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            words = cmdline.read_bytes().split(b"\0")
+        except OSError:  # ended meanwhile
+            continue
+        if any(str(out).encode() in word for word in words) and b"pagefind" in words[0] + (words[1:2] or [b""])[0]:
+            found.append(" ".join(w.decode(errors="replace") for w in words))
+    return found
+
+
+@example_only
+def test_stopping_serve_stops_the_search_index_it_was_rebuilding(tmp_path: Path) -> None:
+    """After each save the index is rebuilt in the background; stopping the server stops that Pagefind too, and
+    leaves the last complete index in place and nothing half-written beside it."""
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "content", site / "content")
+    shutil.copy(ROOT / "site.yaml", site)
+    process, _ = start_serve(site)
+    shoigu = site / "content/actors/sergei-shoigu.yaml"
+    shoigu.write_text(shoigu.read_text().replace("name: Sergei Shoigu", "name: Sergei K. Shoigu"))
+    printed = []
+    for line in process.stdout:  # the rest of the rebuild is written: the background index starts now
+        printed.append(line)
+        if line.startswith("rebuilt:"):
+            break
+    output = stop_serve(process)
+    assert process.returncode == 0 and "stopped" in output, "".join(printed) + output
+    out = site / "output"
+    assert _indexing_into(out) == []
+    assert (out / "pagefind" / "pagefind.js").is_file()
+    assert sorted(p.name for p in out.glob(".pagefind*")) == []
+
+
 # --------------------------------------------------------------------------------------------
 # The dev server answers only its owner, and never with a traceback
 # --------------------------------------------------------------------------------------------
