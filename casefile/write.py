@@ -13,7 +13,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from .interrupt import held
+from .interrupt import held, raise_if_stopped
 from .outdir import MARKER, MARKER_TEXT, discard, temporary, write_problem
 
 
@@ -37,6 +37,7 @@ def write_site(
         _stage(pages | {MARKER: MARKER_TEXT}, static_dirs, staging)
         if not finish(staging):
             return False
+        raise_if_stopped()  # a Ctrl-C whose exception Python ignored on the way: the previous site stays all the same
         with held(replaced=False) as came:
             _swap(staging, out, previous)
             if came:  # stopped during the swap: the journalist asked for no new site, so the previous goes back

@@ -229,6 +229,31 @@ def test_a_previous_site_left_to_delete_is_deleted_never_restored(base_site: Pat
     assert _leftovers(base_site) == []
 
 
+def test_a_ctrl_c_that_python_ignored_still_stops_the_run() -> None:
+    """Python runs the signal handler between any two bytecodes; inside a ``__del__`` or a weakref callback (the
+    garbage collector's work) the exception it raises is printed and dropped. The run must still stop: the
+    dev server's loop and the build's last step before the swap ask again."""
+    code = f"""
+import os, signal, sys
+sys.path.insert(0, {str(ROOT)!r})
+from casefile.interrupt import Interrupted, raise_if_stopped, stop_on_signals
+stop_on_signals()
+class Collected:
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGINT)
+        sum(range(10000))  # the handler runs here, inside __del__
+Collected()
+print("running on")
+try:
+    raise_if_stopped()
+except Interrupted as stop:
+    print("stopped by", stop)
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert "Exception ignored" in result.stderr and "Interrupted: SIGINT" in result.stderr, result.stderr
+    assert result.stdout == "running on\nstopped by SIGINT\n"
+
+
 # ------------------------------------------------------------------------------ full disk, read-only, no permission
 
 
