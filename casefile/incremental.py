@@ -158,7 +158,7 @@ class Session:
         """Build everything and remember what each page showed: the pages rendered by ``jobs`` processes
         straight into the staged site, then the search index made while the exports are written."""
         self.settle()  # the whole output is replaced: an index being written into it must be done first
-        self.layout_stamp = self._layout()
+        layout = self._layout()  # kept only once built: a failed full build must be tried again at the next save
         self.environment = make_environment(self.paths.templates)
         investigation = self._check()
         if investigation is None:
@@ -185,6 +185,7 @@ class Session:
 
         if not write_site(files, self.paths.static, self.paths.out, finish=finish):
             return False
+        self.layout_stamp = layout
         self.investigation = investigation
         self.specs = {s.path: s for s in specs}
         return True

@@ -174,6 +174,26 @@ def test_a_second_save_within_the_grace_never_brings_back_the_first(tmp_path: Pa
     assert "Second. The Russian Federation." in exported.read_text()
 
 
+def test_a_template_change_that_failed_to_build_is_built_once_the_content_is_fixed(site: Path) -> None:
+    """A template edited while the content is broken cannot be built; once the content is fixed, every page gets the
+    new template, not only the pages the fix affects."""
+    from casefile.incremental import Session
+    from casefile.pipeline import SitePaths
+
+    session = Session(SitePaths(site, site / "output"))
+    assert session.full_build()
+    base = (ROOT / "templates" / "base.html").read_text()
+    (site / "templates").mkdir()
+    (site / "templates" / "base.html").write_text(base.replace('<main id="main">', '<main id="main">NEW-TEMPLATE'))
+    anna = site / "content/actors/anna.yaml"
+    anna.write_text("name: Anna Broken\nkind: persn\nsources: [report]\n")
+    assert not session.rebuild()
+    anna.write_text(SITE_FILES["content/actors/anna.yaml"])
+    session.rebuild()
+    session.settle()
+    assert "NEW-TEMPLATE" in (site / "output" / "actors" / "ministry.html").read_text()
+
+
 def test_new_writes_a_template_and_refuses_to_overwrite(site: Path) -> None:
     command = [sys.executable, str(ROOT / "build.py"), "new", "event", "first-visit", "--site", str(site)]
     assert subprocess.run(command, cwd=ROOT, capture_output=True, text=True).returncode == 0
