@@ -24,6 +24,8 @@ from urllib.parse import urlsplit
 import livereload
 from livereload.handlers import LiveReloadHandler
 from tornado import web
+from tornado.ioloop import IOLoop
+from tornado.locks import Condition
 
 from .diagnostics import ContentError
 
@@ -169,6 +171,7 @@ class ReloadSocket(_Private, LiveReloadHandler):
     """livereload's socket, open only to pages of this server."""
 
     joined = 0  # pages that have connected so far: a page told to reload connects again once it has loaded
+    _joining = Condition()  # notified at each of them
 
     def initialize(self, audience: Audience) -> None:
         self.audience = audience
@@ -181,6 +184,15 @@ class ReloadSocket(_Private, LiveReloadHandler):
         super().on_message(message)
         if not known and self in LiveReloadHandler.waiters:
             ReloadSocket.joined += 1
+            ReloadSocket._joining.notify_all()
+
+    @classmethod
+    async def until_joined(cls, count: int, within: float) -> None:
+        """Until ``count`` pages have connected since the server started, or ``within`` seconds have passed."""
+        deadline = IOLoop.current().time() + within
+        while cls.joined < count:
+            if not await cls._joining.wait(timeout=deadline):
+                return
 
     @classmethod
     def reload_all(cls) -> int:

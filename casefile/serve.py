@@ -191,10 +191,7 @@ def _rebuild(session: Session) -> Callable[[set[str]], None]:
 
         async def when_reloaded() -> None:
             """The rest, once the browser has fetched the edited page: the rest of the rebuild holds the loop."""
-            waited = 0.0
-            while ReloadSocket.joined - joined < told and waited < RELOAD_GRACE:
-                await asyncio.sleep(0.02)
-                waited += 0.02
+            await ReloadSocket.until_joined(joined + told, RELOAD_GRACE)
             rest()
 
         IOLoop.current().spawn_callback(when_reloaded)

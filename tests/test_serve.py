@@ -216,11 +216,11 @@ def _indexing_into(out: Path) -> list[str]:
     found = []
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
         try:
-            words = cmdline.read_bytes().split(b"\0")
+            command = cmdline.read_bytes().replace(b"\0", b" ")
         except OSError:  # ended meanwhile
             continue
-        if any(str(out).encode() in word for word in words) and b"pagefind" in words[0] + (words[1:2] or [b""])[0]:
-            found.append(" ".join(w.decode(errors="replace") for w in words))
+        if b"pagefind" in command and str(out).encode() in command:
+            found.append(command.decode(errors="replace"))
     return found
 
 
