@@ -34,6 +34,8 @@ class Day:
         if not match:
             raise ValueError("")
         year, month, day = (int(g) if g else 0 for g in match.groups())
+        if year == 0:  # the calendar goes from 1 BC to AD 1; Python's dates, too, start at year 1
+            raise ValueError("year 0 does not exist (1 BC is followed by AD 1)")
         if match.group(2) and not 1 <= month <= 12:
             raise ValueError(f"month {month} does not exist")
         if match.group(3):
@@ -50,6 +52,12 @@ class Day:
     def as_date(self) -> datetime.date:
         """The first day it covers, for formatting only: :attr:`precision` says how much of it to show."""
         return datetime.date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def last_date(self) -> datetime.date:
+        """The last day it covers: "June 2021" may be the 30th, "2021" the 31st of December."""
+        month = self.month or 12
+        return datetime.date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
 
     @property
     def iso(self) -> str:
@@ -87,7 +95,7 @@ class FuzzyDate:
             raise PydanticCustomError(
                 "date_format", "'{value}' is not a date: {reason}", {"value": text, "reason": reason}
             ) from None
-        if end is not None and end < start:
+        if end is not None and end.last_date < start.as_date:  # "2021-06-13/2021" ends on 31 December
             raise PydanticCustomError("date_order", "the range '{value}' ends before it starts", {"value": text})
         return cls(start, end)
 
@@ -97,8 +105,9 @@ class FuzzyDate:
 
     @property
     def sort_key(self) -> tuple[int, int, int, int, int, int]:
-        end = self.end or self.start
-        return (self.start.year, self.start.month, self.start.day, end.year, end.month, end.day)
+        """By the start as written (a month before its days), then by the last day the date may mean."""
+        last = (self.end or self.start).last_date
+        return (self.start.year, self.start.month, self.start.day, last.year, last.month, last.day)
 
     @property
     def year(self) -> int:

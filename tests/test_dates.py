@@ -70,3 +70,38 @@ def test_invalid_dates_raise(written: object) -> None:
 
 def test_leap_day_is_a_date() -> None:
     assert str(FuzzyDate.parse("2024-02-29")) == "29 February 2024"
+
+
+@pytest.mark.parametrize("written", ["0000", "0000-01", "0000-02-29", "0000/2021", "2021-06-13/0000-01-01"])
+def test_year_zero_is_refused_as_a_date_that_does_not_exist(written: object) -> None:
+    """There is no year 0 (1 BC is followed by AD 1); before, '0000-02-29' parsed and crashed a later check."""
+    with pytest.raises(ValueError, match="year 0 does not exist"):
+        FuzzyDate.parse(written)
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("2021-06-13/2021", "13 June 2021 – 2021"),  # ends on 31 December 2021
+        ("2021-06-13/2021-06", "13 June 2021 – June 2021"),  # ends on 30 June 2021
+        ("2021-06/2021-06-13", "June 2021 – 13 June 2021"),
+        ("2021/2021-01-01", "2021 – 1 January 2021"),
+        ("2021-12-31/2021", "31 December 2021 – 2021"),
+    ],
+)
+def test_a_range_of_mixed_precision_ends_on_the_last_day_its_end_may_mean(written: str, shown: str) -> None:
+    date = FuzzyDate.parse(written)
+    assert date.iso == written
+    assert str(date) == shown
+
+
+@pytest.mark.parametrize("written", ["2022/2021-12-31", "2021-07/2021-06-30", "2021-06-14/2021-06-13"])
+def test_a_range_of_mixed_precision_that_ends_before_it_starts_is_refused(written: str) -> None:
+    with pytest.raises(ValueError, match="ends before it starts"):
+        FuzzyDate.parse(written)
+
+
+def test_ranges_of_mixed_precision_sort_with_the_others() -> None:
+    written = ["2021-06-14", "2021-06-13/2021", "2021-06", "2021-06-13/2021-06", "2021-06-13"]
+    ordered = sorted(written, key=lambda w: FuzzyDate.parse(w).sort_key)
+    assert ordered == ["2021-06", "2021-06-13", "2021-06-13/2021-06", "2021-06-13/2021", "2021-06-14"]
