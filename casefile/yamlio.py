@@ -94,19 +94,26 @@ def too_large(path: Path, size: int, max_mb: float) -> ContentError | None:
 
 
 def read_text(path: Path, max_mb: float | None = None) -> str:
-    """File text as UTF-8 without control characters, or a ContentError at the first byte that is wrong."""
-    if max_mb is not None and (problem := too_large(path, os.stat(path).st_size, max_mb)):
-        raise problem
-    raw = path.read_bytes()
+    """File text as UTF-8 without control characters, or a ContentError at the first byte that is wrong.
+
+    Line endings become ``\\n`` (Windows' CRLF, old Macs' lone CR), so a checkout's line endings never change
+    the site: every content file is read here.
+    """
+    try:
+        if max_mb is not None and (problem := too_large(path, os.stat(path).st_size, max_mb)):
+            raise problem
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise unreadable(path, exc) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ContentError(
-            _offset_location(path, raw[: exc.start].decode("utf-8")),
+            _offset_location(path, _lf(raw[: exc.start].decode("utf-8"))),
             f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x})",
             "save the file as UTF-8 (in most editors: 'Save with encoding' → UTF-8)",
         ) from None
-    text = text.removeprefix("\ufeff")
+    text = _lf(text.removeprefix("\ufeff"))
     if match := CONTROL.search(text):
         raise ContentError(
             _offset_location(path, text[: match.start()]),
@@ -115,6 +122,26 @@ def read_text(path: Path, max_mb: float | None = None) -> str:
             "cannot appear in a web page",
         )
     return text
+
+
+def _lf(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def unreadable(path: Path, error: OSError) -> ContentError:
+    """The error for a file or folder the build may not open: another user's, or a disk that fails."""
+    what = "folder" if path.is_dir() else "file"
+    if isinstance(error, PermissionError):
+        return ContentError(
+            Location(path),
+            f"the {what} cannot be read: permission denied",
+            f"check who owns the {what} (ls -l): it may belong to another user, or be closed to others; "
+            f"give yourself read access (chmod a+r{'X' if what == 'folder' else ''}) or ask its owner",
+        )
+    reason = (error.strerror or str(error)).lower()
+    return ContentError(
+        Location(path), f"the {what} cannot be read: {reason}", f"check that the {what} is there and the disk works"
+    )
 
 
 def _offset_location(path: Path, before: str) -> Location:

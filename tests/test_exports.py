@@ -10,7 +10,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from conftest import BASE, ROOT, make_site, run_build
+from conftest import BASE, ROOT, make_site, run_build, snapshot
 from followthemoney import model as ftm_model
 
 FTM_ID = re.compile(r"[a-zA-Z0-9.-]+")
@@ -149,3 +149,31 @@ def test_followthemoney_maps_each_kind_to_its_schema(built_base: Path) -> None:
         if e["properties"]["document"] == ["casefile-source-moscow-times-2021"]
     }
     assert {"casefile-deal-pantsir-contract", "casefile-event-naval-visit"} <= documented
+
+
+def test_crlf_and_cr_checkouts_publish_the_same_bytes_as_lf(tmp_path: Path) -> None:
+    """Git on Windows checks text out with CRLF: the site, its JSON and CSV exports included, must not change.
+    Every text file of the fixture (site.yaml, dossiers, narratives, pages) is written with each line ending."""
+    files = BASE | {
+        "content/actors/russia.yaml": (
+            "name: Russia\nkind: state\nsummary: |\n  The Russian Federation.\n  A second line.\n"
+            "sources: [moscow-times-2021]\n"
+        ),
+        "content/actors/russia.md": "Russia sells arms\nto the [[tatmadaw]].\n\n    an indented block\n    of code\n",
+    }
+    outputs = {}
+    for name, ending in {"lf": "\n", "crlf": "\r\n", "cr": "\r"}.items():
+        site = make_site(tmp_path / name, {path: text.replace("\n", ending).encode() for path, text in files.items()})
+        assert (ending == "\n") == (b"\r" not in (site / "site.yaml").read_bytes())
+        result = run_build(site)
+        assert result.returncode == 0, result.stderr
+        outputs[name] = snapshot(site / "output")
+    assert "data/casefile.json" in outputs["lf"] and "data/actors.csv" in outputs["lf"]
+    assert any(path.startswith("pagefind/") for path in outputs["lf"]), "the search index is compared too"
+    for name in ("crlf", "cr"):
+        differ = sorted(
+            path
+            for path in outputs["lf"].keys() | outputs[name].keys()
+            if outputs["lf"].get(path) != outputs[name].get(path)
+        )
+        assert not differ, f"{name}: these files differ from the LF build: {differ}"
