@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate import generate  # noqa: E402
 from benchmarks.peers import corpus, write_hugo, write_mkdocs  # noqa: E402
-from casefile.cache import FOLDER  # noqa: E402
+from casefile.cache import site_folder  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ def casefile(site: Path, out: Path, size: int, runs: int) -> Row:
     for run in range(runs):
         for times, command in ((unsearched, [*build, "--no-search"]), (cold, build)):
             shutil.rmtree(out, ignore_errors=True)
-            shutil.rmtree(site / FOLDER, ignore_errors=True)  # cold: nothing remembered either
+            shutil.rmtree(site_folder(site.resolve()), ignore_errors=True)  # cold: nothing remembered either
             times.append(timed(command))
         warm.append(timed(build))
         dossier.write_text(original.replace("summary: Actor number 0.", f"summary: Actor number 0, edit {run}."))

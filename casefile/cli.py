@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from .cache import FOLDER, BuildCache
+from .cache import BuildCache
 from .diagnostics import ContentError, Diagnostics, report
 from .interrupt import Interrupted, stop_on_signals
 from .outdir import check_out, output_lock
@@ -69,7 +69,9 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         "--check-external", action="store_true", help="also fetch every outbound link and report the dead ones"
     )
     parser.add_argument(
-        "--no-cache", action="store_true", help=f"build everything, ignoring what the last build left in SITE/{FOLDER}"
+        "--no-cache",
+        action="store_true",
+        help="build everything, ignoring what the last build left in the cache folder (outside the investigation)",
     )
     parser.add_argument(
         "--jobs",

@@ -2,10 +2,15 @@
 
 Every image is re-encoded from its pixels (orientation applied; EXIF, GPS, XMP, IPTC, text and colour
 profile left behind) at a few widths; every PDF loses its document information and XMP, and gets a
-first-page thumbnail and its page count. The results are kept in ``SITE/.casefile-cache/media/`` by a
-hash of the file and of the encoders, so a rebuild re-encodes nothing unchanged, and fixed encoder
-settings make them byte-identical from build to build. :func:`stage` copies them into the staged site:
-a failed build publishes none.
+first-page thumbnail and its page count. The results are kept in the investigation's cache folder
+(:func:`casefile.cache.site_folder`, outside the investigation) by a hash of the file and of the encoders,
+so a rebuild re-encodes nothing unchanged, and fixed encoder settings make them byte-identical from build
+to build. :func:`stage` copies them into the staged site: a failed build publishes none.
+
+A processed copy found in the cache is used only when its facts have the shape this module writes, every
+file matches the hash recorded for it, and a picture read back carries no metadata; anything else is
+discarded and made again. Names are derived here, never read from the cache, so no entry can name a file
+outside its folder or outside the site.
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass
 from functools import cache
@@ -24,7 +31,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import FOLDER, Stamp, content_hash, stamp
+from .cache import Stamp, content_hash, note, open_folder, stamp
 from .diagnostics import ContentError, Diagnostics, Location
 from .lint import warn
 from .media import Entry, Gallery, Published, Variant, broken, check_markdown, entries, image_metadata, pdf_metadata
@@ -41,12 +48,12 @@ JPEG = {"format": "JPEG", "quality": 82, "optimize": True, "progressive": False,
 PNG = {"format": "PNG", "optimize": True}
 WEBP = {"format": "WEBP", "quality": 82, "method": 6}
 ENCODERS = ("pillow", "pypdf", "pypdfium2")
-PROCESS_VERSION = b"1"  # raised when the processing below changes what it writes
+PROCESS_VERSION = b"2"  # raised when the processing below changes what it writes
 
 
 @dataclass(frozen=True)
 class Processed:
-    """What processing one file made, as kept in the cache: the file names and their facts."""
+    """What processing one file made: the file names (derived here, never read) and their facts."""
 
     folder: Path
     images: list[tuple[str, int, int, int]]  # (file name, width, height, bytes)
@@ -64,14 +71,15 @@ def prepare(investigation: Investigation, diagnostics: Diagnostics, keep: bool =
     config = investigation.config
     found = entries(investigation, config.max_media_size_mb, diagnostics)
     gallery = Gallery()
-    store = _Store(investigation.root / FOLDER / "media", keep)
+    cache = open_folder(investigation.root)
+    store = _Store(cache / "media" if cache else None, keep)
     for entry in found:
         try:
             gallery.add(_published(entry, store.processed(entry)))
         except ContentError as problem:
             diagnostics.add(problem)
         except OSError as exc:  # a full disk, most likely
-            diagnostics.add(write_problem(exc, store.cache))
+            diagnostics.add(write_problem(exc, store.cache or Path(tempfile.gettempdir())))
     check_markdown(investigation, gallery, diagnostics)
     if diagnostics.has_errors():
         return None
@@ -164,17 +172,21 @@ def _encoders() -> bytes:
 
 @dataclass
 class _Store:
-    """Where processed copies are found and made: the site's cache, or a temporary folder for this run when
-    the run must write nothing or the site folder is read-only."""
+    """Where processed copies are found and made: the investigation's cache folder, or a temporary folder for
+    this run when the run must write nothing or there is no cache folder it can write to."""
 
-    cache: Path
+    cache: Path | None
     keep: bool
     _workspace: Path | None = None
 
     def processed(self, entry: Entry) -> Processed:
-        """The processed copies of ``entry``; made (again) when missing or damaged."""
+        """The processed copies of ``entry``; made (again) when missing, damaged or not as this module made them."""
         digest = _digest(entry.path)
-        return _cached(self.cache / digest) or _make(entry, self.workspace() / digest)
+        if self.cache is not None and (self.cache / digest).exists():
+            if done := _cached(self.cache / digest, entry.kind):
+                return done
+            note(f"the processed copies of {entry.path.name} in the cache were not as made: made again")
+        return _make(entry, self.workspace() / digest)
 
     def workspace(self) -> Path:
         if self._workspace is None:
@@ -185,8 +197,10 @@ class _Store:
         return self._workspace
 
     def _writable_cache(self) -> Path | None:
+        if self.cache is None:
+            return None
         try:
-            self.cache.mkdir(parents=True, exist_ok=True)
+            self.cache.mkdir(mode=0o700, exist_ok=True)
             probe = self.cache / f".probe-{os.getpid()}"
             probe.touch()
             probe.unlink()
@@ -195,17 +209,110 @@ class _Store:
         return self.cache
 
 
-def _cached(folder: Path) -> Processed | None:
-    """What an earlier run made in ``folder``, or None when it is not all there."""
+FACTS = "facts.json"
+DOCUMENT = "document.pdf"
+THUMBNAIL = "page1.jpg"
+SUFFIXES = ("jpg", "png", "webp")  # what _image writes
+_HEX = re.compile(r"[0-9a-f]{32}")
+
+
+def _names(kind: str, suffix: str, widths: list[int]) -> list[str]:
+    """The processed files' names, from what they are: a document's first page, or a picture at each width."""
+    return [THUMBNAIL] if kind == "document" else [f"{width}.{suffix}" for width in widths]
+
+
+def _facts(made: dict, folder: Path) -> dict:
+    """What :func:`_cached` needs to trust the files later: their sizes and hashes, their shared suffix."""
+    images = made["images"]
+    return {
+        "suffix": images[0][0].rpartition(".")[2],
+        "images": [
+            [width, height, size, content_hash(str(folder / name)).hex()] for name, width, height, size in images
+        ],
+        "document": [made["document"][1], content_hash(str(folder / DOCUMENT)).hex()] if made["document"] else None,
+        "pages": made["pages"],
+        "removed": made["removed"],
+        "sensitive": made["sensitive"],
+    }
+
+
+def _cached(folder: Path, kind: str) -> Processed | None:
+    """What an earlier run made in ``folder``, or None when anything about it is not as :func:`_make` leaves it."""
+    from pypdf.errors import PyPdfError
+
     try:
-        made = json.loads((folder / "facts.json").read_text(encoding="utf-8"))
-        document = tuple(made["document"]) if made["document"] else None
-        images = [tuple(image) for image in made["images"]]
-        done = Processed(folder, images, document, made["pages"], made["removed"], made["sensitive"])
-    except (OSError, ValueError, KeyError, TypeError):
+        done = _checked(folder, kind, json.loads((folder / FACTS).read_bytes()))
+        return done if done is not None and _clean(done) else None
+    except (OSError, ValueError, TypeError, KeyError, IndexError, RecursionError, SyntaxError, PyPdfError):
         return None
-    names = [image[0] for image in done.images] + ([done.document[0]] if done.document else [])
-    return done if all((folder / name).is_file() for name in names) else None
+
+
+def _checked(folder: Path, kind: str, facts: dict) -> Processed | None:
+    """The facts as a :class:`Processed`, each file there with the size and hash recorded for it."""
+    suffix, images, document = facts["suffix"], facts["images"], facts["document"]
+    if (
+        suffix not in SUFFIXES
+        or not isinstance(images, list)
+        or not images
+        or (document is None) != (kind != "document")
+    ):
+        return None
+    sizes = [(_count(w, WIDTHS[-1]), _count(h), _count(size), _hash(digest)) for w, h, size, digest in images]
+    names = _names(kind, "jpg" if kind == "document" else suffix, [w for w, *_ in sizes])
+    files = [(name, size, digest) for name, (_, _, size, digest) in zip(names, sizes, strict=True)]
+    if document is not None:
+        files.append((DOCUMENT, _count(document[0]), _hash(document[1])))
+    if not all(_intact(folder / name, size, digest) for name, size, digest in files):
+        return None
+    return Processed(
+        folder,
+        [(name, w, h, size) for name, (w, h, size, _) in zip(names, sizes, strict=True)],
+        (DOCUMENT, files[-1][1]) if document is not None else None,
+        _count(facts["pages"]),
+        _words(facts["removed"]),
+        _words(facts["sensitive"]),
+    )
+
+
+def _count(value: object, most: int = 2**53) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= most:
+        raise ValueError(value)
+    return value
+
+
+def _hash(value: object) -> str:
+    if not isinstance(value, str) or not _HEX.fullmatch(value):
+        raise ValueError(value)
+    return value
+
+
+def _words(value: object) -> list[str]:
+    """What the report says was removed: short lines of printable text."""
+    if not isinstance(value, list) or not all(isinstance(w, str) and w.isprintable() and len(w) < 300 for w in value):
+        raise ValueError(value)
+    return value
+
+
+def _intact(path: Path, size: int, digest: str) -> bool:
+    """A regular file (not a link) of the recorded size and hash."""
+    info = path.lstat()
+    return stat.S_ISREG(info.st_mode) and info.st_size == size and content_hash(str(path)).hex() == digest
+
+
+def _clean(done: Processed) -> bool:
+    """Whether the pictures read back carry nothing but pixels and the document no information or XMP."""
+    from PIL import Image
+
+    for name, *_ in done.images:
+        with Image.open(done.folder / name) as picture:
+            if image_metadata(picture)[0]:
+                return False
+    if done.document is None:
+        return True
+    from pypdf import PdfReader
+
+    reader = PdfReader(done.folder / done.document[0])
+    return not any(pdf_metadata(reader.metadata, "/Metadata" in reader.trailer["/Root"]))
 
 
 def _make(entry: Entry, folder: Path) -> Processed:
@@ -215,13 +322,13 @@ def _make(entry: Entry, folder: Path) -> Processed:
     temporary.mkdir(parents=True)
     try:
         made = (_document if entry.kind == "document" else _image)(entry, temporary)
-        (temporary / "facts.json").write_text(json.dumps(made), encoding="utf-8")
+        (temporary / FACTS).write_text(json.dumps(_facts(made, temporary)), encoding="utf-8")
         shutil.rmtree(folder, ignore_errors=True)  # a damaged copy from an earlier run
         with contextlib.suppress(OSError):  # another build renamed the same result into place first
             temporary.rename(folder)
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
-    done = _cached(folder)
+    done = _cached(folder, entry.kind)
     if done is None:
         raise OSError(f"the processed copies of {entry.path.name} vanished from {folder}")
     return done

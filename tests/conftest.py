@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -47,6 +49,12 @@ def _example_missing() -> str | None:
         return f"site.yaml's title is {title!r}, not the example's {EXAMPLE_TITLE!r}"
     return None
 
+
+# Every build the suite runs keeps its cache (casefile/cache.py) in a folder of this run's, not in the user's
+# own cache folder; tests of where the cache goes by default set HOME and XDG_CACHE_HOME themselves.
+if "CASEFILE_CACHE_DIR" not in os.environ:
+    os.environ["CASEFILE_CACHE_DIR"] = tempfile.mkdtemp(prefix="casefile-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["CASEFILE_CACHE_DIR"], True)
 
 EXAMPLE_MISSING = _example_missing()
 EXAMPLE_REASON = f"a test of the shipped example investigation, and content/ is someone else's: {EXAMPLE_MISSING}"
@@ -215,6 +223,13 @@ def make_site(root: Path, files: dict[str, str | bytes | None]) -> Path:
         else:
             path.write_text(content, encoding="utf-8", newline="\n")
     return root
+
+
+def cache_of(site: Path) -> Path:
+    """The folder where builds of ``site`` keep their cache (outside it)."""
+    from casefile.cache import site_folder
+
+    return site_folder(site.resolve())
 
 
 def run_build(site: Path, *args: str, out: Path | None = None) -> subprocess.CompletedProcess[str]:

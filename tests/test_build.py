@@ -464,4 +464,4 @@ def test_two_builds_are_byte_identical(built_base: Path, tmp_path: Path) -> None
     assert not different, f"differ between builds: {different}"
     # No staging folders are left beside either output.
     assert sorted(p.name for p in (tmp_path / "deeper").iterdir()) == ["again"]
-    assert sorted(p.name for p in built_base.iterdir()) == [".casefile-cache", "content", "output", "site.yaml"]
+    assert sorted(p.name for p in built_base.iterdir()) == ["content", "output", "site.yaml"]

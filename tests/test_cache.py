@@ -3,8 +3,7 @@ or crashed in between, and a rebuild with nothing changed writes nothing and say
 
 from __future__ import annotations
 
-import hashlib
-import pickle
+import json
 import shutil
 import subprocess
 import sys
@@ -12,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import BASE, BUILD, ROOT, make_site, run_build, run_builds, snapshot
+from conftest import BASE, BUILD, ROOT, cache_of, make_site, run_build, run_builds, snapshot
 
 from casefile.cache import BuildCache
 from casefile.settings import Options, SitePaths
@@ -20,8 +19,14 @@ from casefile.settings import Options, SitePaths
 WARNED = BASE | {
     "content/sources/unused-report.yaml": "title: Unused\npublisher: P\nurl: https://example.org/u\nkind: article\n"
 }
-STATE = Path(".casefile-cache/state.pickle")
-JOURNAL = Path(".casefile-cache/dirty")
+
+
+def state(site: Path) -> Path:
+    return cache_of(site) / "state.json"
+
+
+def journal(site: Path) -> Path:
+    return cache_of(site) / "dirty"
 
 
 def built(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -153,7 +158,7 @@ def test_no_change_loads_none_of_the_heavy_libraries(site: Path) -> None:
 
 
 def _journal(site: Path) -> None:
-    (site / JOURNAL).touch()
+    journal(site).touch()
 
 
 def _page_edited(site: Path) -> None:
@@ -162,16 +167,15 @@ def _page_edited(site: Path) -> None:
 
 
 def _other_version(site: Path) -> None:
-    """A sound cache file, but written by another version of Casefile (its checksum is right)."""
-    payload = pickle.loads((site / STATE).read_bytes()[32:])
-    payload["key"] = ("another version",)
-    data = pickle.dumps(payload)
-    (site / STATE).write_bytes(hashlib.blake2b(data, digest_size=32).digest() + data)
+    """A sound cache file, but written by another version of Casefile."""
+    payload = json.loads(state(site).read_text(encoding="utf-8"))
+    payload["key"] = ["another version"]
+    state(site).write_text(json.dumps(payload), encoding="utf-8")
 
 
 FAULTS = {
     "journal left by a killed build": _journal,
-    "corrupt cache": lambda site: (site / STATE).write_bytes(b"not a cache" * 50),
+    "corrupt cache": lambda site: state(site).write_bytes(b"not a cache" * 50),
     "cache of another Casefile version": _other_version,
     "output deleted": lambda site: shutil.rmtree(site / "output"),
     "page edited": _page_edited,
@@ -189,33 +193,29 @@ def test_a_fault_means_a_full_build(site: Path) -> None:
         built(site)
         assert identity(site) != before, fault
         assert snapshot(site / "output") == expected, fault
-        assert not (site / JOURNAL).exists(), fault
+        assert not journal(site).exists(), fault
         rebuilt = identity(site)
         built(site)
         assert identity(site) == rebuilt, fault
 
 
 def test_a_content_error_leaves_output_and_cache_untouched(site: Path) -> None:
-    pages, state, before = snapshot(site / "output"), (site / STATE).read_bytes(), identity(site)
+    pages, remembered, before = snapshot(site / "output"), state(site).read_bytes(), identity(site)
     russia = site / "content/actors/russia.yaml"
     russia.write_text("name: [unclosed\n", encoding="utf-8")
     failed = run_build(site)
     assert failed.returncode == 1 and "content/actors/russia.yaml:2:1: error: YAML syntax error" in failed.stderr
-    assert snapshot(site / "output") == pages and (site / STATE).read_bytes() == state
-    assert not (site / JOURNAL).exists()
+    assert snapshot(site / "output") == pages and state(site).read_bytes() == remembered
+    assert not journal(site).exists()
     russia.write_text(BASE["content/actors/russia.yaml"], encoding="utf-8")  # put back as it was
     built(site)
     assert identity(site) == before  # the same content again: nothing to build
 
 
-def test_a_failed_first_build_leaves_no_cache_folder(tmp_path: Path) -> None:
+def test_a_failed_first_build_leaves_nothing_in_the_investigation(tmp_path: Path) -> None:
     site = make_site(tmp_path / "site", BASE | {"content/actors/russia.yaml": "name: [unclosed\n"})
     assert run_build(site).returncode == 1
     assert sorted(p.name for p in site.iterdir()) == ["content", "site.yaml"]
-
-
-def test_the_cache_is_kept_out_of_git() -> None:
-    assert ".casefile-cache/" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
 
 
 def test_a_build_killed_midway_leaves_no_stale_site(site: Path) -> None:
@@ -223,7 +223,7 @@ def test_a_build_killed_midway_leaves_no_stale_site(site: Path) -> None:
     russia = BASE["content/actors/russia.yaml"].replace("name: Russia\n", "name: Rossiya\n")
     make_site(site, {"content/actors/russia.yaml": russia})
     process = subprocess.Popen([sys.executable, str(BUILD), "--site", "."], cwd=site, stderr=subprocess.DEVNULL)
-    while process.poll() is None and not (site / JOURNAL).exists():
+    while process.poll() is None and not journal(site).exists():
         time.sleep(0.01)
     process.kill()
     process.wait()

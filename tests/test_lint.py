@@ -175,13 +175,7 @@ def test_broken_links_in_the_output_fail_the_build_and_keep_the_previous_site(ba
     assert all(hint for found in errors.values() for _, hint in found)
     assert f"{4 * len(pages)} error(s)" in result.stderr
     assert snapshot(base_site / "output") == before
-    assert sorted(p.name for p in base_site.iterdir()) == [
-        ".casefile-cache",
-        "content",
-        "output",
-        "site.yaml",
-        "templates",
-    ]
+    assert sorted(p.name for p in base_site.iterdir()) == ["content", "output", "site.yaml", "templates"]
 
 
 # -------------------------------------------------------------------------------- --check-external

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import BASE, load_html, make_site, run_build, snapshot
+from conftest import BASE, cache_of, load_html, make_site, run_build, snapshot
 from PIL import Image, ImageChops, ImageDraw
 from PIL.PngImagePlugin import PngInfo
 from pypdf import PdfReader, PdfWriter
@@ -224,7 +224,8 @@ def test_rebuild_reencodes_nothing_and_is_byte_identical(built: tuple[Path, str]
     site, _ = built
     copy = Path(shutil.copytree(site, tmp_path / "site"))
     before = snapshot(copy / "output")
-    cached = sorted((copy / ".casefile-cache" / "media").iterdir())
+    assert not cache_of(copy).exists() and run_build(copy).returncode == 0  # the copy's cache is its own
+    cached = sorted((cache_of(copy) / "media").iterdir())
     stamps = {p: p.stat().st_mtime_ns for folder in cached for p in folder.iterdir()}
     result = run_build(copy, "--no-cache")
     assert result.returncode == 0, result.stderr
@@ -235,7 +236,7 @@ def test_rebuild_reencodes_nothing_and_is_byte_identical(built: tuple[Path, str]
     result = run_build(copy, "--no-cache")
     assert result.returncode == 0, result.stderr
     assert snapshot(copy / "output") == before  # the damaged entries made again
-    shutil.rmtree(copy / ".casefile-cache")
+    shutil.rmtree(cache_of(copy))
     assert run_build(copy).returncode == 0
     assert snapshot(copy / "output") == before  # encoded again from scratch: the same bytes
 
@@ -342,10 +343,9 @@ def _png(image: Image.Image, noise: bool = False) -> bytes:
 def test_check_reports_a_page_whose_images_weigh_over_the_budget(built: tuple[Path, str], tmp_path: Path) -> None:
     site = Path(shutil.copytree(built[0], tmp_path / "site"))
     make_site(site, {"site.yaml": BASE["site.yaml"] + "image_budget_kb: 60\n"})
-    shutil.rmtree(site / ".casefile-cache")
     result = run_build(site, "check")
     assert result.returncode == 0, result.stderr
-    assert not (site / ".casefile-cache").exists()  # check writes nothing, not even the processed copies
+    assert not (cache_of(site) / "media").exists()  # check writes nothing, not even the processed copies
     weight = re.search(
         r"pantsir-contract.yaml:28:1: warning: the images on 'pantsir-contract' weigh (\d+) KB", result.stderr
     )

@@ -205,7 +205,7 @@ def test_next_build_clears_what_a_killed_build_left(mid_site: Path) -> None:
     result = run_build(mid_site)
     assert result.returncode == 0, result.stderr
     assert _leftovers(mid_site) == []
-    assert sorted(p.name for p in mid_site.iterdir()) == [".casefile-cache", "content", "output", "site.yaml"]
+    assert sorted(p.name for p in mid_site.iterdir()) == ["content", "output", "site.yaml"]
 
 
 def test_kill_between_the_renames_gets_the_previous_site_back(base_site: Path) -> None:
@@ -368,9 +368,4 @@ def test_killed_build_keeps_the_previous_site_byte_for_byte(big_site: BigSite, s
         assert build.returncode == 128 + signum, f"{phase}: {stderr}"
         assert stderr in (INTERRUPTED, "interrupted: nothing was written\n"), phase
         assert snapshot(big_site.path / "output") == before, phase
-        assert sorted(p.name for p in big_site.path.iterdir()) == [
-            ".casefile-cache",
-            "content",
-            "output",
-            "site.yaml",
-        ], phase
+        assert sorted(p.name for p in big_site.path.iterdir()) == ["content", "output", "site.yaml"], phase
