@@ -13,6 +13,7 @@ from pydantic_core import PydanticCustomError
 from .dates import Date
 from .diagnostics import ContentError, Location
 from .i18n import Labels, check_label, check_language, check_overrides, direction, labels
+from .links import link_problem
 from .model import Strict, Url, check_url
 from .validation import validate
 from .yamlio import DEFAULT_MAX_FILE_MB, load_yaml
@@ -141,7 +142,10 @@ def parse_base_url(text: str) -> str:
 
 
 def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[ContentError]]:
+    """``site.yaml``, validated; never read through a link that leads out of the investigation."""
     path = site_dir / "site.yaml"
+    if path.is_symlink() and (problem := link_problem(path, site_dir.resolve())):
+        return None, [problem]
     if not path.is_file():
         return None, [
             ContentError(

@@ -78,6 +78,16 @@ CASES: dict[str, Case] = {
         Expected("content/actors/loop.yaml:1:1", r"'loop\.yaml' loops back on itself", r"delete"),
         {"content/actors/loop.yaml": "loop.yaml"},
     ),
+    "site-yaml-to-etc-passwd": Case(
+        {"site.yaml": None},
+        Expected("site.yaml:1:1", r"'site\.yaml' is a link to a file outside", r"copy the file"),
+        {"site.yaml": "/etc/passwd"},
+    ),
+    "site-yaml-to-another-investigation": Case(
+        {"site.yaml": None},
+        Expected("site.yaml:1:1", r"'site\.yaml' is a link to a file outside", r"copy the file"),
+        {"site.yaml": "OTHER_SITE"},
+    ),
     "dangling-link": Case(
         {},
         Expected("static/gone.css:1:1", r"'gone\.css' leads to nothing", r"delete"),
@@ -217,12 +227,14 @@ def outcomes(built_base: Path, tmp_path_factory: pytest.TempPathFactory) -> dict
         (folder / "secret.txt").write_text(SECRET + "\n", encoding="utf-8")
         (folder / "secret-dir").mkdir()
         (folder / "secret-dir" / "key.txt").write_text(SECRET + "\n", encoding="utf-8")
+        (folder / "other-site.yaml").write_text(f"title: {SECRET}\n", encoding="utf-8")  # valid, and not ours
         site = Path(shutil.copytree(built_base, folder / "site"))
         before = snapshot(site / "output")
         make_site(site, case.files)
         for link, target in case.links.items():
             (site / link).parent.mkdir(parents=True, exist_ok=True)
             outside = {"SECRET": folder / "secret.txt", "SECRET_DIR": folder / "secret-dir"}
+            outside["OTHER_SITE"] = folder / "other-site.yaml"
             os.symlink(outside.get(target, target), site / link)
         prepared[name] = (site, before, sorted(p.name for p in site.iterdir()))
     return build_all(prepared)
