@@ -22,28 +22,30 @@ class Access:
     """One way of consulting a source, and which of the locating fields it takes."""
 
     name: str
-    fields: tuple[str, ...]  # of edition, pages, time, url, archived, authors
+    fields: tuple[str, ...]  # of edition, pages, time, url, archived, authors, file
     needs_url: bool = False
 
 
 ACCESS = {
     access.name: access
     for access in (
-        Access("online", ("url", "archived", "authors"), needs_url=True),
-        Access("print", ("edition", "pages", "url", "archived", "authors")),
-        Access("broadcast", ("edition", "time", "url", "archived", "authors")),
-        Access("on-file", ("authors",)),
+        Access("online", ("url", "archived", "authors", "file"), needs_url=True),
+        Access("print", ("edition", "pages", "url", "archived", "authors", "file")),
+        Access("broadcast", ("edition", "time", "url", "archived", "authors", "file")),
+        Access("on-file", ("authors", "file")),
         Access("confidential", ()),
     )
 }
 ACCESS_KINDS = tuple(ACCESS)
-UNSTATED = Access("", ("url", "archived", "authors"))  # no `access:` and no url: as before access kinds
-LOCATING_FIELDS = ("edition", "pages", "time", "url", "archived", "authors")
+UNSTATED = Access("", ("url", "archived", "authors", "file"))  # no `access:` and no url: as before access kinds
+LOCATING_FIELDS = ("edition", "pages", "time", "url", "archived", "authors", "file")
 
 _WHY_NOT = {  # why a field does not belong to a kind of access, as the hint says it
     ("confidential", "url"): "the address would name the source",
     ("confidential", "archived"): "the address would name the source",
     ("confidential", "authors"): "the authors' names would name the source",
+    ("confidential", "file"): "the document could identify the source; to keep it in the repository and out of "
+    "the site, list it under `media:` with `publish: false`",
     ("on-file", "url"): "a document on file has no public address; if it is online, write `access: online`",
     ("on-file", "archived"): "a document on file has no public address; if it is online, write `access: online`",
 }
@@ -85,7 +87,22 @@ def access_problems(source: Source) -> list[ContentError]:
         )
     allowed = ACCESS[kind].fields if kind else UNSTATED.fields
     misplaced = [name for name in LOCATING_FIELDS if getattr(source, name) and name not in allowed]
-    return problems + [_misplaced(source, name, kind) for name in misplaced]
+    return problems + [_misplaced(source, name, kind) for name in misplaced] + _published_files(source, kind)
+
+
+def _published_files(source: Source, kind: str | None) -> list[ContentError]:
+    """A confidential source's files would be published beside its page, where they could identify it."""
+    if kind != "confidential":
+        return []
+    return [
+        ContentError(
+            source.origin.location(("media", index, "file"), at_key=True),
+            f"'{source.id}' is confidential: '{item.file}' would be published, and could identify the source",
+            "add `publish: false` to keep the file in the repository and out of the site",
+        )
+        for index, item in enumerate(source.media)
+        if item.publish
+    ]
 
 
 def _misplaced(source: Source, name: str, kind: str | None) -> ContentError:

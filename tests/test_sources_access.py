@@ -306,6 +306,53 @@ def test_the_editor_schema_underlines_the_same_access_mistakes() -> None:
             assert bool(errors) == (name in BROKEN), (name, [e.message for e in errors])
 
 
+INFORMANT = """\
+title: Notes of a meeting with an officer
+publisher: Our reporting
+access: confidential
+kind: document
+file: officer-notes.pdf
+media:
+  - file: officer-photo.jpg
+    alt: A handwritten page
+"""
+
+
+def test_a_confidential_sources_own_files_are_never_published(tmp_path: Path) -> None:
+    """Its url and authors are refused because they would name it; the document or a photo of it can too."""
+    from test_media import camera_jpeg, office_pdf
+
+    files = {
+        **BASE,
+        "content/sources/informant.yaml": INFORMANT,
+        "content/sources/officer-notes.pdf": office_pdf(1),
+        "content/sources/officer-photo.jpg": camera_jpeg(),
+    }
+    site = make_site(tmp_path / "site", files)
+    result = run_build(site, "check")
+    assert result.returncode == 1
+    assert (
+        "content/sources/informant.yaml:5:1: error: 'informant' is confidential: `file:` is for online, print, "
+        "broadcast or on-file sources\n    hint: remove `file:`: the document could identify the source; to keep it "
+        "in the repository and out of the site, list it under `media:` with `publish: false`"
+    ) in result.stderr
+    assert (
+        "content/sources/informant.yaml:7:5: error: 'informant' is confidential: 'officer-photo.jpg' would be "
+        "published, and could identify the source\n    hint: add `publish: false`"
+    ) in result.stderr
+    validator = jsonschema.Draft202012Validator(schemas()["source.schema.json"])
+    assert list(validator.iter_errors(parse_yaml(INFORMANT, Path("informant.yaml")).data))
+    kept = INFORMANT.replace(
+        "file: officer-notes.pdf\nmedia:\n", "media:\n  - file: officer-notes.pdf\n    publish: false\n"
+    )
+    make_site(site, {"content/sources/informant.yaml": kept.replace("    alt:", "    publish: false\n    alt:")})
+    built = run_build(site, "--no-search")
+    assert built.returncode == 0, built.stderr
+    published = [p for p in (site / "output").rglob("*") if p.is_file()]
+    assert not [p for p in published if p.suffix in (".pdf", ".jpg")]
+    assert not any(b"officer-notes" in p.read_bytes() or b"officer-photo" in p.read_bytes() for p in published)
+
+
 @example_only
 def test_the_example_dates_make_sense_and_its_one_conflict_is_listed() -> None:
     investigation = resolve(load_site(ROOT, Diagnostics()), Diagnostics())
