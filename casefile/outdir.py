@@ -86,19 +86,22 @@ def discard(folder: Path, out: Path) -> None:
 
     It is first renamed to ``.OUT.old-PID-deleted-N``, which nothing ever restores (and which every
     investigation's ``.gitignore`` already ignores as ``.*.old-*``); one that a kill left behind is removed by
-    the next build (:func:`output_lock`).
+    the next build (:func:`output_lock`). Its folders are first made writable, so a site someone made
+    read-only goes too.
     """
     trash = out.parent / f".{out.name}.old-{os.getpid()}-deleted-{time.monotonic_ns()}"
     try:
         os.rename(folder, trash)
     except FileNotFoundError:
         return
-    rm = shutil.which("rm")
-    if rm is None:
+    rm, chmod = shutil.which("rm"), shutil.which("chmod")
+    if rm is None or chmod is None:
+        _make_writable(trash)
         shutil.rmtree(trash, ignore_errors=True)
         return
-    # the shell starts rm and returns at once, so rm outlives this process and no child is left to wait for
-    detach = [shutil.which("sh") or "/bin/sh", "-c", '"$0" -rf -- "$1" &', rm, str(trash)]
+    # the shell starts chmod and rm and returns at once: they outlive this process, no child is left to wait for
+    script = '("$0" -R u+rwx -- "$2" 2>/dev/null; "$1" -rf -- "$2") &'
+    detach = [shutil.which("sh") or "/bin/sh", "-c", script, chmod, rm, str(trash)]
     quiet = {"stdin": subprocess.DEVNULL, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     subprocess.run(detach, **quiet, start_new_session=True, check=False)  # a new session: Ctrl-C is not for it
 
@@ -160,6 +163,19 @@ def _acquire(path: Path, out: Path, verb: str) -> int:
         if _same_file(descriptor, path):  # the holder removes the file on release: lock the new one
             return descriptor
         os.close(descriptor)
+
+
+def _make_writable(folder: Path) -> None:
+    """Give the owner write access to ``folder`` and every folder in it, so that their files can be removed."""
+    folders = [folder]
+    while folders:
+        current = folders.pop()
+        try:
+            os.chmod(current, 0o700)  # before it is listed: a folder without read access cannot be
+            with os.scandir(current) as entries:
+                folders.extend(entry.path for entry in entries if entry.is_dir(follow_symlinks=False))
+        except OSError:
+            continue
 
 
 def _holder(path: Path) -> tuple[str, str]:

@@ -82,7 +82,7 @@ def test_uses_the_official_actions(workflow: dict[str, Any]) -> None:
 def test_the_site_folder_is_a_setting_at_the_top(workflow: dict[str, Any]) -> None:
     assert workflow["env"]["SITE"] == "."
     check, build = commands(workflow)[1:]
-    assert check.endswith(' check --strict --site "$SITE"')
+    assert check.endswith(' check --strict --no-cache --site "$SITE"')
     assert '--site "$SITE"' in build and "check" not in build
     assert step_using(workflow, "actions/upload-pages-artifact")["with"]["path"] == "${{ env.SITE }}/output"
 
@@ -142,6 +142,23 @@ def test_the_repository_workflow_publishes_an_investigation_from_a_sub_folder(tm
     assert home.find("link", rel="canonical").attrs["href"] == PAGES_URL + "/"
     assert (published / ".nojekyll").is_file()
     assert not (repository / "output").exists()
+
+
+def test_the_runner_reads_no_cache_and_a_committed_one_never_runs(tmp_path: Path, workflow: dict[str, Any]) -> None:
+    """The runner holds ``pages: write`` and ``id-token: write``: a cache file force-added in a merged pull request
+    must not run there. Every Casefile command reads no cache, and one planted in the repository is never read."""
+    from test_planted_cache import hostile_pickle
+
+    assert all("--no-cache" in command for command in commands(workflow)[1:])
+    repository = tmp_path / "repository"
+    make_site(repository, BASE)
+    marker = tmp_path / "ran"
+    (repository / ".casefile-cache").mkdir()
+    (repository / ".casefile-cache" / "state.pickle").write_bytes(hostile_pickle(marker))
+    named = ".venv/bin/python build.py" if commands(workflow)[1].startswith(".venv/") else "casefile"
+    run_publishing(workflow, repository, ".", (named, f"{sys.executable} {BUILD}"))
+    assert not marker.exists()
+    assert (repository / "output" / "index.html").is_file()
 
 
 @example_only
