@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
+from jinja2.sandbox import SecurityError
 
 from . import evidence, graphlayout
 from .chronology import check_dates
@@ -171,8 +172,7 @@ def template_problem(exc: TemplateError, paths: SitePaths) -> ContentError:
         if frame.f_code.co_filename.endswith(".html"):
             where = Location(Path(frame.f_code.co_filename), line, 1)
     message = f"the template '{exc.name}' does not exist" if isinstance(exc, TemplateNotFound) else exc.message
-    return ContentError(
-        where,
-        f"template error: {message or exc}",
-        "the templates are code: undo the last change to them, or ask a developer",
-    )
+    hint = "the templates are code: undo the last change to them, or ask a developer"
+    if isinstance(exc, SecurityError):
+        hint = "a template may show the investigation's data, never reach into Python: remove what it names"
+    return ContentError(where, f"template error: {message or exc}", hint)

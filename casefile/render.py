@@ -17,6 +17,7 @@ from typing import Any
 import networkx as nx
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from . import confidence, corrections, figures, graph, i18n, markdown, provenance
@@ -318,8 +319,12 @@ def _shape(network: nx.Graph) -> tuple:
 
 
 def make_environment(templates: list[Path]) -> Environment:
-    """Jinja over ``templates`` in order (the site's own, then the defaults); compiled templates are kept."""
-    env = Environment(
+    """Jinja over ``templates`` in order (the site's own, then the defaults); compiled templates are kept.
+
+    Sandboxed: a template from a pull request can show the investigation's data, but not reach Python's
+    internals (``cycler.__init__.__globals__.os``) to run a command.
+    """
+    env = ImmutableSandboxedEnvironment(
         loader=FileSystemLoader([str(t) for t in templates]),
         autoescape=True,
         undefined=StrictUndefined,

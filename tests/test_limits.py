@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import make_site, run_build, snapshot
+from conftest import ROOT, make_site, run_build, snapshot
 from test_errors import Expected, Outcome, assert_reported, build_all, errors
 
 from casefile.diagnostics import ContentError
@@ -260,6 +260,20 @@ def test_a_linked_file_is_never_read(outcomes: dict[str, Outcome], name: str) ->
     for secret in (SECRET, passwd):
         assert secret not in printed
         assert not any(secret.encode() in data for data in outcome.output_after.values())
+
+
+def test_a_template_from_a_pull_request_cannot_run_a_command(base_site: Path, tmp_path: Path) -> None:
+    """Templates are the site's own to change, and Jinja can reach Python's internals: the sandbox stops it."""
+    marker = tmp_path / "ran"
+    reach = f"{{{{ cycler.__init__.__globals__.os.system('touch {marker}') }}}}"
+    home = (ROOT / "templates" / "home.html").read_text(encoding="utf-8")
+    make_site(base_site, {"templates/home.html": home.replace("{% block content %}", "{% block content %}" + reach)})
+    line = 1 + next(i for i, text in enumerate((base_site / "templates/home.html").open()) if "cycler" in text)
+    for verb in ("check", "build"):
+        result = run_build(base_site, verb)
+        assert result.returncode == 1 and not marker.exists(), result.stderr
+        assert f"templates/home.html:{line}:1: error: template error: access to attribute '__init__'" in result.stderr
+        assert "hint: a template may show the investigation's data, never reach into Python" in result.stderr
 
 
 def test_a_link_that_stays_inside_the_site_is_followed(base_site: Path) -> None:
