@@ -224,7 +224,12 @@ def _init(words: list[str], prog: str) -> int:
 def _schema(site: Path) -> int:
     from .schema import write_schemas
 
-    for path in write_schemas(site):
+    try:
+        written = write_schemas(site)
+    except ContentError as problem:
+        print(problem.format(Path.cwd()), file=sys.stderr)
+        return 1
+    for path in written:
         print(f"wrote {_shown(path.parent)}{path.name}", file=sys.stderr)
     return 0
 

@@ -6,12 +6,15 @@ field names and underline a typo while the journalist types; the build stays the
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from pathlib import Path
 
 from pydantic import BaseModel
 
 from .config import SiteConfig
+from .diagnostics import ContentError, Location
 from .model import DOSSIER_TYPES
 
 FOLDER = "schemas"
@@ -31,15 +34,31 @@ def _schema(model: type[BaseModel], name: str) -> dict:
 
 
 def write_schemas(site: Path) -> list[Path]:
-    """Write every schema under ``site/schemas``; the files written."""
-    folder = site / FOLDER
-    folder.mkdir(exist_ok=True)
+    """Write every schema under ``site/schemas``; the files written. Never through a link: one planted in the
+    folder would have the schemas written over files elsewhere on the computer."""
+    target = site / FOLDER
     written = []
-    for name, schema in schemas().items():
-        path = folder / name
-        path.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        written.append(path)
+    try:
+        if target.is_symlink():
+            raise OSError(errno.ELOOP, "a link")
+        target.mkdir(exist_ok=True)
+        for name, schema in schemas().items():
+            target = site / FOLDER / name
+            descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+            with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+                file.write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
+            written.append(target)
+    except OSError as exc:
+        raise _not_written(exc, target) from None
     return written
+
+
+def _not_written(exc: OSError, where: Path) -> ContentError:
+    if exc.errno == errno.ELOOP:
+        message, hint = f"'{where.name}' is a link: the schemas are never written through one", "delete the link"
+    else:
+        message, hint = f"the schemas could not be written: {exc.strerror or exc}", "check you may write here"
+    return ContentError(Location(where), message, hint)
 
 
 def modeline(dossier_type: str) -> str:

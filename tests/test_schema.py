@@ -100,3 +100,21 @@ def test_a_new_investigation_ships_its_schemas_and_editor_settings(tmp_path: Pat
             assert dossier.read_text().startswith("# yaml-language-server: $schema=")
             errors = [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(load_yaml(dossier).data)]
             assert errors == [], dossier
+
+
+@pytest.mark.parametrize("planted", ["schemas", "schemas/site.schema.json"])
+def test_schemas_are_never_written_through_a_planted_link(tmp_path: Path, planted: str) -> None:
+    """A link in the folder (a pull request, a synced folder) must not have `schema` write over a file elsewhere."""
+    site = make_site(tmp_path / "site", BASE)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "site.schema.json").write_text("mine\n", encoding="utf-8")
+    (site / planted).parent.mkdir(exist_ok=True)
+    (site / planted).symlink_to(elsewhere if planted == "schemas" else elsewhere / "site.schema.json")
+    result = run_build(site, "schema")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{planted}:1:1: error: '{Path(planted).name}' is a link: the schemas are never written through one" in (
+        result.stderr
+    )
+    assert [p.name for p in elsewhere.iterdir()] == ["site.schema.json"]
+    assert (elsewhere / "site.schema.json").read_text(encoding="utf-8") == "mine\n"
