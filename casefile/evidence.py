@@ -1,11 +1,12 @@
 """Publish evidence files without what they must not carry, between resolving and writing.
 
 Every image is re-encoded from its pixels (orientation applied; EXIF, GPS, XMP, IPTC, text and colour
-profile left behind) at a few widths; every PDF loses its document information and XMP, and gets a
-first-page thumbnail and its page count. The results are kept in the investigation's cache folder
-(:func:`casefile.cache.site_folder`, outside the investigation) by a hash of the file and of the encoders,
-so a rebuild re-encodes nothing unchanged, and fixed encoder settings make them byte-identical from build
-to build. :func:`stage` copies them into the staged site: a failed build publishes none.
+profile left behind) at a few widths; every PDF loses its document information and XMP, its scripts,
+actions and embedded files (:mod:`casefile.pdfclean`), and gets a first-page thumbnail and its page count.
+The results are kept in the investigation's cache folder (:func:`casefile.cache.site_folder`, outside the
+investigation) by a hash of the file and of the encoders, so a rebuild re-encodes nothing unchanged, and
+fixed encoder settings make them byte-identical from build to build. :func:`stage` copies them into the
+staged site: a failed build publishes none.
 
 A processed copy found in the cache is used only when its facts have the shape this module writes, every
 file matches the hash recorded for it, and a picture read back carries no metadata; anything else is
@@ -20,6 +21,7 @@ import contextlib
 import hashlib
 import io
 import json
+import logging
 import os
 import re
 import shutil
@@ -48,7 +50,7 @@ JPEG = {"format": "JPEG", "quality": 82, "optimize": True, "progressive": False,
 PNG = {"format": "PNG", "optimize": True}
 WEBP = {"format": "WEBP", "quality": 82, "method": 6}
 ENCODERS = ("pillow", "pypdf", "pypdfium2")
-PROCESS_VERSION = b"2"  # raised when the processing below changes what it writes
+PROCESS_VERSION = b"3"  # raised when the processing below changes what it writes
 
 
 @dataclass(frozen=True)
@@ -382,31 +384,40 @@ def _save(image: Image.Image, width: int, settings: dict, name: str, folder: Pat
 
 
 def _document(entry: Entry, folder: Path) -> dict:
-    """The PDF without its document information and XMP, its page count, and its first page as a picture."""
+    """The PDF without its document information, XMP, scripts, actions and embedded files, and unlocked when only
+    an owner password restricted it; its page count, and its first page as a picture."""
     import pypdfium2
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PasswordType, PdfReader, PdfWriter
     from pypdf.errors import PyPdfError
 
+    from .pdfclean import Refused, clean
+
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its notes on a damaged file are not for journalists
     try:
         reader = PdfReader(entry.path)
-        if reader.is_encrypted:
+        restricted = reader.is_encrypted  # an owner password alone limits printing or copying; it opens without one
+        if restricted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
             raise ContentError(
-                entry.location(), f"'{entry.path.name}' is locked with a password", "publish an unlocked copy"
+                entry.location(),
+                f"'{entry.path.name}' needs a password to open",
+                "publish an unlocked copy: open it with its password and print it to a new PDF",
             )
         removed, sensitive = pdf_metadata(reader.metadata, "/Metadata" in reader.trailer["/Root"])
         writer = PdfWriter(clone_from=reader)
-        writer.metadata = None
         for holder in (writer.root_object, *writer.pages):  # XMP, and the private data of the software that made it
             holder.pop("/Metadata", None)
             holder.pop("/PieceInfo", None)
-        writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)  # the XMP stream too
+        removed += clean(writer) + (["owner-password restrictions"] if restricted else [])
+        writer.metadata = None
         cleaned = io.BytesIO()
         writer.write(cleaned)
         pdf = pypdfium2.PdfDocument(cleaned.getvalue())
         pages = len(pdf)
         first = pdf[0].render(scale=THUMBNAIL_WIDTH / pdf[0].get_width()).to_pil()
-    except (PyPdfError, pypdfium2.PdfiumError, OSError, ValueError, KeyError, IndexError):
-        raise broken(entry, "PDF") from None
+    except Refused as refused:
+        raise ContentError(entry.location(), f"'{entry.path.name}' {refused.message}", refused.hint) from None
+    except (PyPdfError, pypdfium2.PdfiumError, OSError, ValueError, KeyError, IndexError, TypeError, AttributeError):
+        raise broken(entry, "PDF") from None  # pypdf's own errors on a damaged file include the last two
     (folder / "document.pdf").write_bytes(cleaned.getvalue())
     thumbnail = _save(_pixels(first).convert("RGB"), THUMBNAIL_WIDTH, JPEG, "page1.jpg", folder)
     return {

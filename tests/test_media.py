@@ -325,7 +325,7 @@ def test_unpublishable_files_are_errors_at_their_line_and_the_site_stays(
         f"{at}:11:11: error: 'broken.jpg' is not a readable image",
         f"{at}:13:11: error: 'damaged.pdf' is not a readable PDF",
         f"{at}:14:11: error: the file '../../site.yaml' is not there",
-        f"{at}:15:11: error: 'locked.pdf' is locked with a password",
+        f"{at}:15:11: error: 'locked.pdf' needs a password to open",
         f"{at}:17:9: error: the media id 'register' is already used in 'pantsir-contract'",
     ], result.stderr
     assert "hint: did you mean 'delivery-photo'?" in result.stderr
