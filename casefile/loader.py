@@ -18,9 +18,9 @@ from . import markdown
 from .access import access_problems
 from .config import SiteConfig, load_config
 from .diagnostics import ContentError, Diagnostics, Location
-from .model import DOSSIER_TYPES, SLUG, Document, Dossier, Page, Source
+from .model import DOSSIER_TYPES, MAX_ID_LENGTH, SLUG, Document, Dossier, Page, Source, reserved_page
 from .validation import validate
-from .yamlio import DEFAULT_MAX_FILE_MB, YamlDocument, parse_yaml, read_text, too_large
+from .yamlio import DEFAULT_MAX_FILE_MB, UNREADABLE, YamlDocument, parse_yaml, read_text, too_large, unreadable
 
 YAML_SUFFIXES = (".yaml", ".yml")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
@@ -120,6 +120,8 @@ def load_site(
     site.files = files
     for problem in site.scan_problems:
         diagnostics.add(problem)
+    if any(problem.kind == UNREADABLE for problem in site.scan_problems):
+        return site  # what the folder holds is unknown: every reference to it would be reported as well
     load = cache.load if cache is not None else _uncached
     seen: dict[str, Path] = {}
     max_mb = config.max_file_size_mb if config is not None else DEFAULT_MAX_FILE_MB
@@ -127,8 +129,11 @@ def load_site(
         dossier, file_problems = _oversized(file, max_mb) or load(file)
         for problem in file_problems:
             diagnostics.add(problem)
-        if dossier is None:
-            site.broken_ids.add(file.stem)
+        kind = DOSSIER_TYPES.get(os.path.basename(os.path.dirname(file.path)), Page)
+        if reserved := reserved_id(kind, file.stem, Path(file.path)):
+            diagnostics.add(reserved)
+        if dossier is None or reserved:
+            site.broken_ids.add(file.stem)  # not "unknown" where it is named
             continue
         if dossier.id in seen:
             diagnostics.error(
@@ -142,34 +147,53 @@ def load_site(
     return site
 
 
+def reserved_id(kind: type[Dossier], dossier_id: str, path: Path) -> ContentError | None:
+    """The error for a dossier whose page would replace one the site makes (an actor ``index``)."""
+    if not (page := reserved_page(kind, dossier_id)):
+        return None
+    return ContentError(
+        Location(path),
+        f"the id '{dossier_id}' is reserved: {page} is the list of {page.partition('/')[0]}",
+        "rename the file: the site makes that page itself",
+    )
+
+
 def unsafe_links(root: Path) -> list[ContentError]:
-    """Links under content/, templates/ or static/ that lead outside the site, nowhere, or round in a loop.
+    """Links under content/, templates/ or static/ that lead outside the site, nowhere, or round in a loop,
+    and folders there that cannot be read.
 
     Found before anything is read or copied, and their targets are never opened: a link must not publish,
     or print in an error, a file from elsewhere on the computer.
     """
     site = root.resolve()
-    problems = []
+    problems: list[ContentError] = []
     for name in LINKED_FOLDERS:
-        for link in _links(root / name):
+        for link in _links(root / name, problems):
             if problem := _link_problem(link, site):
                 problems.append(problem)
     return problems
 
 
-def _links(top: Path) -> Iterator[Path]:
-    """Every symbolic link at or under ``top``, without following any."""
+def _links(top: Path, problems: list[ContentError]) -> Iterator[Path]:
+    """Every symbolic link at or under ``top``, without following any; a folder that cannot be read is a
+    problem."""
     if top.is_symlink():
         yield top
         return
     folders = [top] if top.is_dir() else []
     while folders:
-        with os.scandir(folders.pop()) as entries:
-            for entry in entries:
-                if entry.is_symlink():
-                    yield Path(entry.path)
-                elif entry.is_dir():
-                    folders.append(Path(entry.path))
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as scan:
+                entries = list(scan)
+        except OSError as exc:
+            problems.append(unreadable(folder, exc))
+            continue
+        for entry in entries:
+            if entry.is_symlink():
+                yield Path(entry.path)
+            elif entry.is_dir():
+                folders.append(Path(entry.path))
 
 
 def _link_problem(link: Path, site: Path) -> ContentError | None:
@@ -222,7 +246,12 @@ def _stat_stamp(path: str | None) -> tuple[int, int] | None:
 
 def _content_files(content: Path, diagnostics: Diagnostics) -> Iterator[ContentFile]:
     """Every content file, section by section."""
-    for entry in sorted(content.iterdir()):
+    try:
+        found = sorted(content.iterdir())
+    except OSError as exc:
+        diagnostics.add(unreadable(content, exc))
+        return
+    for entry in found:
         if is_editor_noise(entry):
             continue
         if entry.is_dir() and entry.name in DOSSIER_TYPES:
@@ -244,7 +273,12 @@ def _files(
 ) -> list[ContentFile]:
     """The files of ``folder`` with ``suffixes`` and a valid id as stem; a dossier's narrative is stamped
     with it, and a narrative without its dossier is an error."""
-    entries = {entry.name: entry for entry in os.scandir(folder)}
+    try:
+        with os.scandir(folder) as scan:
+            entries = {entry.name: entry for entry in scan}
+    except OSError as exc:
+        diagnostics.add(unreadable(folder, exc))
+        return []
     narratives = suffixes != (".md",)
     found = []
     for name in sorted(entries):
@@ -273,6 +307,13 @@ def _files(
                 f"rename the file: lowercase letters, digits and hyphens, e.g. '{suggest_slug(stem)}{suffix}'",
             )
             continue
+        if len(stem) > MAX_ID_LENGTH:
+            diagnostics.error(
+                Location(folder / name),
+                f"the id is {len(stem)} characters long, more than the {MAX_ID_LENGTH} an id may have",
+                f"rename the file with a shorter id, e.g. '{shortened(stem)}{suffix}'",
+            )
+            continue
         narrative = entries.get(stem + ".md") if narratives else None
         stamp = (_stat_stamp(entry.path), _stat_stamp(narrative.path) if narrative else None)
         found.append(ContentFile(f"{folder}/{name}", stem, stamp, read))
@@ -283,7 +324,17 @@ def suggest_slug(text: str) -> str:
     """A valid id close to ``text``: accents dropped, anything else but a-z and 0-9 made a hyphen."""
     ascii_text = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
     cleaned = "".join(c if c.isascii() and c.isalnum() else "-" for c in ascii_text.lower())
-    return "-".join(part for part in cleaned.split("-") if part) or "my-id"
+    return shortened("-".join(part for part in cleaned.split("-") if part)) or "my-id"
+
+
+def shortened(slug: str) -> str:
+    """``slug`` cut to :data:`MAX_ID_LENGTH` characters, at a hyphen where it has one."""
+    if len(slug) <= MAX_ID_LENGTH:
+        return slug
+    cut = slug[:MAX_ID_LENGTH]
+    if slug[MAX_ID_LENGTH] != "-" and "-" in cut:
+        cut = cut.rpartition("-")[0]
+    return cut.strip("-")
 
 
 def _read_dossier(model: type[Dossier], path: Path) -> FileResult:

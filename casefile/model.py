@@ -37,6 +37,9 @@ from .dates import Date, FuzzyDate
 from .i18n import check_currency, check_language
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # use fullmatch: `$` would let "abc\n" through
+# An id names a file (ID.yaml) and its pages (ID.html, ID.json): well within the 255 bytes a file name may have,
+# and short enough that content/sources/ID.yaml fits Windows' 260-character paths in a checkout.
+MAX_ID_LENGTH = 100
 
 ACTOR_KINDS = ("person", "organization", "company", "state", "military-unit", "government-body")
 DEAL_KINDS = ("arms-sale", "contract", "agreement", "memorandum", "delivery", "arms-transfers", "other")
@@ -55,10 +58,16 @@ class RefTo:
 
 
 def _check_slug(value: str) -> str:
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in value)  # "abc\n" stays on one line
     if not SLUG.fullmatch(value):
-        shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in value)  # "abc\n" stays on one line
         raise PydanticCustomError(
             "slug", "'{value}' is not a valid id: use lowercase letters, digits and hyphens", {"value": shown}
+        )
+    if len(value) > MAX_ID_LENGTH:
+        raise PydanticCustomError(
+            "slug",
+            "'{value}' is not a valid id: it has {length} characters, more than {most}",
+            {"value": shown[:40] + "…", "length": len(value), "most": MAX_ID_LENGTH},
         )
     return value
 
@@ -283,7 +292,12 @@ class Dossier(Sourced):
     @property
     def page(self) -> str:
         """Site-relative path of the dossier's page."""
-        return f"{self.section}/{self.id}.html"
+        return self.page_for(self.id)
+
+    @classmethod
+    def page_for(cls, dossier_id: str) -> str:
+        """Where the page of a dossier of this type with ``dossier_id`` goes."""
+        return f"{cls.section}/{dossier_id}.html"
 
     @property
     def when(self) -> FuzzyDate | None:
@@ -444,12 +458,24 @@ class Page(Dossier):
     def label(self) -> str:
         return self.title
 
-    @property
-    def page(self) -> str:
-        return "index.html" if self.id == "index" else f"pages/{self.id}.html"
+    @classmethod
+    def page_for(cls, dossier_id: str) -> str:
+        return "index.html" if dossier_id == "index" else f"pages/{dossier_id}.html"
 
 
 DOSSIER_TYPES: dict[str, type[Dossier]] = {cls.section: cls for cls in (Actor, Deal, Event, Source)}
+
+
+def list_page(section: str) -> str:
+    """The page that lists every dossier of a section: ``actors/index.html``."""
+    return f"{section}/index.html"
+
+
+def reserved_page(kind: type[Dossier], dossier_id: str) -> str | None:
+    """The page the site makes that a dossier of ``kind`` with ``dossier_id`` would replace, if any: an actor
+    ``index`` would be ``actors/index.html``, the list of actors. (A page ``index`` is the home page, as meant.)"""
+    page = kind.page_for(dossier_id)
+    return page if page in {list_page(section) for section in DOSSIER_TYPES} else None
 
 
 def _ref_marker(annotation: Any) -> RefTo | None:

@@ -26,7 +26,7 @@ from .dates import FuzzyDate
 from .exports import dossier_json_path, downloads
 from .footnotes import Footnotes, Note
 from .i18n import N_, kind_label
-from .model import ACTOR_KINDS, Actor, Claim, Document, Dossier, SourceRef
+from .model import ACTOR_KINDS, Actor, Claim, Document, Dossier, SourceRef, list_page
 from .provenance import Corroboration, Provenance
 from .publish import feed_path
 from .resolve import D, Investigation, date_key
@@ -243,7 +243,7 @@ def _index(section: str, title: str, data: Callable[[SiteLists], dict[str, Any]]
     """``actors/index.html`` from ``actors_index.html``: the list of every dossier of one type, rebuilt
     when a dossier of ``dossier_types`` changes."""
     return PageSpec(
-        f"{section}/index.html",
+        list_page(section),  # no dossier may take its place: casefile.model.reserved_page
         f"{section}_index.html",
         title,
         data,

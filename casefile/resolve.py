@@ -184,7 +184,13 @@ class _ReferenceChecker:
             self._expect(target, marker.kinds, origin.location(path))
         for path, ref in source_refs(dossier):
             self._check_citing(ref, origin.location, path)
-        if isinstance(dossier, Actor) and isinstance(country := self.dossiers.get(dossier.country or ""), Actor):
+        if isinstance(dossier, Actor) and dossier.country == dossier.id:
+            self.diagnostics.error(
+                origin.location(("country",)),
+                f"'{dossier.id}' names itself as its country",
+                "`country:` names another actor, the state the actor belongs to; a state needs no `country:`",
+            )
+        elif isinstance(dossier, Actor) and isinstance(country := self.dossiers.get(dossier.country or ""), Actor):
             if country.kind != "state":
                 self.diagnostics.error(
                     origin.location(("country",)),

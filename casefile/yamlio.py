@@ -128,20 +128,22 @@ def _lf(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+UNREADABLE = "unreadable"  # the kind of the error for a file or folder that cannot be read
+
+
 def unreadable(path: Path, error: OSError) -> ContentError:
     """The error for a file or folder the build may not open: another user's, or a disk that fails."""
     what = "folder" if path.is_dir() else "file"
     if isinstance(error, PermissionError):
-        return ContentError(
-            Location(path),
-            f"the {what} cannot be read: permission denied",
+        message = f"the {what} cannot be read: permission denied"
+        hint = (
             f"check who owns the {what} (ls -l): it may belong to another user, or be closed to others; "
-            f"give yourself read access (chmod a+r{'X' if what == 'folder' else ''}) or ask its owner",
+            f"give yourself read access (chmod a+r{'X' if what == 'folder' else ''}) or ask its owner"
         )
-    reason = (error.strerror or str(error)).lower()
-    return ContentError(
-        Location(path), f"the {what} cannot be read: {reason}", f"check that the {what} is there and the disk works"
-    )
+    else:
+        message = f"the {what} cannot be read: {(error.strerror or str(error)).lower()}"
+        hint = f"check that the {what} is still there and that the disk works"
+    return ContentError(Location(path), message, hint, kind=UNREADABLE)
 
 
 def _offset_location(path: Path, before: str) -> Location:

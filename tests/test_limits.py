@@ -10,20 +10,25 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
+import tempfile
 import time
 import tracemalloc
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, make_site, run_build, snapshot
+from conftest import BASE, BUILD, ROOT, load_html, make_site, run_build, snapshot
 from test_errors import Expected, Outcome, assert_reported, build_all, errors
 
-from casefile.diagnostics import ContentError
+from casefile.diagnostics import ContentError, Diagnostics
 from casefile.incremental import Session
-from casefile.loader import suggest_slug
-from casefile.model import SLUG
+from casefile.loader import load_site, suggest_slug
+from casefile.model import DOSSIER_TYPES, MAX_ID_LENGTH, SLUG, Page, reserved_page
 from casefile.pipeline import SitePaths
+from casefile.resolve import resolve
 from casefile.yamlio import parse_yaml
 
 SECRET = "root:x:0:0:the-secret-line-of-an-outside-file"
@@ -31,6 +36,7 @@ RUSSIA = "content/actors/russia.yaml"
 TATMADAW = "content/actors/tatmadaw.yaml"
 VISIT = "content/events/naval-visit.yaml"
 DEEP = 100_000
+BASE_VISIT = BASE[VISIT]
 
 
 def bomb(levels: int = 9) -> str:
@@ -157,7 +163,57 @@ CASES: dict[str, Case] = {
         {VISIT: "title: Visit\nkind: visit\ndate: 2021-06-19/2021-06-13\n"},
         Expected(f"{VISIT}:3:7", r"the range '2021-06-19/2021-06-13' ends before it starts", r"\S"),
     ),
+    "year-0-in-a-cited-date": Case(
+        {VISIT: "title: Visit\nkind: visit\ndate: '0000-02-29'\nsources: [moscow-times-2021]\n"},
+        Expected(f"{VISIT}:3:7", r"'0000-02-29' is not a date: year 0 does not exist", r"2021-06-13"),
+    ),
+    "year-0-in-a-role": Case(
+        {
+            TATMADAW: "name: Tatmadaw\nkind: military-unit\nroles:\n  - title: Arms customer\n    of: russia\n"
+            "    from: 0000-01\n    sources: [moscow-times-2021]\n"
+        },
+        Expected(f"{TATMADAW}:6:11", r"'0000-01' is not a date: year 0 does not exist", r"2021-06"),
+    ),
+    "year-0-of-a-source": Case(
+        {
+            "content/sources/moscow-times-2021.yaml": "title: Ties\npublisher: The Moscow Times\nkind: article\n"
+            "date: '0000'\nurl: https://example.org/a\n"
+        },
+        Expected("content/sources/moscow-times-2021.yaml:4:7", r"'0000' is not a date: year 0 does not exist", r"\S"),
+    ),
+    "actor-named-index": Case(
+        {"content/actors/index.yaml": "name: Index\nkind: person\n"},
+        Expected(
+            "content/actors/index.yaml:1:1",
+            r"the id 'index' is reserved: actors/index\.html is the list of actors",
+            r"rename the file",
+        ),
+    ),
+    "source-named-index": Case(
+        {"content/sources/index.yaml": "title: Index\npublisher: X\nkind: article\nurl: https://example.org/i\n"},
+        Expected(
+            "content/sources/index.yaml:1:1",
+            r"the id 'index' is reserved: sources/index\.html is the list of sources",
+            r"rename the file",
+        ),
+    ),
+    "id-too-long": Case(
+        {f"content/actors/{'a' * 101}.yaml": "name: A\nkind: person\n"},
+        Expected(
+            f"content/actors/{'a' * 101}.yaml:1:1",
+            r"the id is 101 characters long, more than the 100 an id may have",
+            r"rename the file",
+        ),
+    ),
+    "reference-too-long": Case(
+        russia(f"country: {'a' * 101}\n"),
+        Expected(f"{RUSSIA}:3:10", r"is not a valid id: it has 101 characters, more than 100", r"\S"),
+    ),
     # References that go round in a circle.
+    "country-of-itself": Case(
+        russia("country: russia\n"),
+        Expected(f"{RUSSIA}:3:10", r"'russia' names itself as its country", r"another actor"),
+    ),
     "role-of-itself": Case(
         {TATMADAW: "name: Tatmadaw\nkind: military-unit\nroles:\n  - title: Branch\n    of: tatmadaw\n"},
         Expected(f"{TATMADAW}:5:9", r"'tatmadaw' holds a role of itself", r"other actor"),
@@ -308,9 +364,12 @@ def test_alias_bomb_is_refused_at_once_in_little_memory() -> None:
     assert peak < 5_000_000, f"peak {peak} bytes"
 
 
-@pytest.mark.parametrize("name", ["Min_Aung", "abc\n", "Café Ünï", "Мин Аунг", "--", "2021 Report (draft)", "a\x00b"])
+@pytest.mark.parametrize(
+    "name", ["Min_Aung", "abc\n", "Café Ünï", "Мин Аунг", "--", "2021 Report (draft)", "a\x00b", "Ünï " * 80]
+)
 def test_the_suggested_file_name_is_a_valid_id(name: str) -> None:
-    assert SLUG.fullmatch(suggest_slug(name))
+    suggested = suggest_slug(name)
+    assert SLUG.fullmatch(suggested) and len(suggested) <= MAX_ID_LENGTH, suggested
 
 
 def test_legitimate_numbers_and_dates_still_load() -> None:
@@ -325,3 +384,111 @@ def test_legitimate_numbers_and_dates_still_load() -> None:
         "quoted": "0100",
         "empty": None,
     }
+
+
+def test_a_range_of_mixed_precision_builds_and_shows_as_written(base_site: Path) -> None:
+    """``2021-06-13/2021`` ends on 31 December 2021: it used to be refused as ending before it started."""
+    make_site(base_site, {VISIT: BASE_VISIT.replace("date: 2021-06-13/2021-06-19", "date: 2021-06-13/2021")})
+    result = run_build(base_site)
+    assert result.returncode == 0, result.stderr
+    event = load_html(base_site / "output/events/naval-visit.html")
+    assert "13 June 2021 – 2021" in event.text
+    timeline = load_html(base_site / "output/timeline.html")
+    assert "13 June 2021 – 2021" in timeline.text
+
+
+def test_no_dossier_can_take_the_place_of_a_page_the_site_makes(built_base: Path) -> None:
+    """Every file the build writes into a section's folder (``actors/index.html``, and any added later) is either
+    a dossier's own page or data, or its name is an id the loader refuses in that folder."""
+    investigation = resolve(load_site(built_base, Diagnostics()), Diagnostics())
+    assert investigation is not None
+    own = {d.page for d in investigation.dossiers.values()}
+    own |= {d.page.removesuffix(".html") + ".json" for d in investigation.dossiers.values()}
+    output = built_base / "output"
+    taken = []
+    for path in sorted(p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()):
+        if path in own:
+            continue
+        for kind in (*DOSSIER_TYPES.values(), Page):
+            stem = path.rpartition("/")[2].rpartition(".")[0]
+            page = kind.page_for(stem)
+            if path in (page, page.removesuffix(".html") + ".json"):
+                taken.append(path)
+                assert reserved_page(kind, stem), f"a {kind.type} '{stem}' would take the place of {path}"
+    assert "actors/index.html" in taken and "sources/index.html" in taken, taken
+
+
+def another_user() -> list[str]:
+    """The words that run a command as a user to whom the test's locked files are closed: nobody (via setpriv or
+    runuser) when the suite runs as root, whom permission bits do not stop; none otherwise."""
+    if os.geteuid() != 0:
+        return []
+    if setpriv := shutil.which("setpriv"):
+        return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+    if runuser := shutil.which("runuser"):
+        return [runuser, "-u", "nobody", "--"]
+    pytest.skip("running as root, and neither setpriv nor runuser is here to run the build as another user")
+
+
+def open_to_that_user(folder: Path) -> None:
+    """Everything under ``folder`` readable and writable by the user of :func:`another_user`."""
+    for path in [folder, *folder.rglob("*")]:
+        if os.geteuid() == 0:
+            os.chown(path, 65534, 65534, follow_symlinks=False)
+
+
+def close_to_that_user(path: Path) -> None:
+    """``path`` owned by root and closed to others (as root), or closed to its owner (not as root)."""
+    if os.geteuid() == 0:
+        os.chown(path, 0, 0)
+        os.chmod(path, 0o700 if path.is_dir() else 0o600)
+    else:
+        os.chmod(path, 0)
+
+
+@pytest.fixture()
+def shared_tmp() -> Iterator[Path]:
+    """A folder under the system's temporary folder that another user can enter (pytest's are private)."""
+    folder = Path(tempfile.mkdtemp(prefix="casefile-shared-"))
+    folder.chmod(0o755)
+    try:
+        yield folder
+    finally:
+        for path in [folder, *folder.rglob("*")]:
+            if not path.is_symlink():
+                path.chmod(0o700)
+        shutil.rmtree(folder)
+
+
+@pytest.mark.parametrize(
+    ("locked", "expected"),
+    [
+        (RUSSIA, Expected(f"{RUSSIA}:1:1", r"the file cannot be read: permission denied", r"owns")),
+        (
+            "content/actors/min-aung-hlaing.md",
+            Expected("content/actors/min-aung-hlaing.md:1:1", r"the file cannot be read: permission denied", r"owns"),
+        ),
+        (
+            "content/pages/method.md",
+            Expected("content/pages/method.md:1:1", r"the file cannot be read: permission denied", r"owns"),
+        ),
+        ("content/events", Expected("content/events:1:1", r"the folder cannot be read: permission denied", r"owns")),
+    ],
+    ids=["dossier", "narrative", "page", "folder"],
+)
+def test_a_file_another_user_owns_and_keeps_closed_is_a_located_error(
+    built_base: Path, shared_tmp: Path, locked: str, expected: Expected
+) -> None:
+    site = Path(shutil.copytree(built_base, shared_tmp / "site", ignore=shutil.ignore_patterns("output")))
+    home = shared_tmp / "home"
+    home.mkdir()
+    open_to_that_user(shared_tmp)
+    close_to_that_user(site / locked)
+    command = [*another_user(), sys.executable, str(BUILD), "--site", ".", "--out", str(shared_tmp / "out")]
+    env = os.environ | {"HOME": str(home), "CASEFILE_CACHE_DIR": str(home / "cache")}
+    result = subprocess.run(command, cwd=site, capture_output=True, text=True, timeout=180, env=env)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    assert_reported(result, expected)
+    assert len(errors(result)) == 1, result.stderr
+    assert not (shared_tmp / "out").exists()
