@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 from importlib import metadata, resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from .diagnostics import ContentError, Location
-from .scaffold import started_line
+from .scaffold import started_line, write_failure
+from .schema import FOLDER as SCHEMAS
 from .schema import write_schemas
 from .settings import PROJECT_ROOT
 
@@ -47,13 +49,34 @@ def init_site(folder: Path) -> str | None:
     started = f"{started_line()}\n".encode()
     dossiers = [name for name in files if name.startswith("content/") and name.endswith(".yaml")]
     files |= {name: files[name] + started for name in dossiers}
-    for name, data in sorted(files.items()):
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("xb") as file:  # exclusive: never writes over a file, even one made meanwhile
-            file.write(data)
-    write_schemas(folder)  # the editor settings and the dossiers' first lines point at them
+    made: list[Path] = []  # what this run made, removed again if it cannot finish: a retry finds nothing in the way
+    try:
+        for name, data in sorted(files.items()):
+            path = folder / name
+            _make_folders(path.parent, made)
+            with path.open("xb") as file:  # exclusive: never writes over a file, even one made meanwhile
+                made.append(path)
+                file.write(data)
+        _make_folders(folder / SCHEMAS, made)
+        write_schemas(folder)  # the editor settings and the dossiers' first lines point at them
+    except OSError as exc:
+        for path in reversed(made):  # a folder this run made holds only what it wrote
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+        failed = Path(exc.filename) if isinstance(exc.filename, str) else folder
+        raise write_failure(exc, folder, str(folder), f"{failed.parent}/") from None
     return requirement
+
+
+def _make_folders(folder: Path, made: list[Path]) -> None:
+    """``folder`` and the folders above it that are missing, each noted in ``made``."""
+    missing = [folder, *folder.parents]
+    missing = missing[: next((i for i, p in enumerate(missing) if p.is_dir()), len(missing))]
+    for path in reversed(missing):
+        path.mkdir()
+        made.append(path)
 
 
 def casefile_requirement() -> str | None:
@@ -88,6 +111,12 @@ def _git(*words: str) -> str:
 
 
 def _refuse_if_taken(folder: Path) -> None:
+    if folder.is_symlink() and not folder.exists():
+        raise ContentError(
+            Location(folder),
+            f"{folder} is a link to nothing",
+            "delete the link, or name a new folder for the investigation",
+        )
     if folder.exists() and not folder.is_dir():
         raise ContentError(Location(folder), f"{folder} is a file", "name a new folder for the investigation")
     if folder.is_dir():

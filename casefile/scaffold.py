@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import errno
 from datetime import date
 from pathlib import Path
 
 from .access import ACCESS_KINDS
 from .diagnostics import ContentError, Location
-from .model import ACTOR_KINDS, DEAL_KINDS, EVENT_KINDS, PARTY_ROLES, SLUG, SOURCE_KINDS
+from .loader import YAML_SUFFIXES, reserved_id, shortened
+from .model import (
+    ACTOR_KINDS,
+    DEAL_KINDS,
+    DOSSIER_TYPES,
+    EVENT_KINDS,
+    MAX_ID_LENGTH,
+    PARTY_ROLES,
+    SLUG,
+    SOURCE_KINDS,
+    Page,
+)
 from .schema import modeline
 
 TEMPLATES = {
@@ -86,20 +98,66 @@ def started_line() -> str:
 
 
 def new_dossier(site: Path, kind: str, dossier_id: str) -> Path:
-    """Write the template for ``kind`` as ``dossier_id``; never overwrites."""
-    path = site / "content" / f"{kind}s" / f"{dossier_id}{'.md' if kind == 'page' else '.yaml'}"
+    """Write the template for ``kind`` as ``dossier_id``; never overwrites, and refuses an id the build would."""
+    content = site / "content"
+    path = content / f"{kind}s" / f"{dossier_id}{'.md' if kind == 'page' else '.yaml'}"
     if not SLUG.fullmatch(dossier_id):
         raise ContentError(
             Location(path),
             f"'{dossier_id}' is not a valid id",
             "use lowercase letters, digits and hyphens, e.g. example-person",
         )
+    if len(dossier_id) > MAX_ID_LENGTH:
+        raise ContentError(
+            Location(path),
+            f"the id is {len(dossier_id)} characters long, more than the {MAX_ID_LENGTH} an id may have",
+            f"choose a shorter id, e.g. {shortened(dossier_id)}",
+        )
+    if problem := reserved_id(DOSSIER_TYPES.get(f"{kind}s", Page), dossier_id, path):
+        problem.hint = "choose another id: the site makes that page itself"
+        raise problem
     if path.exists():
         raise ContentError(Location(path), f"{path.name} already exists", "choose another id, or edit the file")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if used := _used_by(content, dossier_id):
+        raise ContentError(
+            Location(path),
+            f"the id '{dossier_id}' is already used by {used.relative_to(site).as_posix()}",
+            "ids are unique across the investigation (actors, deals, events, sources and pages share them): "
+            f"choose another id, e.g. {shortened(f'{dossier_id}-{kind}')}",
+        )
     if kind == "page":
         text = TEMPLATES[kind]
     else:  # pages show "Last updated" from it: the day the dossier was started, until it is changed
         text = modeline(kind) + TEMPLATES[kind] + f"{started_line()}     # change it when you change the dossier\n"
-    path.write_text(text, encoding="utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as file:  # exclusive: never writes over a file made meanwhile
+            file.write(text)
+    except OSError as exc:
+        raise write_failure(exc, path, path.name, f"{path.parent.relative_to(site).as_posix()}/") from None
     return path
+
+
+def _used_by(content: Path, dossier_id: str) -> Path | None:
+    """The content file that has ``dossier_id`` already, in any section."""
+    for section in (*DOSSIER_TYPES, "pages"):
+        for suffix in (".md",) if section == "pages" else YAML_SUFFIXES:
+            if (found := content / section / f"{dossier_id}{suffix}").exists():
+                return found
+    return None
+
+
+_WRITE_FAILURES = {
+    errno.EACCES: ("permission denied", "choose a folder you can write to, or ask who owns {where} (ls -ld)"),
+    errno.EPERM: ("permission denied", "choose a folder you can write to, or ask who owns {where} (ls -ld)"),
+    errno.EROFS: ("the disk is read-only", "choose a folder you can write to"),
+    errno.ENOSPC: ("the disk is full", "free some disk space, or choose a folder on another disk"),
+    errno.EDQUOT: ("the disk quota is used up", "free some disk space, or choose a folder on another disk"),
+}
+
+
+def write_failure(exc: OSError, path: Path, shown: str, where: str) -> ContentError:
+    """``shown`` (the file or folder at ``path``) could not be written, and what to do; ``where`` is the folder
+    it was to go in, as the journalist knows it."""
+    reason, hint = _WRITE_FAILURES.get(exc.errno, ((exc.strerror or str(exc)).lower(), "choose another folder"))
+    return ContentError(Location(path), f"cannot write {shown}: {reason}", hint.format(where=where))

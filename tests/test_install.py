@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import tomllib
 from datetime import date
 from importlib import metadata
@@ -23,6 +24,7 @@ import pytest
 from conftest import BUILD, load_html, snapshot
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+from test_limits import another_user
 from test_workflow import PAGES_URL, load_workflow, run_publishing
 
 from casefile.scaffold import TEMPLATES
@@ -237,6 +239,103 @@ def test_new_page_starts_a_markdown_page_and_never_overwrites(tmp_path: Path) ->
     again = run(*command, cwd=tmp_path)
     assert again.returncode == 1 and "about.md already exists" in again.stderr
     assert (tmp_path / "content/pages/about.md").read_text(encoding="utf-8") == page
+
+
+def test_init_refuses_a_link_to_nothing_in_place_of_the_folder(tmp_path: Path) -> None:
+    (tmp_path / "ports").symlink_to(tmp_path / "nowhere")
+    result = init(tmp_path / "ports")
+    assert result.returncode == 1, result.stderr
+    assert "ports:1:1: error: ports is a link to nothing" in result.stderr, result.stderr
+    assert "hint: delete the link, or name a new folder" in result.stderr
+    assert not (tmp_path / "nowhere").exists() and (tmp_path / "ports").is_symlink()
+
+
+def test_init_under_a_folder_it_may_not_write_to_is_a_located_error() -> None:
+    """As root, whom permission bits do not stop, init runs as nobody; a folder owned by root, mode 555."""
+    shared = Path(tempfile.mkdtemp(prefix="casefile-init-"))
+    try:
+        shared.chmod(0o755)
+        (shared / "closed").mkdir(mode=0o555)
+        (shared / "closed").chmod(0o555)
+        (shared / "closed" / "empty").mkdir(mode=0o555)
+        (shared / "closed" / "empty").chmod(0o555)
+        for target in ("closed/ports", "closed/empty"):
+            command = [*another_user(), sys.executable, BUILD, "init", target]
+            result = run(*command, cwd=shared)
+            assert result.returncode == 1, result.stderr
+            assert f"{target}:1:1: error: cannot write {target}" in result.stderr, result.stderr
+            assert "permission denied" in result.stderr and "hint: choose a folder you can write to" in result.stderr
+            assert sorted(p.name for p in (shared / "closed").iterdir()) == ["empty"]
+            assert not any((shared / "closed" / "empty").iterdir())
+    finally:
+        for path in [shared, *shared.rglob("*")]:
+            path.chmod(0o755)
+        shutil.rmtree(shared)
+
+
+@pytest.mark.parametrize(
+    ("existing", "words", "expected"),
+    [
+        ({}, ("actor", "index"), "content/actors/index.yaml:1:1: error: the id 'index' is reserved: "),
+        ({}, ("source", "index"), "content/sources/index.yaml:1:1: error: the id 'index' is reserved: "),
+        (
+            {"content/actors/alice.yaml": "name: Alice\nkind: person\n"},
+            ("deal", "alice"),
+            "content/deals/alice.yaml:1:1: error: the id 'alice' is already used by content/actors/alice.yaml",
+        ),
+        (
+            {"content/sources/bob.yml": "title: Bob\n"},
+            ("page", "bob"),
+            "content/pages/bob.md:1:1: error: the id 'bob' is already used by content/sources/bob.yml",
+        ),
+        (
+            {"content/pages/carol.md": "---\ntitle: Carol\n---\n"},
+            ("actor", "carol"),
+            "content/actors/carol.yaml:1:1: error: the id 'carol' is already used by content/pages/carol.md",
+        ),
+        (
+            {"content/actors/dave.yml": "name: Dave\nkind: person\n"},
+            ("actor", "dave"),
+            "content/actors/dave.yaml:1:1: error: the id 'dave' is already used by content/actors/dave.yml",
+        ),
+        ({}, ("actor", "a" * 101), f"content/actors/{'a' * 101}.yaml:1:1: error: the id is 101 characters long"),
+        ({}, ("actor", "a" * 300), f"content/actors/{'a' * 300}.yaml:1:1: error: the id is 300 characters long"),
+    ],
+    ids=[
+        "actor index",
+        "source index",
+        "deal as actor",
+        "page as source",
+        "actor as page",
+        "yaml as yml",
+        "101",
+        "300",
+    ],
+)
+def test_new_refuses_an_id_that_is_reserved_taken_anywhere_or_too_long(
+    tmp_path: Path, existing: dict[str, str], words: tuple[str, str], expected: str
+) -> None:
+    for name, text in {"content/actors/zed.yaml": "name: Zed\nkind: person\n", **existing}.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    before, folders_before = snapshot(tmp_path), folders(tmp_path)
+    result = run(sys.executable, BUILD, "new", *words, "--site", ".", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert expected in result.stderr, result.stderr
+    assert "    hint: " in result.stderr
+    assert snapshot(tmp_path) == before
+    assert folders(tmp_path) == folders_before
+
+
+def folders(top: Path) -> list[str]:
+    return sorted(p.relative_to(top).as_posix() for p in top.rglob("*") if p.is_dir())
+
+
+def test_new_page_index_starts_the_home_page(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    result = run(sys.executable, BUILD, "new", "page", "index", "--site", ".", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "content/pages/index.md").read_text(encoding="utf-8").startswith("---\ntitle:")
 
 
 def test_scaffolds_use_neutral_placeholders() -> None:
