@@ -89,6 +89,9 @@ def discard(folder: Path, out: Path) -> None:
     the next build (:func:`output_lock`). Its folders are first made writable, so a site someone made
     read-only goes too.
     """
+    if folder.is_symlink():  # planted beside the output: removed, never followed
+        folder.unlink()
+        return
     trash = out.parent / f".{out.name}.old-{os.getpid()}-deleted-{time.monotonic_ns()}"
     try:
         os.rename(folder, trash)
@@ -117,12 +120,15 @@ def write_problem(exc: OSError, out: Path) -> ContentError:
 def output_lock(out: Path, verb: str) -> Iterator[None]:
     """Hold ``out`` for this process: another build is waited for, a running ``serve`` refused.
 
-    The lock is an ``flock`` on a file beside ``out`` (``out`` itself is swapped), removed on release.
+    The lock is an ``flock`` on a file beside ``out`` (``out`` itself is swapped), removed on release. A link
+    in its place was planted, never made here: it is removed unfollowed, so no file elsewhere is truncated.
     """
     out = out.resolve()
     path = out.parent / f".{out.name}.lock"
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_symlink():
+            path.unlink()
         descriptor = _acquire(path, out, verb)
     except OSError as exc:
         raise write_problem(exc, out) from None
@@ -143,7 +149,7 @@ def _acquire(path: Path, out: Path, verb: str) -> int:
     """A descriptor of ``path`` locked by this process, once no other build holds it."""
     waiting = False
     while True:
-        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -204,7 +210,7 @@ def _clear_leftovers(out: Path) -> None:
     leftovers = sorted(p for p in out.parent.iterdir() if pattern.fullmatch(p.name))
     for folder in leftovers:
         kind, deleted = pattern.fullmatch(folder.name).groups()
-        if kind == "old" and not deleted and not out.exists():
+        if kind == "old" and not deleted and not out.exists() and not folder.is_symlink():
             folder.rename(out)
         else:
             discard(folder, out)
