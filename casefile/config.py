@@ -91,6 +91,7 @@ class SiteConfig(Strict):
     accepted_warnings: AcceptedWarnings = AcceptedWarnings()
     max_file_size_mb: float = Field(DEFAULT_MAX_FILE_MB, gt=0, le=1000)  # larger files are refused unread
     max_media_size_mb: float = Field(50, gt=0, le=2000)  # larger photos and documents are refused unread
+    max_image_megapixels: float = Field(100, gt=0, le=10000)  # larger images are refused before they are decoded
     image_budget_kb: int = Field(1500, gt=0)  # what a page's images may weigh together before `check` warns
     publisher: str | None = None  # the newsroom, shown in every page's footer
     authors: list[str] = []  # the bylines of the investigation

@@ -27,6 +27,7 @@ import re
 import shutil
 import stat
 import tempfile
+import warnings
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
@@ -36,7 +37,18 @@ from typing import TYPE_CHECKING
 from .cache import Stamp, content_hash, note, open_folder, stamp
 from .diagnostics import ContentError, Diagnostics, Location
 from .lint import warn
-from .media import Entry, Gallery, Published, Variant, broken, check_markdown, entries, image_metadata, pdf_metadata
+from .media import (
+    Entry,
+    Gallery,
+    Published,
+    Variant,
+    broken,
+    check_markdown,
+    entries,
+    image_metadata,
+    open_image,
+    pdf_metadata,
+)
 from .outdir import write_problem
 
 if TYPE_CHECKING:
@@ -338,16 +350,16 @@ def _make(entry: Entry, folder: Path) -> Processed:
 
 def _image(entry: Entry, folder: Path) -> dict:
     """A photo or scan at each width, re-encoded from its pixels alone."""
-    from PIL import Image, ImageOps
+    from PIL import ImageOps
 
-    try:
-        with Image.open(entry.path) as original:
-            original.load()
+    try:  # Pillow's warnings name its own files and a damaged file's flaws: a reader needs neither
+        with warnings.catch_warnings(action="ignore"), open_image(entry.path) as original:
+            original.load()  # the size is within max_image_megapixels: entries() checked it from the header
             removed, sensitive = image_metadata(original)
             upright = ImageOps.exif_transpose(original)
             pixels = _pixels(upright)
             kind = original.format
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except (OSError, SyntaxError, ValueError):
         raise broken(entry, "image") from None
     settings, suffix = {"PNG": (PNG, "png"), "WEBP": (WEBP, "webp")}.get(kind or "", (JPEG, "jpg"))
     if settings is JPEG and pixels.mode not in ("RGB", "L"):

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .resolve import Investigation
 
 MEDIA_FOLDER = "media"  # content/media/: files shown by several dossiers
+IMAGE_FORMATS = ("JPEG", "PNG", "WEBP")  # what an image file may be, whatever its ending
 
 Kind = Literal["image", "document"]
 
@@ -102,9 +103,10 @@ def entries(investigation: Investigation, max_mb: float, diagnostics: Diagnostic
     errors at the line that names them. A ``publish: false`` file is checked to exist, then left out."""
     content = investigation.root / "content"
     found: dict[str, Entry] = {}
+    max_megapixels = investigation.config.max_image_megapixels
     for owner in investigation.dossiers.values():
         for entry in _listed(owner, content, diagnostics):
-            if problem := _problem(entry, max_mb):
+            if problem := _problem(entry, max_mb, max_megapixels):
                 diagnostics.add(problem)
             elif entry.id in found:
                 other = found[entry.id].owner.id
@@ -148,7 +150,7 @@ def _find(name: str, beside: Path, content: Path) -> Path | None:
     return None
 
 
-def _problem(entry: Entry, max_mb: float) -> ContentError | None:
+def _problem(entry: Entry, max_mb: float, max_megapixels: float) -> ContentError | None:
     suffix = entry.path.suffix.lower()
     if suffix not in MEDIA_SUFFIXES:
         return ContentError(
@@ -163,6 +165,8 @@ def _problem(entry: Entry, max_mb: float) -> ContentError | None:
             f"'{entry.path.name}' is {size / 1_000_000:.1f} MB, over the {max_mb:g} MB cap",
             "publish a smaller copy, or raise max_media_size_mb in site.yaml",
         )
+    if entry.kind == "image" and (too_large := _over_pixel_limit(entry, max_megapixels)):
+        return too_large
     if entry.kind == "image" and entry.media is not None and not (entry.media.alt or "").strip():
         return ContentError(
             entry.owner.origin.location(entry.yaml_path),
@@ -170,6 +174,36 @@ def _problem(entry: Entry, max_mb: float) -> ContentError | None:
             "add `alt:` saying what the image shows, for readers who cannot see it",
         )
     return None
+
+
+def _over_pixel_limit(entry: Entry, max_megapixels: float) -> ContentError | None:
+    """An image with more pixels than ``max_megapixels``, known from its header: no pixel is decoded. Decoding
+    takes some 15 bytes of memory a pixel, and a small file can hold a huge image of one colour."""
+    try:
+        with open_image(entry.path) as image:
+            width, height = image.size
+    except (OSError, SyntaxError, ValueError):  # not readable: processing says so
+        return None
+    if width * height <= max_megapixels * 1_000_000:
+        return None
+    tenths = -(-width * height // 100_000)  # rounded up: never shown as within the limit
+    return ContentError(
+        entry.location(),
+        f"'{entry.path.name}' is {width}×{height} pixels ({tenths / 10:g} megapixels), "
+        f"over the limit of {max_megapixels:g} megapixels",
+        "publish a smaller copy, or raise max_image_megapixels in site.yaml",
+    )
+
+
+def open_image(path: Path) -> Image.Image:
+    """The image at ``path`` with its header read and no pixel decoded, as a photo or scan the site publishes
+    (JPEG, PNG or WebP, whatever its name says: Pillow's other formats are never tried). Pillow's own pixel limit
+    is off, as it would print a warning or call a large image damaged: :func:`entries` checks
+    ``max_image_megapixels`` instead, from this header, before anything is decoded."""
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = None
+    return Image.open(path, formats=IMAGE_FORMATS)
 
 
 def broken(entry: Entry, what: str) -> ContentError:

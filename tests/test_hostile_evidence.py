@@ -1,17 +1,21 @@
-"""Evidence files made by someone hostile: PDFs that run scripts, act or carry files, PDFs with a password.
-Each fixture is made here with pypdf; what the site publishes is read back, object by object and every stream
-decompressed."""
+"""Evidence files made by someone hostile: PDFs that run scripts, act or carry files, PDFs with a password,
+images too large to decode. Each fixture is made here with pypdf or by hand; what the site publishes is read
+back, object by object and every stream decompressed."""
 
 from __future__ import annotations
 
 import io
 import re
+import struct
+import subprocess
+import sys
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import BASE, make_site, run_build
+from conftest import BASE, BUILD, make_site, run_build
+from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
@@ -351,6 +355,77 @@ def test_a_pdf_that_needs_a_password_to_open_is_refused_in_those_words(tmp_path:
     assert "hint: publish an unlocked copy: open it with its password and print it to a new PDF" in stderr
 
 
+def huge_png(width: int, height: int, colour: bool) -> bytes:
+    """A PNG of one colour, written row by row: a few hundred KB on disk, ``width`` × ``height`` pixels."""
+    depth, kind, row = (8, 2, b"\0" + b"\x20\x40\xa0" * width) if colour else (1, 0, b"\0" + bytes((width + 7) // 8))
+    packer = zlib.compressobj(9)
+    data = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+
+    def chunk(name: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + name + body + struct.pack(">I", zlib.crc32(name + body))
+
+    header = struct.pack(">IIBBBBB", width, height, depth, kind, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+
+
+# Runs a command and prints the peak memory of its process tree in KB: each build measured alone.
+PEAK = (
+    "import resource, subprocess, sys; subprocess.run(sys.argv[1:]); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+
+
+@pytest.mark.parametrize(("width", "height", "colour"), [(20000, 20000, False), (12000, 12000, True)])
+def test_an_image_over_the_pixel_limit_is_refused_before_it_is_decoded(
+    tmp_path: Path, width: int, height: int, colour: bool
+) -> None:
+    image = "content/actors/scan.png"
+    files = dict(BASE) | {
+        "content/actors/russia.yaml": BASE["content/actors/russia.yaml"]
+        + "media:\n  - file: scan.png\n    alt: A scan\n",
+        image: huge_png(width, height, colour),
+    }
+    site = make_site(tmp_path / "site", files)
+    assert struct.unpack(">II", (site / image).read_bytes()[16:24]) == (width, height)  # as its header says
+    measured = subprocess.run(
+        [sys.executable, "-c", PEAK, sys.executable, str(BUILD), "--site", "."],
+        cwd=site, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    megapixels = f"{width * height // 1_000_000}"
+    assert (
+        f"content/actors/russia.yaml:6:11: error: 'scan.png' is {width}×{height} pixels ({megapixels} megapixels), "
+        "over the limit of 100 megapixels" in measured.stderr
+    ), measured.stderr
+    assert "hint: publish a smaller copy, or raise max_image_megapixels in site.yaml" in measured.stderr
+    assert "DecompressionBomb" not in measured.stderr and "Traceback" not in measured.stderr
+    assert "damaged" not in measured.stderr and str(site) not in measured.stderr
+    assert not (site / "output").exists()
+    peak_mb = int(measured.stdout.split()[-1]) / 1024
+    assert peak_mb < 400, f"the build peaked at {peak_mb:.0f} MB"
+
+
+def test_the_pixel_limit_is_set_in_site_yaml(tmp_path: Path) -> None:
+    photo = io.BytesIO()
+    Image.new("RGB", (1200, 1000), "grey").save(photo, "JPEG")
+    actor = "content/actors/russia.yaml"
+    files = {
+        actor: BASE[actor] + "media:\n  - file: pier.jpg\n    alt: The pier\n",
+        "content/actors/pier.jpg": photo.getvalue(),
+    }
+    site = make_site(
+        tmp_path / "site", dict(BASE) | files | {"site.yaml": BASE["site.yaml"] + "max_image_megapixels: 1\n"}
+    )
+    result = run_build(site)
+    assert result.returncode == 1
+    assert (
+        "russia.yaml:6:11: error: 'pier.jpg' is 1200×1000 pixels (1.2 megapixels), over the limit of 1 megapixels"
+        in (result.stderr)
+    )
+    make_site(site, {"site.yaml": BASE["site.yaml"] + "max_image_megapixels: 1.5\n"})
+    result = run_build(site)
+    assert result.returncode == 0, result.stderr
+
+
 def test_a_pdf_with_flaws_a_viewer_forgives_is_published_without_the_library_s_notes(tmp_path: Path) -> None:
     out = io.BytesIO()
     page_writer().write(out)
@@ -360,3 +435,17 @@ def test_a_pdf_with_flaws_a_viewer_forgives_is_published_without_the_library_s_n
     assert result.returncode == 0, result.stderr
     assert PdfReader(published_pdf(site, "flawed")).pages[0].get_contents().get_data() == SQUARE
     assert [line for line in result.stderr.splitlines() if not line.startswith(("content/", "built "))] == []
+
+
+def test_an_image_is_decoded_only_as_the_format_its_name_says(tmp_path: Path) -> None:
+    tiff = io.BytesIO()
+    Image.new("RGB", (60, 40), "grey").save(tiff, "TIFF")  # Pillow reads 40 formats; the site publishes three
+    actor = "content/actors/russia.yaml"
+    files = {
+        actor: BASE[actor] + "media:\n  - file: scan.png\n    alt: A scan\n",
+        "content/actors/scan.png": tiff.getvalue(),
+    }
+    site = make_site(tmp_path / "site", dict(BASE) | files)
+    result = run_build(site)
+    assert result.returncode == 1
+    assert "content/actors/russia.yaml:6:11: error: 'scan.png' is not a readable image" in result.stderr
