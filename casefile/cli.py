@@ -11,7 +11,7 @@ from pathlib import Path
 from .cache import BuildCache
 from .diagnostics import ContentError, Diagnostics, report
 from .interrupt import Interrupted, stop_on_signals
-from .outdir import check_out, output_lock
+from .outdir import check_default_out, check_out, output_lock
 from .settings import Options, SitePaths
 
 # The heavy modules (pipeline, config, scaffold, newsite, serve) are imported where they are used: a rebuild
@@ -119,6 +119,8 @@ def _run(verb: str, paths: SitePaths, options: Options, args: argparse.Namespace
         if verb == "check":
             ok = _check(paths, options, diagnostics, cache, args.report)
         else:
+            if args.out is None:
+                check_default_out(paths.site)
             check_out(paths.out, paths.site, [paths.site / "content", *paths.templates, *paths.static])
             with output_lock(paths.out, verb):
                 if verb == "serve":

@@ -45,6 +45,18 @@ def check_out(out: Path, site: Path, inputs: list[Path]) -> None:
         raise ContentError(Location(out), f"--out {problem}", _ELSEWHERE)
 
 
+def check_default_out(site: Path) -> None:
+    """Refuse ``SITE/output`` when it is a link: git carries links, so a pull request can plant one that leads
+    the build to replace a folder elsewhere; a journalist names another folder with ``--out`` instead."""
+    default = site / "output"
+    if default.is_symlink():
+        raise ContentError(
+            Location(default),
+            "output is a link to another folder, which the build would replace",
+            "delete the link, or name the folder to build into with --out",
+        )
+
+
 def _overlap(out: Path, site: Path, inputs: list[Path]) -> str:
     """What ``out`` is, contains or sits inside that the build must not replace; '' when nothing."""
     if out == Path(out.anchor):

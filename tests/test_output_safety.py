@@ -229,6 +229,53 @@ def test_a_previous_site_left_to_delete_is_deleted_never_restored(base_site: Pat
     assert _leftovers(base_site) == []
 
 
+def _elsewhere(tmp_path: Path) -> Path:
+    """A folder outside the investigation, with a private file in it that no build may touch."""
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine\n", encoding="utf-8")
+    (folder / "notes.txt").chmod(0o600)
+    return folder
+
+
+def _untouched(folder: Path) -> bool:
+    notes = folder / "notes.txt"
+    return (
+        [p.name for p in folder.iterdir()] == ["notes.txt"]
+        and notes.read_text(encoding="utf-8") == "mine\n"
+        and (notes.stat().st_mode & 0o777 == 0o600)
+    )
+
+
+@pytest.mark.parametrize(
+    "planted", [".output.lock", ".output.old-5-deleted-6", ".output.old-7", ".output.new-8"], ids=lambda n: n[8:11]
+)
+def test_a_link_planted_beside_the_output_is_never_followed(base_site: Path, tmp_path: Path, planted: str) -> None:
+    """The lock and the temporary folders beside the output are the build's own; a link in their place was
+    planted (a pull request, a synced folder): removed, never truncated, chmod-ed, emptied or restored as the site."""
+    elsewhere = _elsewhere(tmp_path)
+    (base_site / planted).symlink_to(elsewhere / "notes.txt" if planted.endswith("lock") else elsewhere)
+    if planted == ".output.old-7":  # what a build killed mid-swap leaves: no output, the old site beside it
+        shutil.rmtree(base_site / "output")
+    result = run_build(base_site, "--no-search")
+    assert result.returncode == 0, result.stderr
+    assert _untouched(elsewhere)
+    assert not (base_site / "output").is_symlink() and (base_site / "output" / "index.html").is_file()
+    assert _leftovers(base_site) == []
+
+
+def test_an_output_folder_that_is_a_link_is_refused(base_site: Path, tmp_path: Path) -> None:
+    """Git carries links: a planted ``output`` link would have the build replace a folder elsewhere."""
+    elsewhere = _elsewhere(tmp_path)
+    shutil.rmtree(base_site / "output")
+    (base_site / "output").symlink_to(elsewhere)
+    result = run_build(base_site, "--no-search")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "output:1:1: error: output is a link to another folder, which the build would replace" in result.stderr
+    assert _untouched(elsewhere)
+    assert run_build(base_site, "--no-search", out=elsewhere.parent / "chosen").returncode == 0  # --out: as asked
+
+
 def test_a_ctrl_c_that_python_ignored_still_stops_the_run() -> None:
     """Python runs the signal handler between any two bytecodes; inside a ``__del__`` or a weakref callback (the
     garbage collector's work) the exception it raises is printed and dropped. The run must still stop: the
