@@ -254,10 +254,13 @@ def _cached(folder: Path, kind: str) -> Processed | None:
     """What an earlier run made in ``folder``, or None when anything about it is not as :func:`_make` leaves it."""
     from pypdf.errors import PyPdfError
 
+    from .pdfclean import Refused
+
+    damaged = (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError, SyntaxError)
     try:
         done = _checked(folder, kind, json.loads((folder / FACTS).read_bytes()))
         return done if done is not None and _clean(done) else None
-    except (OSError, ValueError, TypeError, KeyError, IndexError, RecursionError, SyntaxError, PyPdfError):
+    except (*damaged, PyPdfError, Refused):  # not as _make leaves it: made again
         return None
 
 
@@ -314,7 +317,8 @@ def _intact(path: Path, size: int, digest: str) -> bool:
 
 
 def _clean(done: Processed) -> bool:
-    """Whether the pictures read back carry nothing but pixels and the document no information or XMP."""
+    """Whether the pictures read back carry nothing but pixels, and the document no information, XMP, scripts,
+    actions or embedded files (cleaning a copy of it finds nothing to remove)."""
     from PIL import Image
 
     for name, *_ in done.images:
@@ -323,10 +327,14 @@ def _clean(done: Processed) -> bool:
                 return False
     if done.document is None:
         return True
-    from pypdf import PdfReader
+    from pypdf import PdfReader, PdfWriter
 
     reader = PdfReader(done.folder / done.document[0])
-    return not any(pdf_metadata(reader.metadata, "/Metadata" in reader.trailer["/Root"]))
+    if reader.is_encrypted or any(pdf_metadata(reader.metadata, "/Metadata" in reader.trailer["/Root"])):
+        return False
+    from .pdfclean import clean
+
+    return not clean(PdfWriter(clone_from=reader))
 
 
 def _make(entry: Entry, folder: Path) -> Processed:

@@ -188,6 +188,26 @@ def test_a_planted_processed_image_with_exif_is_never_published(site: Path, refe
     assert "in the cache were not as made: made again" in result.stderr
 
 
+def test_a_planted_processed_pdf_with_a_script_is_never_published(site: Path, reference: dict) -> None:
+    from test_hostile_evidence import active_content, active_pdf
+
+    plant_legacy_copy(site)
+    for folder in media_entries(site):
+        if (folder / "document.pdf").is_file():
+            data = active_pdf("open-action")
+            (folder / "document.pdf").write_bytes(data)
+            facts = json.loads((folder / "facts.json").read_text(encoding="utf-8"))
+            if isinstance(facts["document"][0], str):  # Casefile 0.1: [name, bytes]
+                facts["document"][1] = len(data)
+            else:
+                facts["document"] = [len(data), hashlib.blake2b(data, digest_size=16).hexdigest()]
+            (folder / "facts.json").write_text(json.dumps(facts), encoding="utf-8")
+    clean_build(site, "--no-search", "--no-cache")
+    (published,) = (site / "output" / "media").glob("*.pdf")
+    assert not active_content(published.read_bytes())
+    assert snapshot(site / "output") == reference
+
+
 def test_a_crafted_name_in_the_media_cache_reads_and_writes_nothing_outside(site: Path, tmp_path: Path) -> None:
     """Names in the cache are never used: a name that climbs out of the cache folder copies no file from outside
     the site, to no place outside the output folder."""
