@@ -175,8 +175,8 @@ def unsafe_links(root: Path) -> list[ContentError]:
 
 
 def _links(top: Path, problems: list[ContentError]) -> Iterator[Path]:
-    """Every symbolic link at or under ``top``, without following any; a folder that cannot be read is a
-    problem."""
+    """Every symbolic link at or under ``top``, without following any; a folder or file that this user may not
+    read (another's, closed to others) is a problem, found before any is opened."""
     if top.is_symlink():
         yield top
         return
@@ -194,6 +194,8 @@ def _links(top: Path, problems: list[ContentError]) -> Iterator[Path]:
                 yield Path(entry.path)
             elif entry.is_dir():
                 folders.append(Path(entry.path))
+            elif not os.access(entry.path, os.R_OK) and not is_editor_noise(entry.name):
+                problems.append(unreadable(Path(entry.path), PermissionError()))
 
 
 def _link_problem(link: Path, site: Path) -> ContentError | None:

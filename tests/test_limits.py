@@ -473,13 +473,20 @@ def shared_tmp() -> Iterator[Path]:
             Expected("content/pages/method.md:1:1", r"the file cannot be read: permission denied", r"owns"),
         ),
         ("content/events", Expected("content/events:1:1", r"the folder cannot be read: permission denied", r"owns")),
+        (
+            "templates/actor.html",
+            Expected("templates/actor.html:1:1", r"the file cannot be read: permission denied", r"owns"),
+        ),
+        ("static/extra.css", Expected("static/extra.css:1:1", r"the file cannot be read: permission denied", r"owns")),
     ],
-    ids=["dossier", "narrative", "page", "folder"],
+    ids=["dossier", "narrative", "page", "folder", "template", "static file"],
 )
 def test_a_file_another_user_owns_and_keeps_closed_is_a_located_error(
     built_base: Path, shared_tmp: Path, locked: str, expected: Expected
 ) -> None:
     site = Path(shutil.copytree(built_base, shared_tmp / "site", ignore=shutil.ignore_patterns("output")))
+    actor_template = (ROOT / "templates/actor.html").read_text(encoding="utf-8")
+    make_site(site, {"templates/actor.html": actor_template, "static/extra.css": "p { margin: 0 }\n"})
     home = shared_tmp / "home"
     home.mkdir()
     open_to_that_user(shared_tmp)
