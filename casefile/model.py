@@ -65,9 +65,14 @@ def _check_slug(value: str) -> str:
         )
     if len(value) > MAX_ID_LENGTH:
         raise PydanticCustomError(
-            "slug",
+            "slug_length",
             "'{value}' is not a valid id: it has {length} characters, more than {most}",
-            {"value": shown[:40] + "…", "length": len(value), "most": MAX_ID_LENGTH},
+            {
+                "value": shown[:40] + "…",
+                "length": len(value),
+                "most": MAX_ID_LENGTH,
+                "hint": f"ids have at most {MAX_ID_LENGTH} characters: no file can have a longer one",
+            },
         )
     return value
 
