@@ -350,6 +350,53 @@ def base_site(built_base: Path, tmp_path: Path) -> Path:
 
 
 # --------------------------------------------------------------------------------------------
+# Another user: files a build may not read, folders someone else made read-only
+# --------------------------------------------------------------------------------------------
+
+
+def another_user() -> list[str]:
+    """The words that run a command as a user to whom the test's locked files are closed: nobody (via setpriv or
+    runuser) when the suite runs as root, whom permission bits do not stop; none otherwise."""
+    if os.geteuid() != 0:
+        return []
+    if setpriv := shutil.which("setpriv"):
+        return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+    if runuser := shutil.which("runuser"):
+        return [runuser, "-u", "nobody", "--"]
+    pytest.skip("running as root, and neither setpriv nor runuser is here to run the build as another user")
+
+
+def open_to_that_user(folder: Path) -> None:
+    """Everything under ``folder`` readable and writable by the user of :func:`another_user`."""
+    for path in [folder, *folder.rglob("*")]:
+        if os.geteuid() == 0:
+            os.chown(path, 65534, 65534, follow_symlinks=False)
+
+
+def close_to_that_user(path: Path) -> None:
+    """``path`` owned by root and closed to others (as root), or closed to its owner (not as root)."""
+    if os.geteuid() == 0:
+        os.chown(path, 0, 0)
+        os.chmod(path, 0o700 if path.is_dir() else 0o600)
+    else:
+        os.chmod(path, 0)
+
+
+@pytest.fixture()
+def shared_tmp() -> Iterator[Path]:
+    """A folder under the system's temporary folder that another user can enter (pytest's are private)."""
+    folder = Path(tempfile.mkdtemp(prefix="casefile-shared-"))
+    folder.chmod(0o755)
+    try:
+        yield folder
+    finally:
+        for path in [folder, *folder.rglob("*")]:
+            if not path.is_symlink():
+                path.chmod(0o700)
+        shutil.rmtree(folder)
+
+
+# --------------------------------------------------------------------------------------------
 # HTML
 # --------------------------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import BUILD, ROOT, http_get, make_site, run_build, snapshot
+from conftest import BASE, BUILD, ROOT, another_user, http_get, make_site, open_to_that_user, run_build, snapshot
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import generate  # noqa: E402
@@ -227,6 +227,23 @@ def test_a_previous_site_left_to_delete_is_deleted_never_restored(base_site: Pat
     assert result.returncode == 1 and "russia.yaml" in result.stderr, result.stderr
     assert not (base_site / "output").exists()
     assert _leftovers(base_site) == []
+
+
+def test_a_read_only_previous_site_is_deleted_all_the_same(built_base: Path, shared_tmp: Path) -> None:
+    """A previous site whose folders someone made read-only: its owner may still delete it, and the build does."""
+    site = Path(shutil.copytree(built_base, shared_tmp / "site"))
+    home = shared_tmp / "home"
+    home.mkdir()
+    open_to_that_user(shared_tmp)
+    for folder in [site / "output", *(p for p in (site / "output").rglob("*") if p.is_dir())]:
+        folder.chmod(0o555)
+    make_site(site, {"content/actors/russia.yaml": BASE["content/actors/russia.yaml"].replace("Russia\n", "Rossiya\n")})
+    command = [*another_user(), sys.executable, str(BUILD), "--site", ".", "--no-search"]
+    env = os.environ | {"HOME": str(home), "CASEFILE_CACHE_DIR": str(home / "cache")}
+    result = subprocess.run(command, cwd=site, capture_output=True, text=True, timeout=180, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Rossiya" in (site / "output/actors/russia.html").read_text(encoding="utf-8")
+    assert _leftovers(site) == []
 
 
 def _elsewhere(tmp_path: Path) -> Path:
