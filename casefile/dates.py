@@ -129,7 +129,7 @@ class FuzzyDate:
         return f"{start}{separator}{end}"
 
 
-DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?$"
+DATE_PATTERN = r"^(?!0000)\d{4}(-\d{2}(-\d{2})?)?(/(?!0000)\d{4}(-\d{2}(-\d{2})?)?)?$"  # no year 0
 
 Date = Annotated[
     FuzzyDate,

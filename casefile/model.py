@@ -90,7 +90,11 @@ def check_url(value: str) -> str:
     return value.strip()
 
 
-Slug = Annotated[str, AfterValidator(_check_slug), WithJsonSchema({"type": "string", "pattern": f"^{SLUG.pattern}$"})]
+Slug = Annotated[
+    str,
+    AfterValidator(_check_slug),
+    WithJsonSchema({"type": "string", "pattern": f"^{SLUG.pattern}$", "maxLength": MAX_ID_LENGTH}),
+]
 Url = Annotated[
     str, AfterValidator(check_url), WithJsonSchema({"type": "string", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"})
 ]

@@ -51,6 +51,11 @@ INVALID = {
         "content/sources/moscow-times-2021.yaml",
         "title: T\npublisher: P\nkind: article\nurl: www.themoscowtimes.com\n",
     ),
+    "year 0": (
+        "content/events/naval-visit.yaml",
+        "title: A visit\nkind: visit\ndate: 0000-02-29\nsources: [moscow-times-2021]\n",
+    ),
+    "id over 100 characters": ("content/actors/russia.yaml", f"name: Russia\nkind: state\ncountry: {'r' * 101}\n"),
     "party role not allowed": (
         "content/deals/pantsir-contract.yaml",
         "title: T\nkind: contract\nparties:\n  - actor: russia\n    role: vendor\n",
