@@ -1,7 +1,8 @@
 """Symbolic links in an investigation folder: followed only where they stay inside it.
 
 A link is judged before its target is opened, so that a link planted in a pull request or a shared folder
-can neither publish a file from elsewhere on the computer nor print it in an error message.
+can neither publish a file from elsewhere on the computer nor print it in an error message. The loader
+judges every link under content/, templates/ and static/; config judges site.yaml.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from . import markdown
 from .access import access_problems
 from .config import SiteConfig, load_config
 from .diagnostics import ContentError, Diagnostics, Location
+from .links import link_problem
 from .model import DOSSIER_TYPES, MAX_ID_LENGTH, SLUG, Document, Dossier, Page, Source, reserved_page
 from .validation import validate
 from .yamlio import DEFAULT_MAX_FILE_MB, UNREADABLE, YamlDocument, parse_yaml, read_text, too_large, unreadable
@@ -169,7 +170,7 @@ def unsafe_links(root: Path) -> list[ContentError]:
     problems: list[ContentError] = []
     for name in LINKED_FOLDERS:
         for link in _links(root / name, problems):
-            if problem := _link_problem(link, site):
+            if problem := link_problem(link, site):
                 problems.append(problem)
     return problems
 
@@ -196,19 +197,6 @@ def _links(top: Path, problems: list[ContentError]) -> Iterator[Path]:
                 folders.append(Path(entry.path))
             elif not os.access(entry.path, os.R_OK) and not is_editor_noise(entry.name):
                 problems.append(unreadable(Path(entry.path), PermissionError()))
-
-
-def _link_problem(link: Path, site: Path) -> ContentError | None:
-    hint = "copy the file into the investigation folder instead of linking to it, or delete the link"
-    try:
-        target = link.resolve(strict=True)
-    except FileNotFoundError:
-        return ContentError(Location(link), f"the link '{link.name}' leads to nothing", "delete the link")
-    except (RuntimeError, OSError):
-        return ContentError(Location(link), f"the link '{link.name}' loops back on itself", "delete the link")
-    if target.is_relative_to(site):
-        return None
-    return ContentError(Location(link), f"'{link.name}' is a link to a file outside the investigation folder", hint)
 
 
 def _oversized(file: ContentFile, max_mb: float) -> FileResult | None:
