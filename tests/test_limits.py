@@ -343,6 +343,19 @@ def test_a_template_from_a_pull_request_cannot_run_a_command(base_site: Path, tm
         assert "hint: a template may show the investigation's data, never reach into Python" in result.stderr
 
 
+def test_a_template_added_while_serve_runs_cannot_run_a_command(base_site: Path, tmp_path: Path) -> None:
+    """The site had no templates of its own when serve started (no sandbox needed); one saved later is sandboxed."""
+    marker = tmp_path / "ran"
+    session = Session(SitePaths(base_site, tmp_path / "out"))
+    assert session.full_build()
+    home = (ROOT / "templates" / "home.html").read_text(encoding="utf-8")
+    reach = f"{{{{ cycler.__init__.__globals__.os.system('touch {marker}') }}}}"
+    make_site(base_site, {"templates/home.html": home.replace("{% block content %}", "{% block content %}" + reach)})
+    assert not session.rebuild({str(base_site / "templates/home.html")})
+    assert not marker.exists()
+    assert "access to attribute '__init__'" in session.diagnostics.errors[0].message
+
+
 def test_a_link_that_stays_inside_the_site_is_followed(base_site: Path) -> None:
     make_site(base_site, {"static/extra/a.css": "p { color: black }\n"})
     os.symlink("extra/a.css", base_site / "static" / "b.css")
