@@ -239,13 +239,14 @@ PLANTED = (
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(state=PLANTED, facts=PLANTED)
+@given(state=PLANTED, facts=PLANTED, copy=st.binary(max_size=2000))
 def test_whatever_bytes_are_in_the_cache_check_and_build_ignore_them_or_start_over(
-    site: Path, reference: dict, state: bytes, facts: bytes
+    site: Path, reference: dict, state: bytes, facts: bytes, copy: bytes
 ) -> None:
     (cache_of(site) / "state.json").write_bytes(state)
     for folder in media_entries(site):
         (folder / "facts.json").write_bytes(facts)
+        min(p for p in folder.iterdir() if p.name != "facts.json").write_bytes(copy)  # a processed copy
     clean_build(site, "check")
     clean_build(site, "--no-search")
     assert snapshot(site / "output") == reference
