@@ -314,9 +314,9 @@ def start_serve(site: Path, *args: str, ready: str = "/") -> tuple[subprocess.Po
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(lambda: bool(http_get(base + ready)), what=f"serve to answer on port {port}")
-    except AssertionError:
+    except AssertionError as timeout:
         process.kill()
-        raise
+        raise AssertionError(f"{timeout}; serve printed:\n{process.communicate()[0]}") from None
     return process, base
 
 
