@@ -14,6 +14,7 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
+_STOPS = {signal.SIGINT, signal.SIGTERM}
 _WORK: list[Callable[[range], object]] = []  # in a worker process: the work it inherited at the fork
 
 
@@ -25,7 +26,14 @@ def forked_map(work: Callable[[range], T], count: int, jobs: int, size: int) -> 
     slices = [range(i, min(i + size, count)) for i in range(0, count, size)]
     gc.freeze()  # the collector would otherwise write to, and so copy, every inherited object's page
     context = multiprocessing.get_context("fork")
-    with context.Pool(min(jobs, len(slices)), initializer=_adopt, initargs=(work,)) as pool:
+    # Blocked across the forks: a worker that got one before _adopt would run the parent's handler, and print
+    # its exception as a traceback (a stop that came while serve's workers started). _adopt unblocks them.
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+    try:
+        pool = context.Pool(min(jobs, len(slices)), initializer=_adopt, initargs=(work,))
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    with pool:
         yield from pool.imap(_run, slices)  # type: ignore[misc]
 
 
@@ -33,6 +41,7 @@ def _adopt(work: Callable[[range], object]) -> None:
     """A worker's start: keep the inherited work; Ctrl-C is the parent's to handle, SIGTERM ends it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
     _WORK.append(work)
 
 

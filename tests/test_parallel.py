@@ -56,6 +56,30 @@ def imported(*args: str, cwd: Path) -> set[str]:
     return {m.group(1).split(".")[0] for m in re.finditer(r"^import time:.*\|\s*(\S+)$", result.stderr, re.M)}
 
 
+def test_a_stop_that_reaches_a_worker_as_it_starts_prints_no_traceback(tmp_path: Path) -> None:
+    """Ctrl-C or SIGTERM while serve's workers start (the pool ends them, or the terminal signals them all):
+    a worker that got it before setting its own handlers ran the parent's and printed a traceback. Here the first
+    worker gets SIGTERM the moment it is forked; the pool makes another, and the work is done all the same."""
+    script = f"""
+import os, signal, sys
+sys.path.insert(0, {str(ROOT)!r})
+from casefile.interrupt import stop_on_signals
+from casefile.workers import forked_map
+flag = {str(tmp_path / "killed")!r}
+def first_child_gets_sigterm():
+    if not os.path.exists(flag):
+        open(flag, "w").close()
+        os.kill(os.getpid(), signal.SIGTERM)
+os.register_at_fork(after_in_child=first_child_gets_sigterm)
+stop_on_signals()
+print(sum(sum(tasks) for tasks in forked_map(list, 100, 2, 10)))
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert (tmp_path / "killed").exists(), "no worker was signalled"
+    assert result.returncode == 0 and result.stdout == "4950\n", result.stderr
+    assert "Traceback" not in result.stderr and "Interrupted" not in result.stderr, result.stderr
+
+
 def test_help_and_new_load_no_heavy_library(tmp_path: Path) -> None:
     site = make_site(tmp_path / "site", BASE)
     for args in (("--help",), ("new", "actor", "new-person", "--site", ".")):
