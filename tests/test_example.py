@@ -479,3 +479,130 @@ def test_other_relayed_facts_keep_their_attribution(site: Path) -> None:
                 checked += 1
                 assert re.search(attribution, sentence), (name, sentence)
         assert checked >= 2, mentions
+
+
+# --- Content fixes of issue 24 ------------------------------------------------
+# Each checks the built page against the seed report's own words.
+
+
+def _relays_after(html: str, needle: str) -> list[list[tuple[str, set[str]]]]:
+    """For each mention of needle in <main>: per citation of the first footnote group after it in its block,
+    (source id, ids of the sources its footnote says it cites at that very citation)."""
+    main = html[html.index("<main") : html.find('<section class="footnotes"')]
+    footnotes = _section(html, '<section class="footnotes"')
+    at: dict[str, tuple[str, set[str]]] = {}  # ref id -> (source, citing)
+    for source, body in re.findall(r'<li id="fn-\d+"[^>]*data-source="([^"]*)">(.*?)</li>', footnotes, re.S):
+        letters = dict(
+            re.findall(r'<a href="#(ref-[\d-]+)"><span class="visually-hidden">[^<]*</span>([a-z]+)</a>', body)
+        )
+        parts = re.findall(r'<span class="fn-part">Citing (.*?)(?: \(at ([a-z, ]+)\))?\.</span>', body)
+        for ref, letter in letters.items():
+            citing = {
+                cited
+                for names, where in parts
+                if not where or letter in where.split(", ")
+                for cited in re.findall(r"sources/([a-z0-9-]+)\.html", names)
+            }
+            at[ref] = (source, citing)
+    groups = []
+    for match in re.finditer(re.escape(needle), main):
+        rest = main[match.end() :]
+        ends = [rest.find(tag) for tag in ("</p>", "</li>", "</dd>", "</h1>")]
+        end = min((i for i in ends if i >= 0), default=len(rest))
+        sup = re.search(r'<sup class="fn">(.*?)</sup>', rest[:end])
+        if sup:
+            groups.append([at[ref] for ref in re.findall(r'id="(ref-\d+-\d+)"', sup.group(1))])
+    return groups
+
+
+def _texts(html: str) -> list[str]:
+    return [text for _, text, _ in _blocks(html)]
+
+
+def test_lintner_paraphrase_is_not_in_quotation_marks(site: Path) -> None:
+    """Myanmar Now paraphrases Lintner ("… has taken a different approach, he said"); his quoted words are only "China’s
+    policy can be characterized …" and "If China doesn’t get …"."""
+    paraphrase = (
+        "other chief ally",
+        "different approach",
+        "wields a stick",
+        "in the form of backing",
+        "interests in the country are protected",
+        "embraced the Myanmar military",
+    )
+    for name, html in _pages(site).items():
+        for text in _texts(html):
+            for quoted in re.findall(r"“([^”]*)”", text):
+                assert not any(words in quoted for words in paraphrase), (name, quoted)
+    china = " ".join(_texts(_read(site, "actors/china.html")))
+    assert "different approach" in china and "Lintner" in china
+    wa = " ".join(_texts(_read(site, "actors/united-wa-state-army.html")))
+    assert "in the form of backing" in wa and "“China’s policy can be characterized" in wa
+
+
+def test_methodology_quotes_rosatoms_attribution_word_for_word(site: Path) -> None:
+    """Myanmar Now: "Rosatom’s communications department in Singapore told Myanmar Now that …"."""
+    html = _read(site, "pages/methodology.html")
+    assert "“Rosatom’s communications department in Singapore told Myanmar Now”" in html
+    assert "“Rosatom told Myanmar Now”" not in html
+
+
+def test_efe_navy_officers_cite_myanmar_now(site: Path) -> None:
+    """EFE: "According to the report, the delegation … No state media … reported the visit, which mainly included
+    Russian navy officers.": EFE relays Myanmar Now."""
+    groups = [
+        group
+        for page in ("actors/russian-navy.html", DELEGATION)
+        for group in _relays_after(_read(site, page), "mainly included Russian navy officers")
+    ]
+    assert len(groups) >= 3
+    for group in groups:
+        assert group == [("efe-2021-07-07", {MYANMAR_NOW})], group
+
+
+def test_2022_company_meetings_date_credits_junta_media(site: Path) -> None:
+    """Myanmar Now: "Junta mouthpieces reported that Min Aung Hlaing also met … later on Monday"."""
+    html = _read(site, "events/roscosmos-rosoboronexport-meetings-2022-07.html")
+    [date] = _relays_after(html, '<time datetime="2022-07">July 2022</time>')
+    assert date == [("myanmar-now-2022-07", {"junta-state-media"})]
+
+
+def test_retno_marsudi_is_only_lavrovs_indonesian_counterpart(site: Path) -> None:
+    """EFE: "… in a press conference in Jakarta alongside his Indonesian counterpart Retno Marsudi"; "the ASEAN’s five
+    principles", with no "on Myanmar"; EFE gives no title and no pronoun for Retno Marsudi."""
+    summary = _summary(_read(site, "actors/indonesia.html"))
+    assert "foreign minister" not in summary.lower() and "on Myanmar" not in summary
+    for name, html in _pages(site).items():
+        for text in _texts(html):
+            assert "principles on Myanmar" not in text, (name, text)
+            if "Marsudi" in text:
+                assert not re.search(r"foreign minister,? Retno|Retno Marsudi, (Indonesia's )?foreign", text), (
+                    name,
+                    text,
+                )
+    jakarta = " ".join(_texts(_read(site, "events/lavrov-jakarta-2021-07-06.html")))
+    assert "alongside her" not in jakarta
+
+
+def test_myanmar_navy_summary_keeps_the_nine_members_stop(site: Path) -> None:
+    """Myanmar Now: the purpose "was unclear"; "Nine members of the group … visited … Naypyitaw for one night to meet
+    with Myanmar navy counterparts"."""
+    summary = _summary(_read(site, "actors/myanmar-navy.html"))
+    assert "came to meet" not in summary
+    assert "Nine members" in summary and "one night" in summary and "unclear" in summary
+
+
+def test_warship_port_entry_agreement_parties_are_not_signatories(site: Path) -> None:
+    """Myanmar Now: "the two countries reached an agreement on the entry of Russian warships into Myanmar ports"."""
+    html = _read(site, "deals/warship-port-entry-agreement-2018.html")
+    assert "signatory" not in html and "signed" not in html.lower()
+    for country in ("Russia", "Myanmar"):
+        assert re.search(rf"<bdi>{country}</bdi></a> — party<sup", html), country
+    assert "reached an agreement" in _summary(html)
+
+
+def test_moscow_times_cites_note_keeps_it_said(site: Path) -> None:
+    """The Moscow Times: "… citing a document it said it had obtained"."""
+    html = _read(site, "sources/moscow-times-2021-07-06.html")
+    [note] = [text for text in _texts(html) if "Myanmar Now's report" in text and "obtained" in text]
+    assert "“a document it said it had obtained”" in note
