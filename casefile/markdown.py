@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
@@ -23,7 +23,17 @@ if TYPE_CHECKING:
 
 SAFE_SCHEMES = ("http", "https", "mailto", "")
 _CITATION = re.compile(r"\[(@[^\]\n]+)\]")
-_CITE_ITEM = re.compile(r"^@([^,\s;]+)\s*(?:,\s*(.+))?$")
+# @ID, then "citing ID and ID" (whom the report relays for this) or "own voice", then ", LOCATOR"
+_CITE_ITEM = re.compile(r"^@([^,\s;]+)(?:\s+citing\s+([^,;]+?)|\s+(own voice))?\s*(?:,\s*(.+))?$")
+
+
+class Citation(NamedTuple):
+    """One ``[@id citing other, p. 3]``: the report, where in it, whom it relays for this, or its own voice."""
+
+    id: str
+    locator: str | None = None
+    citing: tuple[str, ...] = ()
+    own_voice: bool = False
 
 
 @dataclass(frozen=True)
@@ -40,7 +50,7 @@ class PageContext(Protocol):
     """What rendering needs from the page being built."""
 
     def link(self, target: str, text: str | None) -> str: ...
-    def cite(self, refs: list[tuple[str, str | None]]) -> str: ...
+    def cite(self, refs: list[Citation]) -> str: ...
     def embed(self, media_id: str, alone: bool) -> str: ...
 
 
@@ -105,7 +115,9 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
         item = _CITE_ITEM.match(part.strip())
         if not item:
             return False
-        refs.append((item.group(1), item.group(2)))
+        source, citing, own_voice, locator = item.groups()
+        whom = tuple(name for name in re.split(r"\s+(?:and\s+)?", citing.strip()) if name) if citing else ()
+        refs.append(Citation(source, locator, whom, bool(own_voice)))
     if not silent:
         token = state.push("citation", "", 0)
         token.meta = {"refs": refs, "pos": state.pos}
@@ -232,7 +244,8 @@ def references(tokens: list[Token]) -> list[Reference]:
         if token.type == "wikilink":
             found.append(Reference("link", token.meta["target"], line, token.markup))
         elif token.type == "citation":
-            found.extend(Reference("cite", target, line, token.markup) for target, _ in token.meta["refs"])
+            targets = (target for ref in token.meta["refs"] for target in (ref.id, *ref.citing))
+            found.extend(Reference("cite", target, line, token.markup) for target in targets)
     return found
 
 

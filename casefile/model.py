@@ -25,6 +25,7 @@ from pydantic import (
     PrivateAttr,
     WithJsonSchema,
     WrapSerializer,
+    model_validator,
 )
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
@@ -120,11 +121,27 @@ class Strict(BaseModel):
 
 
 class SourceRef(Strict):
-    """One citation: which source, where in it, and whom that source was citing."""
+    """One citation: which source, where in it, and whom that source was citing.
+
+    A plain citation is the outlet's own voice for the fact; ``citing:`` says it relays others. A source whose
+    ``cites:`` lists what the report relies on somewhere does not make every fact it supports a relay: the
+    editor says which, with ``citing:``, or confirms the outlet's own voice with ``own_voice: true``.
+    """
 
     id: SourceId
     locator: str | None = None
     citing: list[SourceId] = []
+    own_voice: bool = False
+
+    @model_validator(mode="after")
+    def _one_voice(self) -> SourceRef:
+        if self.own_voice and self.citing:
+            raise PydanticCustomError(
+                "own_voice",
+                "a citation cannot be the outlet's own voice and also name whom it is citing",
+                {"hint": "keep `citing:` if the report relays them for this fact, else remove it"},
+            )
+        return self
 
 
 SourceRefs = list[Annotated[SourceRef, BeforeValidator(_id_shorthand, json_schema_input_type=SourceId | SourceRef)]]
@@ -138,6 +155,7 @@ class Fact(Sourced):
     """A statement in a dossier, with how sure its sources are (shown as a label)."""
 
     confidence: Literal[CONFIDENCE_LEVELS] | None = None  # type: ignore[valid-type]
+    sources_differ: bool = False  # the reports disagree on it: a claim setting accounts side by side, or one side
 
 
 class MarkdownText:

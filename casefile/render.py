@@ -26,7 +26,7 @@ from .dates import FuzzyDate
 from .exports import dossier_json_path, downloads
 from .footnotes import Footnotes, Note
 from .i18n import N_, kind_label
-from .model import ACTOR_KINDS, Actor, Claim, Document, Dossier, SourceRef, list_page
+from .model import ACTOR_KINDS, Actor, Claim, Document, Dossier, Sourced, SourceRef, list_page
 from .provenance import Corroboration, Provenance
 from .publish import feed_path
 from .resolve import D, Investigation, date_key
@@ -44,6 +44,13 @@ NAVIGATION = [  # the labels are msgids: the template translates them
 ]
 
 
+def _source_ref(citation: markdown.Citation) -> SourceRef:
+    """A markdown citation as the citation a YAML field would hold."""
+    return SourceRef(
+        id=citation.id, locator=citation.locator, citing=list(citation.citing), own_voice=citation.own_voice
+    )
+
+
 @dataclass
 class PageContext:
     """Per-page helpers for templates: relative links, citations, markdown."""
@@ -54,6 +61,7 @@ class PageContext:
     notes: Footnotes = field(init=False)
     used: set[str] = field(default_factory=set)  # dossiers shown in full (footnotes): rebuild when they change
     named: set[str] = field(default_factory=set)  # dossiers only linked to: rebuild when their name changes
+    _counts: dict[str, int] = field(default_factory=dict)  # ids made so far, by prefix
 
     def __post_init__(self) -> None:
         self.notes = Footnotes(self.investigation)
@@ -80,12 +88,12 @@ class PageContext:
         label = escape(contain_bidi(text or dossier.label))
         return Markup(f'<a href="{escape(self.url(dossier))}"><bdi>{label}</bdi></a>')
 
-    def cite(self, refs: list[SourceRef] | list[tuple[str, str | None]]) -> Markup:
+    def cite(self, refs: list[SourceRef] | list[markdown.Citation]) -> Markup:
         """Footnote markers for ``refs``, ordered by number, joined to the word before them.
 
         The word joiner (U+2060) keeps a marker from wrapping away even after a full stop.
         """
-        refs = [ref if isinstance(ref, SourceRef) else SourceRef(id=ref[0], locator=ref[1]) for ref in refs]
+        refs = [ref if isinstance(ref, SourceRef) else _source_ref(ref) for ref in refs]
         if not refs:
             return Markup("")
         for ref in refs:
@@ -97,11 +105,16 @@ class PageContext:
         )
         return Markup(f'<sup class="fn">&#8288;{markers}</sup>')
 
-    def corroboration(self, refs: list[SourceRef]) -> Corroboration:
-        """The origins a fact rests on; its flags change when any source they go back to does."""
-        found = self.sourcing.corroborate(refs)
+    def corroboration(self, fact: Sourced) -> Corroboration:
+        """The origins a fact rests on; its flags change when any source its note can name does."""
+        found = self.sourcing.corroborate(fact.sources, self.sourcing.in_conflict(fact))
         self.used.update(found.lineage)
         return found
+
+    def unique_id(self, prefix: str) -> str:
+        """An id no other element of this page has: ``flag-1``, ``flag-2``…"""
+        self._counts[prefix] = self._counts.get(prefix, 0) + 1
+        return f"{prefix}-{self._counts[prefix]}"
 
     def methodology(self) -> Dossier | None:
         """The page that explains the flags and confidence labels, if the site has one; a page linking to it is

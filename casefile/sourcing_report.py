@@ -1,5 +1,8 @@
 """``check --report``: where the investigation's sourcing is weakest, for the editor, one line per place.
 
+Besides the marked facts, it lists every plain citation of a report whose ``cites:`` says it relies on others:
+the pages can only say that the report "also relays" them; the editor knows whether it does for this fact.
+
 It is printed rather than published: an unlinked page of a static site is still public, and a list of the
 newsroom's weakest facts is a working document, not something for readers to stumble on.
 """
@@ -40,6 +43,7 @@ def sourcing_report(investigation: Investigation, root: Path) -> str:
     sections: list[tuple[str, list[str]]] = [
         ("Facts resting on a single independent origin", _flagged(found, SINGLE_ORIGIN.key, root)),
         ("Facts resting only on state or party media", _flagged(found, STATE_MEDIA.key, root)),
+        ("Plain citations of reports that rely on others: `citing:` or `own_voice: true`?", _relays(found, root)),
         ("Sources with a web address but no archived copy", _unarchived(investigation.sources, root)),
         ("Fields the sources disagree on, without an editor's note", _unexplained(investigation, root)),
         ("Dossiers by sourcing, weakest first", _weakest(found, root)),
@@ -55,10 +59,25 @@ def _flagged(found: Iterable[Fact], key: str, root: Path) -> list[str]:
         corroboration = fact.corroboration
         if any(label.key == key for label in corroboration.labels):
             origin = _names(corroboration.upstream)
-            if corroboration.common:
-                origin += f", which cite the same source, {_names(corroboration.common)}"
             outlets = ", ".join(corroboration.outlets)
             lines.append(f"{_where(fact.location, root)}: {_describe(fact)} — rests on {origin}; reported by {outlets}")
+    return lines
+
+
+def _relays(found: Iterable[Fact], root: Path) -> list[str]:
+    """Each citation that gives a report in its own voice while the report relies on others somewhere: the
+    editor writes whom it is citing for the fact, or confirms that it speaks for itself."""
+    lines = []
+    for fact in found:
+        if not fact.path:  # the dossier as a whole draws on the report, relays and all: nothing to decide
+            continue
+        for relay in fact.corroboration.relays:
+            index = next(i for i, ref in enumerate(fact.sourced.sources) if ref.id == relay.report.id)
+            where = fact.dossier.origin.location((*fact.path, "sources", index))
+            lines.append(
+                f"{_where(where, root)}: {_describe(fact)} cites {relay.report.id} plainly; "
+                f"its report relies on {', '.join(source.id for source in relay.relayed)}"
+            )
     return lines
 
 

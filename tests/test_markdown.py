@@ -3,6 +3,7 @@ lines, unsafe links reported, raw HTML escaped."""
 
 from __future__ import annotations
 
+import pytest
 from markupsafe import escape
 
 from casefile import markdown
@@ -61,9 +62,30 @@ def test_render_asks_the_page_for_links_and_numbered_citations() -> None:
     page = FakePage()
     html = markdown.render(markdown.parse("See [[russia|Moscow]] [@mt, p. 3; @mn].\n"), page)
     assert page.links == [("russia", "Moscow")]
-    assert page.cites == [[("mt", "p. 3"), ("mn", None)]]
+    assert page.cites == [[markdown.Citation("mt", "p. 3"), markdown.Citation("mn")]]
     assert '<a href="russia.html">Moscow</a>' in html
     assert "[[" not in html and "[@" not in html
+
+
+@pytest.mark.parametrize(
+    ("written", "cited"),
+    [
+        ("[@efe citing mn]", [markdown.Citation("efe", None, ("mn",))]),
+        ("[@efe citing mn and tass, p. 2]", [markdown.Citation("efe", "p. 2", ("mn", "tass"))]),
+        (
+            "[@efe own voice; @mn citing docs]",
+            [markdown.Citation("efe", None, (), True), markdown.Citation("mn", None, ("docs",))],
+        ),
+        ("[@mt, p. 3]", [markdown.Citation("mt", "p. 3")]),
+    ],
+)
+def test_a_citation_names_whom_the_report_relays_or_its_own_voice(written: str, cited: list) -> None:
+    page = FakePage()
+    markdown.render(markdown.parse(f"It happened {written}.\n"), page)
+    assert page.cites == [cited]
+    assert [ref.target for ref in markdown.references(markdown.parse(written))] == [
+        name for citation in cited for name in (citation.id, *citation.citing)
+    ]
 
 
 def test_javascript_links_are_reported_with_their_lines() -> None:
