@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import example_only
+from conftest import example_only, load_html
 
 pytestmark = example_only
 ROOT = Path(__file__).resolve().parent.parent
@@ -606,3 +606,37 @@ def test_moscow_times_cites_note_keeps_it_said(site: Path) -> None:
     html = _read(site, "sources/moscow-times-2021-07-06.html")
     [note] = [text for text in _texts(html) if "Myanmar Now's report" in text and "obtained" in text]
     assert "“a document it said it had obtained”" in note
+
+
+def test_markdown_relays_say_whom_they_cite_as_the_methodology_promises(site: Path) -> None:
+    """Item 3: the methodology page says relayed reports' footnotes read "Citing Myanmar Now"; the home page and the
+    delegation narrative now say so too, and what Myanmar Now has from the documents cites the documents."""
+    home = _read(site, "index.html")
+    (relayed,) = _relays_after(home, "relayed Myanmar Now’s report")
+    assert sorted(relayed) == [("efe-2021-07-07", {MYANMAR_NOW}), ("moscow-times-2021-07-06", {MYANMAR_NOW})]
+    narrative = _read(site, DELEGATION)
+    for words in ("are Myanmar Now’s, not their own", "led the delegation with Kasatonov", "its commercial center"):
+        groups = _relays_after(narrative, words)
+        relayed = [citing for group in groups for source, citing in group if source != MYANMAR_NOW]
+        assert relayed and all(citing == {MYANMAR_NOW} for citing in relayed), (words, groups)
+    for words in ("according to documents seen by Myanmar Now", "the documents showed"):
+        assert [("myanmar-now-2021-07", {"myanmar-now-documents"})] in _relays_after(narrative, words), words
+
+
+def test_the_delegation_key_finding_cites_the_documents(site: Path) -> None:
+    """Item 5: key finding 3 ("according to documents seen by Myanmar Now") cites the documents, as the event does."""
+    groups = _relays_after(_read(site, "index.html"), "secretly visited Myanmar, according to documents seen by")
+    assert groups and all(group == [("myanmar-now-2021-07", {"myanmar-now-documents"})] for group in groups), groups
+
+
+def test_the_un_vote_finding_is_a_conflict_not_one_origin(site: Path) -> None:
+    """EFE says Russia opposed the resolution, Myanmar Now that it abstained: the home page once said "Rests on one
+    independent origin: Myanmar Now" beside it. It is marked as sources that differ, and nothing says one origin."""
+    home = load_html(site / "index.html")
+    finding = next(item for item in home.find_all("li") if "EFE counts Russia among the nations" in item.text)
+    assert [button.text for button in finding.find_all("button", class_="flag")] == ["sources differ"]
+    assert "one origin" not in finding.text
+    vote = load_html(site / "events/unga-resolution-2021-06.html")
+    for item in vote.find_all("li"):
+        if "abstained" in item.text or "opposed the resolution" in item.text:
+            assert [button.text for button in item.find_all("button", class_="flag")] == ["sources differ"], item.text
