@@ -77,6 +77,7 @@ class AcceptedWarnings(Strict):
     date_after_sources: list[str] = Field([], alias="date-after-sources")
     media_metadata: list[str] = Field([], alias="media-metadata")
     image_weight: list[str] = Field([], alias="image-weight")
+    paraphrase_quoted: list[str] = Field([], alias="paraphrase-quoted")
 
     def of(self, kind: str) -> list[str]:
         return getattr(self, kind.replace("-", "_"))
@@ -93,6 +94,7 @@ class SiteConfig(Strict):
     max_media_size_mb: float = Field(50, gt=0, le=2000)  # larger photos and documents are refused unread
     max_image_megapixels: float = Field(100, gt=0, le=10000)  # larger images are refused before they are decoded
     image_budget_kb: int = Field(1500, gt=0)  # what a page's images may weigh together before `check` warns
+    publish_source_texts: bool = False  # the source pages show the reports' stored texts (content/sources/ID.txt)
     publisher: str | None = None  # the newsroom, shown in every page's footer
     authors: list[str] = []  # the bylines of the investigation
     published: Date | None = None  # when it was first published

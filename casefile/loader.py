@@ -19,7 +19,7 @@ from .access import access_problems
 from .config import SiteConfig, load_config
 from .diagnostics import ContentError, Diagnostics, Location
 from .links import link_problem
-from .model import DOSSIER_TYPES, MAX_ID_LENGTH, SLUG, Document, Dossier, Page, Source, reserved_page
+from .model import DOSSIER_TYPES, MAX_ID_LENGTH, SLUG, Document, Dossier, Page, Source, StoredText, reserved_page
 from .validation import validate
 from .yamlio import DEFAULT_MAX_FILE_MB, UNREADABLE, YamlDocument, parse_yaml, read_text, too_large, unreadable
 
@@ -28,6 +28,7 @@ IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 DOCUMENT_SUFFIXES = (".pdf",)
 MEDIA_SUFFIXES = IMAGE_SUFFIXES + DOCUMENT_SUFFIXES  # evidence files (casefile.media checks them)
 LINKED_FOLDERS = ("content", "templates", "static")  # what the build reads or copies into the site
+STORED_TEXT = ".txt"  # content/sources/ID.txt: the text of the report the source stands for, never published
 
 
 @dataclass
@@ -57,7 +58,8 @@ FileResult = tuple[Dossier | None, list[ContentError]]
 
 class ContentFile(NamedTuple):
     """A content file found by the scan: its path as text (Paths are made only to read it), its id,
-    a stamp of size and mtime (its own and its narrative's) and the function that reads it."""
+    a stamp of size and mtime (its own, its narrative's and a source's stored text's) and the function
+    that reads it."""
 
     path: str
     stem: str
@@ -204,7 +206,7 @@ def _oversized(file: ContentFile, max_mb: float) -> FileResult | None:
     every edit in ``serve``: no path is built unless a file is over the cap)."""
     if all(not stamp or stamp[1] <= max_mb * 1_000_000 for stamp in file.stamp):
         return None
-    paths = (Path(file.path), Path(file.path).with_suffix(".md"))
+    paths = (Path(file.path), Path(file.path).with_suffix(".md"), Path(file.path).with_suffix(STORED_TEXT))
     problems = [
         p for path, stamp in zip(paths, file.stamp, strict=True) if stamp and (p := too_large(path, stamp[1], max_mb))
     ]
@@ -221,9 +223,19 @@ def _restamped(files: list[ContentFile], edited: set[str]) -> list[ContentFile] 
         if owner is None or not os.path.isfile(path):
             return None
         file = files[index[owner]]
-        narrative = stem + ".md" if not owner.endswith(".md") else None
-        result[index[owner]] = file._replace(stamp=(_stat_stamp(owner), _stat_stamp(narrative)))
+        beside = _beside(owner)
+        result[index[owner]] = file._replace(stamp=(_stat_stamp(owner), *(_stat_stamp(path) for path in beside)))
     return result
+
+
+def _beside(owner: str) -> tuple[str | None, str | None]:
+    """The narrative and the stored text that belong to the dossier ``owner`` (None for a page, which has
+    neither, and for the text of anything but a source)."""
+    if owner.endswith(".md"):
+        return None, None
+    stem = owner.rpartition(".")[0]
+    source = os.path.basename(os.path.dirname(owner)) == Source.section
+    return stem + ".md", stem + STORED_TEXT if source else None
 
 
 def _stat_stamp(path: str | None) -> tuple[int, int] | None:
@@ -270,6 +282,7 @@ def _files(
         diagnostics.add(unreadable(folder, exc))
         return []
     narratives = suffixes != (".md",)
+    texts = folder.name == Source.section
     found = []
     for name in sorted(entries):
         stem, dot, suffix = name.rpartition(".")
@@ -282,6 +295,15 @@ def _files(
                     Location(folder / name),
                     f"'{name}' has no dossier {stem}.yaml beside it",
                     f"create {stem}.yaml or move the text into content/pages/",
+                )
+            continue
+        if texts and suffix == STORED_TEXT:
+            if not any(stem + s in entries for s in suffixes) and SLUG.fullmatch(stem):
+                diagnostics.error(
+                    Location(folder / name),
+                    f"'{name}' has no source {stem}.yaml beside it",
+                    f"a report's text is kept beside its source: create {stem}.yaml, or name the text after the "
+                    "source it belongs to",
                 )
             continue
         entry = entries[name]
@@ -305,7 +327,8 @@ def _files(
             )
             continue
         narrative = entries.get(stem + ".md") if narratives else None
-        stamp = (_stat_stamp(entry.path), _stat_stamp(narrative.path) if narrative else None)
+        text = entries.get(stem + STORED_TEXT) if texts else None
+        stamp = (_stat_stamp(entry.path), *(_stat_stamp(e.path) if e else None for e in (narrative, text)))
         found.append(ContentFile(f"{folder}/{name}", stem, stamp, read))
     return found
 
@@ -335,12 +358,16 @@ def _read_dossier(model: type[Dossier], path: Path) -> FileResult:
         if narrative_path.is_file():
             text = read_text(narrative_path)
             narrative = Document(narrative_path, text, markdown.parse(text))
+        text_path = path.with_suffix(STORED_TEXT)
+        stored = StoredText(text_path, read_text(text_path)) if model is Source and text_path.is_file() else None
     except ContentError as problem:
         return None, [problem]
-    return _build(model, doc, narrative)
+    return _build(model, doc, narrative, stored)
 
 
-def _build(model: type[Dossier], doc: YamlDocument, narrative: Document | None) -> FileResult:
+def _build(
+    model: type[Dossier], doc: YamlDocument, narrative: Document | None, stored: StoredText | None = None
+) -> FileResult:
     if isinstance(doc.data, dict) and "id" in doc.data:
         problem = ContentError(
             doc.location(("id",), at_key=True),
@@ -350,6 +377,8 @@ def _build(model: type[Dossier], doc: YamlDocument, narrative: Document | None) 
         return None, [problem]
     extra = {"id": doc.path.stem, "path": doc.path, "origin": doc, "narrative": narrative}
     dossier, problems = validate(model, doc, extra)
+    if isinstance(dossier, Source) and stored is not None:
+        dossier.keep_text(stored)
     return dossier, problems + (access_problems(dossier) if isinstance(dossier, Source) else [])
 
 

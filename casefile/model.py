@@ -282,6 +282,20 @@ class Document(MarkdownText):
     line_offset: int = 0
 
 
+@dataclass(frozen=True)
+class StoredText:
+    """The text of the report a source stands for (``content/sources/ID.txt``): read to check quotations,
+    never published unless site.yaml says ``publish_source_texts: true``."""
+
+    path: Path
+    text: str
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The text's paragraphs (apart at blank lines), each on one line, as written."""
+        return [" ".join(paragraph.split()) for paragraph in self.text.split("\n\n") if paragraph.strip()]
+
+
 YamlPath = tuple[str | int, ...]
 Pointers = tuple[list[tuple[YamlPath, str, RefTo]], list[tuple[YamlPath, SourceRef]]]
 
@@ -461,6 +475,15 @@ class Source(Dossier):
     ] = []
     read: bool = True
     file: str | None = Field(None, exclude=True)  # a local copy, published without its metadata as "Document on file"
+    _stored_text: StoredText | None = PrivateAttr(None)  # not a field: no YAML key, no export can carry it
+
+    def keep_text(self, stored: StoredText) -> None:
+        """Keep the report's text (read by the loader from ``ID.txt`` beside the dossier)."""
+        self._stored_text = stored
+
+    @property
+    def stored_text(self) -> StoredText | None:
+        return self._stored_text
 
     @property
     def label(self) -> str:
