@@ -168,6 +168,7 @@ def key(paths: SitePaths, options: Options) -> list[Any]:
         options.base_url,
         options.drafts,
         options.search,
+        options.quotes,
     ]
 
 

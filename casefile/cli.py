@@ -57,6 +57,12 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         "sources without an archived copy and the dossiers with the weakest sourcing",
     )
     parser.add_argument(
+        "--quotes",
+        action="store_true",
+        help="also check every quotation against the stored text of the report it cites (content/sources/ID.txt); "
+        "--strict does too",
+    )
+    parser.add_argument(
         "--base-url", type=_base_url, default=None, help="the site's public address (overrides site.yaml's base_url)"
     )
     parser.add_argument("--drafts", action="store_true", help="include the dossiers marked draft: true")
@@ -94,6 +100,7 @@ def main(argv: list[str] | None = None, prog: str = "casefile") -> int:
         drafts=args.drafts,
         jobs=args.jobs,
         search=not args.no_search,
+        quotes=args.quotes or args.strict,
     )
     if args.verb == "new":
         return _new(site, args.args, prog)

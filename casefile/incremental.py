@@ -30,6 +30,7 @@ from .outdir import write_problem
 from .parallel import PageRecord, render_pages
 from .pipeline import SitePaths, publishing_files, template_problem
 from .publish import feed_path
+from .quotes import with_quotes
 from .render import (
     Network,
     PageContext,
@@ -152,7 +153,7 @@ class Session:
         self.loaded = load_site(self.paths.site, self.diagnostics, self.cache, self.loaded, edited)
         investigation = resolve(self.loaded, self.diagnostics, self.resolve_cache)
         gallery = evidence.prepare(investigation, self.diagnostics) if investigation is not None else None
-        return None if gallery is None else dataclasses.replace(investigation, media=gallery)
+        return None if gallery is None else with_quotes(dataclasses.replace(investigation, media=gallery))
 
     def full_build(self) -> bool:
         """Build everything and remember what each page showed: the pages rendered by ``jobs`` processes

@@ -24,6 +24,7 @@ from .lint import lint
 from .loader import load_site
 from .parallel import PageRecord, render_pages
 from .publish import NOT_FOUND_PAGE, site_files
+from .quotes import quote_problems, with_quotes
 from .render import PageSpec, Renderer, make_environment, page_specs
 from .resolve import Investigation, resolve
 from .search import indexing
@@ -61,7 +62,7 @@ class _Plan:
         gallery = evidence.prepare(investigation, diagnostics, keep)
         if gallery is None:
             return None
-        investigation = dataclasses.replace(investigation, media=gallery)
+        investigation = with_quotes(dataclasses.replace(investigation, media=gallery))  # footnotes link passages
         # before any page, with stops held (networkx imports numpy on its own, unguarded); only now, so that content
         # with errors is reported without waiting 0.7 s for numpy and scipy
         graphlayout.preload()
@@ -90,6 +91,9 @@ class _Plan:
         }
         lint(investigation, sizes, diagnostics)
         check_dates(investigation, diagnostics)
+        if options.quotes:
+            for problem in quote_problems(investigation):
+                diagnostics.add(problem)
         if options.check_external:
             check_external(investigation, self.link_tables(rendered), paths.out, diagnostics)
         return None if diagnostics.has_errors() else BuiltSite(investigation, rendered)

@@ -37,6 +37,7 @@ from .model import (
     references,
     source_refs,
 )
+from .quotes import Quotes
 
 D = TypeVar("D", bound=Dossier)
 
@@ -79,6 +80,7 @@ class Investigation:
     backlinks: dict[str, Backlinks]
     drafts: dict[str, Dossier] = field(default_factory=dict)  # left out of this build (shown as plain names)
     media: Gallery = field(default_factory=Gallery)  # the evidence files, once casefile.evidence published them
+    quotes: Quotes = field(default_factory=Quotes)  # its quotations found in the reports' stored texts
 
     def all(self, cls: type[D]) -> list[D]:
         """Dossiers of one type, in id order."""

@@ -55,3 +55,4 @@ class Options:
     drafts: bool = False  # keep the dossiers marked draft: true
     jobs: int = 1  # processes rendering pages; 1 renders here, in this process
     search: bool = True  # build the search index (Pagefind)
+    quotes: bool = False  # check every quotation against the stored texts of the reports it cites
