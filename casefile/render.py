@@ -93,6 +93,7 @@ class PageContext:
 
         The word joiner (U+2060) keeps a marker from wrapping away even after a full stop.
         """
+        passages = [self.investigation.quotes.passages(ref) for ref in refs]  # known by the very citation object
         refs = [ref if isinstance(ref, SourceRef) else _source_ref(ref) for ref in refs]
         if not refs:
             return Markup("")
@@ -101,7 +102,7 @@ class PageContext:
             self.used.update(ref.citing)
         markers = "".join(
             f'<a class="fn-ref" id="{backref.anchor}" href="#fn-{note.number}" role="doc-noteref">[{note.number}]</a>'
-            for note, backref in self.notes.cite(refs)  # ids and numbers only: nothing here needs escaping
+            for note, backref in self.notes.cite(refs, passages)  # ids and numbers only: nothing here needs escaping
         )
         return Markup(f'<sup class="fn">&#8288;{markers}</sup>')
 
