@@ -71,6 +71,8 @@ _SPEECH = re.compile(
 )
 _CLAUSE_BREAK = re.compile(r"[,;:—–()“”\"«»]")
 _PERSONAL = {"he", "she", "they", "him", "her"}
+_PASSIVE = {"is", "was", "were", "are", "be", "been", "being"}
+_AGENT = re.compile(r"\s+by\b")
 _REPORT_WORDS = {
     "it", "which", "that", "report", "reports", "reported", "document", "documents", "newspaper", "outlet",
     "agency", "media", "website", "statement", "statements", "article", "story", "paper", "daily", "mouthpiece",
@@ -525,8 +527,8 @@ def as_text(markdown: str, investigation: Investigation) -> str:
 
 
 def _credited(before: str, after: str, reporters: list[str]) -> bool:
-    """Whether our sentence credits the quotation to a person ("Lintner said", "he added", "according to the
-    minister"), not to a report ("Myanmar Now said", "according to the report")."""
+    """Whether our sentence credits the quotation to someone it names ("Lintner said", "he added", "according to
+    the Kremlin"), not to a report ("Myanmar Now said", "according to the report")."""
     for speaker in _speakers(before, after):
         words = speaker.split()
         lowered = speaker.lower()
@@ -536,7 +538,7 @@ def _credited(before: str, after: str, reporters: list[str]) -> bool:
             return True
         if any(word.lower().strip(".,'’") in _REPORT_WORDS for word in words):
             continue
-        if any(word[:1].isupper() for word in words):
+        if any(word[:1].isupper() for word in words):  # a name: a lower-case phrase is too often the report's own
             return True
     return False
 
@@ -546,11 +548,17 @@ def _speakers(before: str, after: str) -> Iterator[str]:
     or after it ("according to Lintner"; after the quotation, "said Lintner")."""
     for part, trailing in ((before, False), (after, True)):
         for verb in _SPEECH.finditer(part):
+            rest = part[verb.end() :]
             if verb.group().lower() == "according to":
-                yield _clause(part[verb.end() :], forward=True)
+                yield _clause(rest, forward=True)
+                continue
+            if agent := _AGENT.match(rest):
+                yield _clause(rest[agent.end() :], forward=True)  # "described by the embassy"
                 continue
             subject = _clause(part[: verb.start()], forward=False)
-            yield subject if subject or not trailing else _clause(part[verb.end() :], forward=True)
+            if subject.split()[-1:] in ([word] for word in _PASSIVE):
+                continue  # "it was said": no one named
+            yield subject if subject or not trailing else _clause(rest, forward=True)
 
 
 def _clause(text: str, forward: bool) -> str:
