@@ -396,10 +396,9 @@ def find_quotes(investigation: Investigation) -> Quotes:
             quotes.reports[dossier.id] = Report(dossier, dossier.stored_text)
     if not quotes.reports:
         return quotes
-    speakers = _reporters(investigation)
-    files: dict[Any, str] = {}
+    finder = _Finder(investigation, quotes.reports, _reporters(investigation))
     for dossier in investigation.dossiers.values():
-        for quotation in _quotations(dossier, quotes.reports, speakers, investigation, files):
+        for quotation in finder.quotations(dossier):
             _check(quotation, quotes)
     return quotes
 
@@ -431,86 +430,67 @@ def _reporters(investigation: Investigation) -> list[str]:
     return sorted(names)
 
 
-def _quotations(
-    dossier: Dossier,
-    reports: dict[str, Report],
-    speakers: list[str],
-    investigation: Investigation,
-    files: dict[Any, str],
-) -> Iterator[Quotation]:
-    doc = dossier.origin
-    for index, claim in enumerate(dossier.claims):
-        refs = [ref for ref in claim.sources if ref.id in reports]
-        yield from _in_yaml(dossier, doc, ("claims", index, "text"), claim.text, refs, speakers, investigation, files)
-    if dossier.summary:
-        refs = [ref for ref in dossier.sources if ref.id in reports]
-        if dossier.id in reports:  # a source's summary of itself
-            refs.append((dossier.id, None))
-        yield from _in_yaml(dossier, doc, ("summary",), dossier.summary, refs, speakers, investigation, files)
-    if dossier.narrative is not None:
-        yield from _in_markdown(dossier, dossier.narrative, reports, speakers, investigation, files)
+@dataclass
+class _Finder:
+    """Finds the quotations of one investigation that cite a report with a stored text."""
 
+    investigation: Investigation
+    reports: dict[str, Report]
+    speakers: list[str]  # names a report goes by: words credited to them are the report's own
+    files: dict[Any, str] = field(default_factory=dict)  # file texts read to locate a quotation, by path
 
-def _in_yaml(
-    dossier: Dossier,
-    doc: YamlDocument | None,
-    path: YamlPath,
-    value: str,
-    refs: list[Any],
-    speakers: list[str],
-    investigation: Investigation,
-    files: dict[Any, str],
-) -> Iterator[Quotation]:
-    if not refs:
-        return
-    for start, end in quotations(value):
-        locate = partial(_yaml_location, doc, path, value, start, files) if doc is not None else _nowhere(dossier)
-        yield _quotation(value, start, end, dossier, tuple(refs), speakers, investigation, locate)
+    def quotations(self, dossier: Dossier) -> Iterator[Quotation]:
+        for index, claim in enumerate(dossier.claims):
+            refs = [ref for ref in claim.sources if ref.id in self.reports]
+            yield from self._in_yaml(dossier, ("claims", index, "text"), claim.text, refs)
+        if dossier.summary:
+            refs = [ref for ref in dossier.sources if ref.id in self.reports]
+            if dossier.id in self.reports:  # a source's summary of itself
+                refs.append((dossier.id, None))
+            yield from self._in_yaml(dossier, ("summary",), dossier.summary, refs)
+        if dossier.narrative is not None:
+            yield from self._in_markdown(dossier, dossier.narrative)
 
+    def _in_yaml(self, dossier: Dossier, path: YamlPath, value: str, refs: list[Any]) -> Iterator[Quotation]:
+        if not refs:
+            return
+        doc = dossier.origin
+        for start, end in quotations(value):
+            if doc is not None:
+                locate = partial(_yaml_location, doc, path, value, start, self.files)
+            else:
+                locate = _nowhere(dossier)
+            yield self._quotation(value, start, end, dossier, tuple(refs), locate)
 
-def _in_markdown(
-    dossier: Dossier,
-    document: Document,
-    reports: dict[str, Report],
-    speakers: list[str],
-    investigation: Investigation,
-    files: dict[Any, str],
-) -> Iterator[Quotation]:
-    """Quotations in each paragraph (or heading, list item, table cell), checked against the citation that
-    follows each in the same paragraph, or else the last one before it there."""
-    for block in document.tokens:
-        if block.type != "inline" or not block.children or not block.map:
-            continue
-        cites = [(child.meta["pos"], citations_in(child)) for child in block.children if child.type == "citation"]
-        if not cites:
-            continue
-        content = block.content
-        for start, end in quotations(content):
-            following = [refs for pos, refs in cites if pos >= end]
-            preceding = [refs for pos, refs in cites if pos < start]
-            chosen = following[0] if following else preceding[-1] if preceding else []
-            refs = tuple(ref for ref in chosen if cited_id(ref) in reports)
-            if refs:
-                locate = partial(_markdown_location, document, block.map[0], content, start)
-                yield _quotation(content, start, end, dossier, refs, speakers, investigation, locate)
+    def _in_markdown(self, dossier: Dossier, document: Document) -> Iterator[Quotation]:
+        """Quotations in each paragraph (or heading, list item, table cell), checked against the citation that
+        follows each in the same paragraph, or else the last one before it there."""
+        for block in document.tokens:
+            if block.type != "inline" or not block.children or not block.map:
+                continue
+            cites = [(child.meta["pos"], citations_in(child)) for child in block.children if child.type == "citation"]
+            if not cites:
+                continue
+            content = block.content
+            for start, end in quotations(content):
+                following = [refs for pos, refs in cites if pos >= end]
+                preceding = [refs for pos, refs in cites if pos < start]
+                chosen = following[0] if following else preceding[-1] if preceding else []
+                refs = tuple(ref for ref in chosen if cited_id(ref) in self.reports)
+                if refs:
+                    locate = partial(_markdown_location, document, block.map[0], content, start)
+                    yield self._quotation(content, start, end, dossier, refs, locate)
 
-
-def _quotation(
-    text: str,
-    start: int,
-    end: int,
-    dossier: Dossier,
-    refs: tuple[Any, ...],
-    speakers: list[str],
-    investigation: Investigation,
-    locate: Callable[[], Location],
-) -> Quotation:
-    words = as_text(text[start:end], investigation)
-    sentence_start = max([m.end() for m in _SENTENCE_END.finditer(text, 0, start - 1)], default=0)
-    after = _SENTENCE_END.search(text, end + 1)
-    before = as_text(text[sentence_start : start - 1], investigation)
-    following = as_text(text[end + 1 : after.start() if after else len(text)], investigation)
-    return Quotation(words, dossier.id, refs, _credited(before, following, speakers), locate)
+    def _quotation(
+        self, text: str, start: int, end: int, dossier: Dossier, refs: tuple[Any, ...], locate: Callable[[], Location]
+    ) -> Quotation:
+        """The quotation at ``text[start:end]``, with whether its sentence credits the words to someone."""
+        words = as_text(text[start:end], self.investigation)
+        sentence_start = max([m.end() for m in _SENTENCE_END.finditer(text, 0, start - 1)], default=0)
+        after = _SENTENCE_END.search(text, end + 1)
+        before = as_text(text[sentence_start : start - 1], self.investigation)
+        following = as_text(text[end + 1 : after.start() if after else len(text)], self.investigation)
+        return Quotation(words, dossier.id, refs, _credited(before, following, self.speakers), locate)
 
 
 def as_text(markdown: str, investigation: Investigation) -> str:
