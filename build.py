@@ -2,7 +2,7 @@
 
 import sys
 
-from casefile.entry import run
+from casefile.commands.entry import run
 
 if __name__ == "__main__":
     sys.exit(run("python build.py"))

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate import generate  # noqa: E402
 from benchmarks.peers import corpus, write_hugo, write_mkdocs  # noqa: E402
-from casefile.cache import site_folder  # noqa: E402
+from casefile.output.cache import site_folder  # noqa: E402
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate import generate  # noqa: E402
-from casefile.incremental import Session  # noqa: E402
+from casefile.dev.incremental import Session  # noqa: E402
 from casefile.pipeline import SitePaths  # noqa: E402
 
 CONNECTED = "!!window.LiveReload && window.LiveReload.connector.protocol >= 7"  # the page's reload socket is open

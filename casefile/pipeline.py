@@ -14,22 +14,23 @@ from pathlib import Path
 from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
 from jinja2.sandbox import SecurityError
 
-from . import evidence, graphlayout
-from .chronology import check_dates
-from .diagnostics import ContentError, Diagnostics, Location
-from .drafts import without_drafts
-from .exports import data_files
-from .linkcheck import PageLinks, check_external, check_folder, page_links
-from .lint import lint
-from .loader import load_site
-from .parallel import PageRecord, render_pages
-from .publish import NOT_FOUND_PAGE, site_files
-from .quotes import quote_problems, with_quotes
-from .render import PageSpec, Renderer, make_environment, page_specs
-from .resolve import Investigation, resolve
-from .search import indexing
-from .settings import Options, SitePaths
-from .write import add_files, write_site
+from casefile.content.loader import load_site
+from casefile.diagnostics import ContentError, Diagnostics, Location
+from casefile.exports.data import data_files
+from casefile.investigation.chronology import check_dates
+from casefile.investigation.drafts import without_drafts
+from casefile.investigation.lint import lint
+from casefile.investigation.quotes import quote_problems, with_quotes
+from casefile.investigation.resolve import Investigation, resolve
+from casefile.output import evidence
+from casefile.output.linkcheck import PageLinks, check_external, check_folder, page_links
+from casefile.output.parallel import PageRecord, render_pages
+from casefile.output.search import indexing
+from casefile.output.write import add_files, write_site
+from casefile.pages import graphlayout
+from casefile.pages.publish import NOT_FOUND_PAGE, site_files
+from casefile.pages.render import PageSpec, Renderer, make_environment, page_specs
+from casefile.settings import Options, SitePaths
 
 DEFAULT_OPTIONS = Options()
 

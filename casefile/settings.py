@@ -1,5 +1,5 @@
 """Where an investigation is and how a run goes: standard library only, so that a rebuild with
-nothing to do (:mod:`casefile.cache`) starts without the heavy imports."""
+nothing to do (:mod:`casefile.output.cache`) starts without the heavy imports."""
 
 from __future__ import annotations
 

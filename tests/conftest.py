@@ -50,7 +50,7 @@ def _example_missing() -> str | None:
     return None
 
 
-# Every build the suite runs keeps its cache (casefile/cache.py) in a folder of this run's, not in the user's
+# Every build the suite runs keeps its cache (casefile/output/cache.py) in a folder of this run's, not in the user's
 # own cache folder; tests of where the cache goes by default set HOME and XDG_CACHE_HOME themselves.
 if "CASEFILE_CACHE_DIR" not in os.environ:
     os.environ["CASEFILE_CACHE_DIR"] = tempfile.mkdtemp(prefix="casefile-test-cache-")
@@ -227,7 +227,7 @@ def make_site(root: Path, files: dict[str, str | bytes | None]) -> Path:
 
 def cache_of(site: Path) -> Path:
     """The folder where builds of ``site`` keep their cache (outside it)."""
-    from casefile.cache import site_folder
+    from casefile.output.cache import site_folder
 
     return site_folder(site.resolve())
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import BASE, BUILD, ROOT, cache_of, make_site, run_build, run_builds, snapshot
 
-from casefile.cache import BuildCache
+from casefile.output.cache import BuildCache
 from casefile.settings import Options, SitePaths
 
 WARNED = BASE | {
@@ -153,7 +153,7 @@ def test_no_change_loads_none_of_the_heavy_libraries(site: Path) -> None:
     result = subprocess.run(command, cwd=site, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0
     imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "|" in line}
-    assert "casefile.cache" in imported
+    assert "casefile.output.cache" in imported
     assert not imported & {"jinja2", "pydantic", "networkx", "markdown_it", "yaml"}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from casefile.dates import FuzzyDate
+from casefile.content.dates import FuzzyDate
 
 
 @pytest.mark.parametrize(

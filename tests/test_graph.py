@@ -17,8 +17,10 @@ import networkx as nx
 import pytest
 from conftest import require_example
 
+from casefile.content.loader import load_site
+from casefile.content.model import ACTOR_KINDS
 from casefile.diagnostics import Diagnostics
-from casefile.graph import (
+from casefile.investigation.graph import (
     CORE_NODES,
     LOCAL_NEIGHBOURS,
     build_graph,
@@ -30,10 +32,8 @@ from casefile.graph import (
     neighbourhood,
     trimmed,
 )
-from casefile.graphlayout import LINE_HEIGHT, MAX_LINES, text_width, wrap
-from casefile.loader import load_site
-from casefile.model import ACTOR_KINDS
-from casefile.resolve import Investigation, resolve
+from casefile.investigation.resolve import Investigation, resolve
+from casefile.pages.graphlayout import LINE_HEIGHT, MAX_LINES, text_width, wrap
 
 ROOT = Path(__file__).resolve().parent.parent
 SVG = "{http://www.w3.org/2000/svg}"

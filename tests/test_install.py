@@ -27,7 +27,7 @@ from packaging.utils import canonicalize_name
 from test_limits import another_user
 from test_workflow import PAGES_URL, load_workflow, run_publishing
 
-from casefile.scaffold import TEMPLATES
+from casefile.commands.scaffold import TEMPLATES
 
 ROOT = BUILD.parent
 PACKAGE_SOURCES = ["pyproject.toml", "README.md", "casefile", "templates", "static"]

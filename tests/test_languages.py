@@ -14,8 +14,8 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from conftest import BASE, ROOT, make_site, parse_html, run_builds, static_server
 
-from casefile.dates import FuzzyDate
-from casefile.i18n import LOCALE_DIR, check_overrides, format_date
+from casefile.content.dates import FuzzyDate
+from casefile.pages.i18n import LOCALE_DIR, check_overrides, format_date
 
 META = """\
 publisher: Frontier Desk

@@ -32,13 +32,13 @@ from conftest import (
 )
 from test_errors import Expected, Outcome, assert_reported, build_all, errors
 
+from casefile.content.loader import load_site, suggest_slug
+from casefile.content.model import DOSSIER_TYPES, MAX_ID_LENGTH, SLUG, Page, reserved_page
+from casefile.content.yamlio import parse_yaml
+from casefile.dev.incremental import Session
 from casefile.diagnostics import ContentError, Diagnostics
-from casefile.incremental import Session
-from casefile.loader import load_site, suggest_slug
-from casefile.model import DOSSIER_TYPES, MAX_ID_LENGTH, SLUG, Page, reserved_page
+from casefile.investigation.resolve import resolve
 from casefile.pipeline import SitePaths
-from casefile.resolve import resolve
-from casefile.yamlio import parse_yaml
 
 SECRET = "root:x:0:0:the-secret-line-of-an-outside-file"
 RUSSIA = "content/actors/russia.yaml"

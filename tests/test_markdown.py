@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from markupsafe import escape
 
-from casefile import markdown
+from casefile.content import markdown
 
 
 class FakePage:

@@ -356,7 +356,7 @@ def test_check_reports_a_page_whose_images_weigh_over_the_budget(built: tuple[Pa
 
 
 def test_serve_shows_a_replaced_photo_at_once(tmp_path: Path) -> None:
-    from casefile.incremental import Session
+    from casefile.dev.incremental import Session
     from casefile.settings import SitePaths
 
     home = "content/pages/index.md"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import BASE, ROOT, Node, example_only, load_html, make_site, run_build, run_builds, snapshot
 
-from casefile.footnotes import backref_label
+from casefile.pages.footnotes import backref_label
 
 MARKER = re.compile(r'href="#fn-(\d+)"')
 GROUP = re.compile(r'<sup class="fn">(.*?)</sup>', re.S)
@@ -368,7 +368,7 @@ def test_no_feed_link_where_there_is_no_feed(which: str, fixtures: dict[str, Pat
 
 def test_dev_server_relinks_every_page_when_the_feed_appears_or_goes(tmp_path: Path) -> None:
     """The first ``updated:`` makes the feed, so every page's head and footer change, not just the edited one."""
-    from casefile.incremental import Session
+    from casefile.dev.incremental import Session
     from casefile.pipeline import SitePaths
 
     site = make_site(tmp_path / "site", BASE | {"site.yaml": BASE["site.yaml"] + "base_url: https://example.org/"})

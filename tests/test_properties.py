@@ -23,8 +23,8 @@ from conftest import BASE, BUILD, make_site, snapshot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from casefile.content.model import ACTOR_KINDS, EVENT_KINDS, PARTY_ROLES, SOURCE_KINDS
 from casefile.diagnostics import ContentError, Diagnostics
-from casefile.model import ACTOR_KINDS, EVENT_KINDS, PARTY_ROLES, SOURCE_KINDS
 from casefile.pipeline import SitePaths, build
 
 IN_PROCESS = settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])

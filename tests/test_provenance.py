@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from conftest import BASE, ROOT, built_site, example_only, load_html, make_site, run_build, static_server
 
+from casefile.content.loader import load_site
+from casefile.content.model import Source, SourceRef
 from casefile.diagnostics import Diagnostics
-from casefile.loader import load_site
-from casefile.model import Source, SourceRef
-from casefile.provenance import INDEPENDENCE, LABELS, SOURCES_DIFFER, Provenance, facts
-from casefile.resolve import resolve
+from casefile.investigation.provenance import INDEPENDENCE, LABELS, SOURCES_DIFFER, Provenance, facts
+from casefile.investigation.resolve import resolve
 
 # Sources: a and b both cite upstream; chain-a cites chain-b, which cites chain-c; wire-1 and wire-2
 # relay the state agency; the event's claims cite them in the combinations the tests name.
@@ -275,7 +275,7 @@ def test_serve_rebuilds_the_note_when_a_relayed_source_or_the_methodology_page_c
     """“Chain A alone.” (on a page of its own) cites chain-a plainly: its note says Chain A also relays Chain B, so
     renaming Chain B's publisher changes that page, though the page cites no Chain B; a new methodology page adds
     the link to the explanation. (Other pages' navigation misses a new page in serve: not this test's matter.)"""
-    from casefile.incremental import Session
+    from casefile.dev.incremental import Session
     from casefile.settings import SitePaths
 
     alleged = "title: A third visit\nkind: visit\nclaims:\n  - text: Alleged.\n    sources: [a, chain-c]\n"

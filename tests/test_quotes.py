@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import BASE, ROOT, built_site, example_only, load_html, make_site, run_build
 
-from casefile.quotes import quotations, text_directive
+from casefile.investigation.quotes import quotations, text_directive
 
 # The report as a newsroom keeps it: pasted from the web page, its links still written as markdown.
 REPORT = """\
@@ -216,7 +216,7 @@ def test_a_verified_quotation_links_its_footnote_to_the_passage(tmp_path: Path) 
 
 def test_serve_links_the_passage_once_the_stored_text_holds_it(tmp_path: Path) -> None:
     """The dev server re-reads a stored text that changed, and rewrites the pages that cite its source."""
-    from casefile.incremental import Session
+    from casefile.dev.incremental import Session
     from casefile.settings import SitePaths
 
     claims = "  - text: Fomin said it was “a strategic course”.\n    sources: [moscow-times-2021]\n"

@@ -10,8 +10,8 @@ import jsonschema
 import pytest
 from conftest import BASE, ROOT, make_site, run_build
 
-from casefile.schema import schemas
-from casefile.yamlio import load_yaml
+from casefile.content.schema import schemas
+from casefile.content.yamlio import load_yaml
 
 KINDS = {"actors": "actor", "deals": "deal", "events": "event", "sources": "source"}
 

@@ -103,7 +103,7 @@ def _stamps(folder: Path) -> dict[str, tuple[int, int]]:
 
 @example_only
 def test_incremental_rebuilds_match_a_full_build(tmp_path: Path) -> None:
-    from casefile.incremental import Session
+    from casefile.dev.incremental import Session
     from casefile.pipeline import SitePaths
 
     site = tmp_path / "site"
@@ -153,7 +153,7 @@ def test_a_second_save_within_the_grace_never_brings_back_the_first(tmp_path: Pa
     """serve rewrites the edited page, reloads, and calls the rest of the rebuild once the page has loaded; a save in
     between runs the first's rest itself, so when the first's timer fires it must not render the first save's
     pages again over the second's."""
-    from casefile.incremental import Session
+    from casefile.dev.incremental import Session
     from casefile.pipeline import SitePaths
 
     site = make_site(tmp_path / "site", BASE)
@@ -177,7 +177,7 @@ def test_a_second_save_within_the_grace_never_brings_back_the_first(tmp_path: Pa
 def test_a_template_change_that_failed_to_build_is_built_once_the_content_is_fixed(site: Path) -> None:
     """A template edited while the content is broken cannot be built; once the content is fixed, every page gets the
     new template, not only the pages the fix affects."""
-    from casefile.incremental import Session
+    from casefile.dev.incremental import Session
     from casefile.pipeline import SitePaths
 
     session = Session(SitePaths(site, site / "output"))

@@ -9,14 +9,14 @@ import jsonschema
 import pytest
 from conftest import BASE, ROOT, Node, built_site, example_only, load_html, make_site, run_build
 
-from casefile.chronology import check_dates
-from casefile.confidence import LEVELS
-from casefile.conflicts import unexplained
+from casefile.content.confidence import LEVELS
+from casefile.content.loader import load_site
+from casefile.content.schema import schemas
+from casefile.content.yamlio import parse_yaml
 from casefile.diagnostics import Diagnostics
-from casefile.loader import load_site
-from casefile.resolve import resolve
-from casefile.schema import schemas
-from casefile.yamlio import parse_yaml
+from casefile.investigation.chronology import check_dates
+from casefile.investigation.conflicts import unexplained
+from casefile.investigation.resolve import resolve
 
 SOURCES = {
     "content/sources/print-notice.yaml": """\

@@ -1,0 +1,258 @@
+"""The verbs journalists type: ``build`` (default), ``check``, ``serve``, ``new``, ``init``, ``schema`` and
+``archive``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from casefile.diagnostics import ContentError, Diagnostics, report
+from casefile.interrupt import Interrupted, stop_on_signals
+from casefile.output.cache import BuildCache
+from casefile.output.outdir import check_default_out, check_out, output_lock
+from casefile.settings import Options, SitePaths
+
+# The heavy modules (pipeline, config, scaffold, newsite, serve) are imported where they are used: a rebuild
+# with nothing to do must not wait for Jinja, pydantic and networkx to load.
+
+
+def _base_url(text: str) -> str:
+    from casefile.content.config import parse_base_url
+
+    try:
+        return parse_base_url(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{exc} (e.g. --base-url https://org.github.io/casefile/)") from None
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes, 1 or more, but got '{text}'")
+    return int(text)
+
+
+def _parser(prog: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description="Build a Casefile investigation site.")
+    parser.add_argument(
+        "verb",
+        nargs="?",
+        default="build",
+        choices=["build", "check", "serve", "new", "init", "schema", "archive"],
+        help="build (default): write the site; check: validate only; serve: rebuild on save and reload the "
+        "browser; new TYPE ID: start a dossier; init DIR: start a new investigation; schema: write the editor "
+        "schemas into SITE/schemas; archive: list the sources without an archived copy, with a link that saves one",
+    )
+    parser.add_argument("args", nargs="*", help="new: actor|deal|event|source|page and the id; init: the new folder")
+    parser.add_argument("--host", default="127.0.0.1", help="serve: address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="serve: port (default 8000)")
+    parser.add_argument("--site", type=Path, default=Path("."), help="the investigation folder (default: .)")
+    parser.add_argument("--out", type=Path, default=None, help="where to write the site (default: SITE/output)")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument(
+        "--report",
+        action="store_true",
+        help="check: also print, for the editor, the facts resting on one origin or only on state media, the "
+        "sources without an archived copy and the dossiers with the weakest sourcing",
+    )
+    parser.add_argument(
+        "--quotes",
+        action="store_true",
+        help="also check every quotation against the stored text of the report it cites (content/sources/ID.txt); "
+        "--strict does too",
+    )
+    parser.add_argument(
+        "--base-url", type=_base_url, default=None, help="the site's public address (overrides site.yaml's base_url)"
+    )
+    parser.add_argument("--drafts", action="store_true", help="include the dossiers marked draft: true")
+    parser.add_argument(
+        "--no-search",
+        action="store_true",
+        help="leave out the search index: a quicker build to look at the pages (the search page then says so)",
+    )
+    parser.add_argument(
+        "--check-external", action="store_true", help="also fetch every outbound link and report the dead ones"
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="build everything, ignoring what the last build left in the cache folder (outside the investigation)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=os.cpu_count() or 1,
+        help="processes that render pages (default: one per core; 1 renders in one process)",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None, prog: str = "casefile") -> int:
+    stop_on_signals()
+    args = _parser(prog).parse_args(argv)
+    site = args.site.resolve()
+    paths = SitePaths(site, (args.out or site / "output").resolve())
+    options = Options(
+        strict=args.strict,
+        base_url=args.base_url,
+        check_external=args.check_external,
+        drafts=args.drafts,
+        jobs=args.jobs,
+        search=not args.no_search,
+        quotes=args.quotes or args.strict,
+    )
+    if args.verb == "new":
+        return _new(site, args.args, prog)
+    if args.verb == "init":
+        return _init(args.args, prog)
+    if args.verb == "schema":
+        return _schema(site)
+    if args.verb == "archive":
+        return _archive(site)
+    try:
+        return _run(args.verb, paths, options, args)
+    except Interrupted as stop:
+        out = _shown(paths.out)
+        return stop.report(f"{out} holds the new site" if stop.replaced else f"the previous site in {out} is unchanged")
+
+
+def _run(verb: str, paths: SitePaths, options: Options, args: argparse.Namespace) -> int:
+    """Check, build or serve; the output folder is checked and locked before anything is written."""
+    diagnostics = Diagnostics()
+    uncached = args.no_cache or options.check_external or verb == "serve" or args.report
+    cache = None if uncached else BuildCache(paths, options)
+    try:
+        if verb == "check":
+            ok = _check(paths, options, diagnostics, cache, args.report)
+        else:
+            if args.out is None:
+                check_default_out(paths.site)
+            check_out(paths.out, paths.site, [paths.site / "content", *paths.templates, *paths.static])
+            with output_lock(paths.out, verb):
+                if verb == "serve":
+                    from casefile.dev.incremental import Session
+                    from casefile.dev.serve import serve
+
+                    return serve(Session(paths, jobs=options.jobs), args.host, args.port)
+                ok = _build(paths, options, diagnostics, cache)
+    except ContentError as problem:  # the output folder refused, taken, or not writable
+        diagnostics.add(problem)
+        ok = False
+    ok = ok and not (options.strict and diagnostics.warnings)
+    report(diagnostics, Path.cwd(), options.strict)
+    if ok:
+        print(f"{'checked' if verb == 'check' else 'built ' + str(paths.out)}: no errors", file=sys.stderr)
+    return 0 if ok else 1
+
+
+def _check(
+    paths: SitePaths, options: Options, diagnostics: Diagnostics, cache: BuildCache | None, report: bool = False
+) -> bool:
+    """Validate, or replay the warnings of the last build when nothing it read has changed; with ``report``,
+    print the editor's sourcing report of a valid investigation."""
+    if cache is not None and (warnings := cache.replay(with_output=False)) is not None:
+        return _replayed(warnings, diagnostics)
+    from casefile import pipeline
+
+    site = pipeline.check(paths, diagnostics, options)
+    if site is not None and report:
+        from casefile.investigation.sourcing_report import sourcing_report
+
+        print(sourcing_report(site.investigation, Path.cwd()), end="")
+    return site is not None
+
+
+def _build(paths: SitePaths, options: Options, diagnostics: Diagnostics, cache: BuildCache | None) -> bool:
+    """Build, unless the last build read the same files and its output is untouched; remember this one."""
+    if cache is not None and (warnings := cache.replay()) is not None:
+        return _replayed(warnings, diagnostics)
+    from casefile import pipeline
+
+    if cache is None:
+        return pipeline.build(paths, diagnostics, options) is not None
+    with cache.recording():
+        ok = pipeline.build(paths, diagnostics, options) is not None
+        if ok:
+            cache.save(diagnostics.warnings)
+    return ok
+
+
+def _replayed(warnings: list[ContentError], diagnostics: Diagnostics) -> bool:
+    for warning in warnings:
+        diagnostics.add(warning)
+    return True
+
+
+def _shown(folder: Path) -> str:
+    """``folder`` as the journalist typed it: relative to the current folder where it can be."""
+    try:
+        return f"{folder.relative_to(Path.cwd()).as_posix()}/"
+    except ValueError:
+        return f"{folder}/"
+
+
+def _new(site: Path, words: list[str], prog: str) -> int:
+    from casefile.commands.scaffold import TEMPLATES, new_dossier
+
+    if len(words) != 2 or words[0] not in TEMPLATES:
+        print(f"usage: {prog} new {'|'.join(TEMPLATES)} ID", file=sys.stderr)
+        return 2
+    try:
+        path = new_dossier(site, words[0], words[1])
+    except ContentError as problem:
+        print(problem.format(Path.cwd()), file=sys.stderr)
+        return 1
+    print(f"wrote {path}: fill in the fields, then save", file=sys.stderr)
+    return 0
+
+
+def _init(words: list[str], prog: str) -> int:
+    from casefile.commands.newsite import WORKFLOW, init_site
+
+    if len(words) != 1:
+        print(f"usage: {prog} init DIR  (a new folder for the investigation)", file=sys.stderr)
+        return 2
+    folder = Path(words[0])
+    try:
+        requirement = init_site(folder)
+    except ContentError as problem:
+        print(problem.format(Path.cwd()), file=sys.stderr)
+        return 1
+    shown = _shown(folder.resolve())
+    print(f"started a new investigation in {shown}; preview it with: {prog} serve --site {shown}", file=sys.stderr)
+    if requirement is None:
+        print(
+            f"before publishing: write where to install Casefile from in CASEFILE: in {shown}{WORKFLOW}"
+            " (this Casefile was not installed from a Git address)",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _schema(site: Path) -> int:
+    from casefile.content.schema import write_schemas
+
+    try:
+        written = write_schemas(site)
+    except ContentError as problem:
+        print(problem.format(Path.cwd()), file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"wrote {_shown(path.parent)}{path.name}", file=sys.stderr)
+    return 0
+
+
+def _archive(site: Path) -> int:
+    """The sources to archive, at the line to edit; 1 only when the content cannot be read."""
+    from casefile.content.archive import ArchiveReport
+    from casefile.content.loader import load_site
+    from casefile.investigation.resolve import resolve
+
+    diagnostics = Diagnostics()
+    investigation = resolve(load_site(site, diagnostics), diagnostics)
+    if investigation is None:
+        report(diagnostics, Path.cwd(), strict=False)
+        return 1
+    print(ArchiveReport(investigation.sources, Path.cwd()).text(), end="")
+    return 0

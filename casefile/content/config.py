@@ -1,0 +1,164 @@
+"""``site.yaml``: the investigation's name and where it is published."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, Field, TypeAdapter, ValidationError
+from pydantic_core import PydanticCustomError
+
+from casefile.content.dates import Date
+from casefile.content.links import link_problem
+from casefile.content.model import Strict, Url, check_url
+from casefile.content.validation import validate
+from casefile.content.yamlio import DEFAULT_MAX_FILE_MB, load_yaml
+from casefile.diagnostics import ContentError, Location
+from casefile.pages.i18n import Labels, check_label, check_language, check_overrides, direction, labels
+
+_DOMAIN = re.compile(r"(?=.{1,253}\Z)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+
+
+def _folder_url(value: str) -> str:
+    """``https://org.github.io/casefile`` and ``…/casefile/`` mean the same folder: keep the slash."""
+    if urlsplit(value).query or urlsplit(value).fragment:
+        raise PydanticCustomError(
+            "url_folder", "'{value}' is not the address of a folder: leave out ? and #", {"value": value}
+        )
+    return value if value.endswith("/") else value + "/"
+
+
+def _check_domain(value: str) -> str:
+    if not _DOMAIN.fullmatch(value):
+        raise PydanticCustomError(
+            "domain",
+            "'{value}' is not a domain name: write the host alone, e.g. investigations.example.org",
+            {"value": value},
+        )
+    return value
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _check_contact(value: str) -> str:
+    """An e-mail address or a web address, which the pages turn into a link readers can use."""
+    value = value.strip()
+    if _EMAIL.fullmatch(value):
+        return value
+    if value.startswith(("http://", "https://")):
+        return check_url(value)
+    raise PydanticCustomError(
+        "contact",
+        "'{value}' is neither an e-mail address nor a web address",
+        {"value": value, "hint": "write e.g. tips@example.org or https://example.org/contact"},
+    )
+
+
+BaseUrl = Annotated[Url, AfterValidator(_folder_url)]
+Domain = Annotated[str, AfterValidator(_check_domain)]
+
+
+class AcceptedWarnings(Strict):
+    """Warnings looked at and found fine, by kind: the ids (or pages, or addresses) they are about."""
+
+    source_without_url: list[str] = Field([], alias="source-without-url")
+    uncited_source: list[str] = Field([], alias="uncited-source")
+    dossier_without_sources: list[str] = Field([], alias="dossier-without-sources")
+    fact_without_sources: list[str] = Field([], alias="fact-without-sources")
+    actor_without_relations: list[str] = Field([], alias="actor-without-relations")
+    broken_markdown_link: list[str] = Field([], alias="broken-markdown-link")
+    page_too_large: list[str] = Field([], alias="page-too-large")
+    dead_link: list[str] = Field([], alias="dead-link")
+    draft_link: list[str] = Field([], alias="draft-link")
+    source_before_fact: list[str] = Field([], alias="source-before-fact")
+    date_after_sources: list[str] = Field([], alias="date-after-sources")
+    media_metadata: list[str] = Field([], alias="media-metadata")
+    image_weight: list[str] = Field([], alias="image-weight")
+    paraphrase_quoted: list[str] = Field([], alias="paraphrase-quoted")
+
+    def of(self, kind: str) -> list[str]:
+        return getattr(self, kind.replace("-", "_"))
+
+
+class SiteConfig(Strict):
+    title: str
+    description: str | None = None
+    language: Annotated[str, AfterValidator(check_language)] = "en"
+    base_url: BaseUrl | None = None
+    domain: Domain | None = None
+    accepted_warnings: AcceptedWarnings = AcceptedWarnings()
+    max_file_size_mb: float = Field(DEFAULT_MAX_FILE_MB, gt=0, le=1000)  # larger files are refused unread
+    max_media_size_mb: float = Field(50, gt=0, le=2000)  # larger photos and documents are refused unread
+    max_image_megapixels: float = Field(100, gt=0, le=10000)  # larger images are refused before they are decoded
+    image_budget_kb: int = Field(1500, gt=0)  # what a page's images may weigh together before `check` warns
+    publish_source_texts: bool = False  # the source pages show the reports' stored texts (content/sources/ID.txt)
+    publisher: str | None = None  # the newsroom, shown in every page's footer
+    authors: list[str] = []  # the bylines of the investigation
+    published: Date | None = None  # when it was first published
+    contact: Annotated[str, AfterValidator(_check_contact)] | None = None  # for tips and right of reply
+    # English label → the site's own wording
+    labels: Annotated[dict[Annotated[str, AfterValidator(check_label)], str], AfterValidator(check_overrides)] = {}
+
+    @property
+    def translations(self) -> Labels:
+        """The interface labels in the site's language, with its own overrides."""
+        return labels(self.language, self.labels)
+
+    @property
+    def direction(self) -> str:
+        return direction(self.language)
+
+    @property
+    def contact_url(self) -> str | None:
+        """``contact`` as a link: ``mailto:`` for an e-mail address."""
+        if self.contact is None:
+            return None
+        return self.contact if self.contact.startswith(("http://", "https://")) else f"mailto:{self.contact}"
+
+    @property
+    def root_path(self) -> str:
+        """The site's folder on its server (``/casefile/``); ``/`` when the address is not known."""
+        return urlsplit(self.base_url).path if self.base_url else "/"
+
+    def absolute_url(self, path: str) -> str | None:
+        """The public address of the site path ``path`` (a folder's index as the folder), or None."""
+        if self.base_url is None:
+            return None
+        if path == "index.html" or path.endswith("/index.html"):
+            path = path.removesuffix("index.html")
+        return self.base_url + path
+
+    def accepts(self, kind: str, subject: str) -> bool:
+        """Whether site.yaml says this warning about ``subject`` was looked at and is fine."""
+        return subject in self.accepted_warnings.of(kind)
+
+
+def parse_base_url(text: str) -> str:
+    """A base URL given on the command line, checked and normalised like site.yaml's."""
+    try:
+        return TypeAdapter(BaseUrl).validate_python(text)
+    except ValidationError as exc:
+        raise ValueError(exc.errors()[0]["msg"]) from None
+
+
+def load_config(site_dir: Path) -> tuple[SiteConfig | None, list[ContentError]]:
+    """``site.yaml``, validated; never read through a link that leads out of the investigation."""
+    path = site_dir / "site.yaml"
+    if path.is_symlink() and (problem := link_problem(path, site_dir.resolve())):
+        return None, [problem]
+    if not path.is_file():
+        return None, [
+            ContentError(
+                Location(path),
+                "site.yaml is missing",
+                "create site.yaml with at least `title: …` at the top of the investigation folder",
+            )
+        ]
+    try:
+        doc = load_yaml(path, DEFAULT_MAX_FILE_MB)
+    except ContentError as problem:
+        return None, [problem]
+    return validate(SiteConfig, doc)

@@ -1,0 +1,142 @@
+"""``check --report``: where the investigation's sourcing is weakest, for the editor, one line per place.
+
+Besides the marked facts, it lists every plain citation of a report whose ``cites:`` says it relies on others:
+the pages can only say that the report "also relays" them; the editor knows whether it does for this fact.
+
+It is printed rather than published: an unlinked page of a static site is still public, and a list of the
+newsroom's weakest facts is a working document, not something for readers to stumble on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import groupby
+from pathlib import Path
+
+from casefile.content.archive import unarchived
+from casefile.content.model import Claim, DatedFact, Dossier, Item, Participant, Party, Role, Source, Value
+from casefile.diagnostics import Location
+from casefile.investigation.conflicts import unexplained
+from casefile.investigation.provenance import SINGLE_ORIGIN, STATE_MEDIA, Fact, facts
+from casefile.investigation.resolve import Investigation
+
+
+@dataclass(frozen=True)
+class DossierSourcing:
+    """How many of a dossier's facts rest on one origin, or only on state or party media."""
+
+    dossier: Dossier
+    facts: int
+    single_origin: int
+    state_media: int
+
+    @property
+    def weakness(self) -> tuple[float, float]:
+        """The share of facts on one origin, then of facts only on state media: larger is weaker."""
+        return (self.single_origin / self.facts, self.state_media / self.facts)
+
+
+def sourcing_report(investigation: Investigation, root: Path) -> str:
+    """The report as text: each section a heading with its count, then one ``path:line:col: …`` line per item."""
+    found = sorted(facts(investigation), key=lambda fact: fact.location)
+    sections: list[tuple[str, list[str]]] = [
+        ("Facts resting on a single independent origin", _flagged(found, SINGLE_ORIGIN.key, root)),
+        ("Facts resting only on state or party media", _flagged(found, STATE_MEDIA.key, root)),
+        ("Plain citations of reports that rely on others: `citing:` or `own_voice: true`?", _relays(found, root)),
+        ("Sources with a web address but no archived copy", _unarchived(investigation.sources, root)),
+        ("Fields the sources disagree on, without an editor's note", _unexplained(investigation, root)),
+        ("Dossiers by sourcing, weakest first", _weakest(found, root)),
+    ]
+    return "\n".join(
+        f"{title} ({len(lines)}):\n" + "".join(f"  {line}\n" for line in lines) for title, lines in sections
+    )
+
+
+def _flagged(found: Iterable[Fact], key: str, root: Path) -> list[str]:
+    lines = []
+    for fact in found:
+        corroboration = fact.corroboration
+        if any(label.key == key for label in corroboration.labels):
+            origin = _names(corroboration.upstream)
+            outlets = ", ".join(corroboration.outlets)
+            lines.append(f"{_where(fact.location, root)}: {_describe(fact)} — rests on {origin}; reported by {outlets}")
+    return lines
+
+
+def _relays(found: Iterable[Fact], root: Path) -> list[str]:
+    """Each citation that gives a report in its own voice while the report relies on others somewhere: the
+    editor writes whom it is citing for the fact, or confirms that it speaks for itself."""
+    lines = []
+    for fact in found:
+        if not fact.path:  # the dossier as a whole draws on the report, relays and all: nothing to decide
+            continue
+        for relay in fact.corroboration.relays:
+            index = next(i for i, ref in enumerate(fact.sourced.sources) if ref.id == relay.report.id)
+            where = fact.dossier.origin.location((*fact.path, "sources", index))
+            lines.append(
+                f"{_where(where, root)}: {_describe(fact)} cites {relay.report.id} plainly; "
+                f"its report relies on {', '.join(source.id for source in relay.relayed)}"
+            )
+    return lines
+
+
+def _unarchived(sources: Iterable[Source], root: Path) -> list[str]:
+    return [
+        f"{_where(source.origin.location(('url',)), root)}: {source.id} — {source.url}"
+        for source in unarchived(sources)
+    ]
+
+
+def _weakest(found: list[Fact], root: Path) -> list[str]:
+    """Dossiers with a flagged fact, the largest share of facts on one origin first."""
+    scores = []
+    for dossier, group in groupby(found, key=lambda fact: fact.dossier):
+        labels = [{label.key for label in fact.corroboration.labels} for fact in group]
+        single, state = (sum(key in keys for keys in labels) for key in (SINGLE_ORIGIN.key, STATE_MEDIA.key))
+        if single or state:
+            scores.append(DossierSourcing(dossier, len(labels), single, state))
+    scores.sort(key=lambda score: (*(-share for share in score.weakness), -score.facts, score.dossier.id))
+    return [
+        f"{_where(s.dossier.origin.location(()), root)}: {s.single_origin} of {s.facts} facts on one origin, "
+        f"{s.state_media} only on state or party media"
+        for s in scores
+    ]
+
+
+_DESCRIPTIONS: list[tuple[type, Callable]] = [
+    (Claim, lambda fact: f"claim “{_short(fact.text)}”"),
+    (Value, lambda fact: f"value “{fact.text}”"),
+    (Role, lambda fact: f"role “{fact.title}”"),
+    (Item, lambda fact: f"item “{_short(fact.what)}”"),
+    (Party, lambda fact: f"party {fact.actor}"),
+    (Participant, lambda fact: f"participant {fact.actor}"),
+    (DatedFact, lambda fact: f"date {fact.date.iso}"),
+]
+
+
+def _describe(fact: Fact) -> str:
+    """What the fact is, in a few words: its kind and how it starts."""
+    if not fact.path:
+        return "the dossier's own sources"
+    described = (describe(fact.sourced) for kind, describe in _DESCRIPTIONS if isinstance(fact.sourced, kind))
+    return next(described, ".".join(str(key) for key in fact.path))
+
+
+def _names(sources: Iterable[Source]) -> str:
+    return ", ".join(dict.fromkeys(source.publisher for source in sources))
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _unexplained(investigation: Investigation, root: Path) -> list[str]:
+    return [
+        f"{_where(found.location, root)}: the sources give {len(found.values)} values for `{found.field}`"
+        for found in unexplained(investigation)
+    ]
+
+
+def _where(location: Location, root: Path) -> str:
+    return str(location.seen_from(root))

@@ -1,0 +1,336 @@
+"""Remember the last build, so that running it again with nothing changed takes a moment.
+
+Where: in the user's own cache folder (``~/.cache/casefile/sites/NAME-HASH/`` on Linux, as platformdirs
+says for other systems, or ``$CASEFILE_CACHE_DIR``), one folder per investigation, named by the
+investigation's path. Never inside the investigation: a file there can come from a pull request, a
+synced or shared folder, or a colleague's archive, and git could commit it. A cache folder that sits
+inside the investigation, or that another user owns, is not used.
+
+What: ``state.json`` holds plain values only: a content hash of every file a build reads, what built it
+(Casefile's sources, Python, the installed libraries, the options), a stamp of every file it wrote and
+the warnings it gave. It is checked field by field when read; anything unexpected is discarded with a
+one-line note and the build runs in full. Nothing read from disk is ever unpickled, evaluated or imported.
+
+A run whose inputs hash the same and whose output folder is still exactly what was written prints the
+same warnings and is done. Anything else is a full build, after which the state is written anew. A file
+is hashed only when its stamp (mtime, ctime, size, inode) changed, as git's index does; a stamp younger
+than :data:`RACY_NS` when recorded is not trusted, as an edit in the same clock tick would not change it.
+Light imports only: this path must start without Jinja, pydantic or YAML.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sys
+import sysconfig
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from casefile.diagnostics import ContentError, Location
+from casefile.settings import PROJECT_ROOT, Options, SitePaths
+
+LEGACY_FOLDER = ".casefile-cache"  # where Casefile before 0.2 kept it, inside the investigation: never read
+STATE = "state.json"
+JOURNAL = "dirty"  # present while a build may be changing the output: the state is not to be trusted
+FORMAT = 2  # raised when the state's layout changes
+RACY_NS = 2_000_000_000
+OVERRIDE = "CASEFILE_CACHE_DIR"
+
+Stamp = tuple[int, int, int, int]  # mtime, ctime, size, inode
+Entry = tuple[Stamp | None, str]  # (stamp, content hash in hex) of a file; (None, "dir") of a folder
+
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # what a replayed message may not bring to a terminal
+_HEX = re.compile(r"[0-9a-f]{32}")
+
+
+class Uncacheable(Exception):
+    """The inputs hold something a stamp cannot vouch for (a symbolic link): always build."""
+
+
+def note(text: str) -> None:
+    """One line about the cache: neither a warning nor an error, so ``--strict`` does not fail on it."""
+    print(f"note: {text}", file=sys.stderr)
+
+
+def cache_root() -> Path:
+    """The user's cache folder for Casefile: ``$CASEFILE_CACHE_DIR``, else the system's convention."""
+    override = os.environ.get(OVERRIDE)
+    return Path(override) if override else Path(platformdirs.user_cache_dir("casefile", appauthor=False))
+
+
+def site_folder(site: Path) -> Path:
+    """The cache folder of the investigation at ``site``: its name for people, a hash of its path for uniqueness."""
+    digest = hashlib.blake2b(str(site).encode(), digest_size=8).hexdigest()
+    name = re.sub(r"[^A-Za-z0-9_-]+", "-", site.name)[:40].strip("-") or "site"
+    return cache_root() / "sites" / f"{name}-{digest}"
+
+
+def open_folder(site: Path) -> Path | None:
+    """``site``'s cache folder, made private to this user if new; None, with a note, where it must not be used."""
+    folder = site_folder(site).absolute()
+    if folder.is_relative_to(site):
+        note(f"the cache folder {folder} is inside the investigation, where it could be planted: not used")
+        return None
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        owner = folder.stat().st_uid
+    except OSError:  # no home folder, or a read-only one: build without remembering
+        return None
+    if hasattr(os, "getuid") and owner != os.getuid():
+        note(f"the cache folder {folder} belongs to another user: not used")
+        return None
+    return folder
+
+
+def warn_legacy(site: Path) -> None:
+    """An in-folder cache from an older Casefile is left alone, never read: say it can go."""
+    if (site / LEGACY_FOLDER).exists():
+        note(f"{LEGACY_FOLDER}/ in the investigation folder is no longer read; it can be deleted")
+
+
+def stamp(info: os.stat_result) -> Stamp:
+    return (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
+
+
+def scan_inputs(roots: list[Path], known: dict[str, Entry]) -> dict[str, Entry]:
+    """Every file and folder under ``roots`` with its stamp and hash; hashes of ``known`` files whose
+    trusted stamp is unchanged are reused."""
+    now = time.time_ns()
+    found: dict[str, Entry] = {}
+    for root in roots:
+        for path, info in _walk(str(root)):
+            if info is None:
+                found[path] = (None, "dir")
+                continue
+            current = stamp(info)
+            previous = known.get(path)
+            digest = previous[1] if previous and previous[0] == current else content_hash(path).hex()
+            trusted = now - max(info.st_mtime_ns, info.st_ctime_ns) > RACY_NS
+            found[path] = (current if trusted else None, digest)
+    return found
+
+
+def _walk(top: str) -> Iterator[tuple[str, os.stat_result | None]]:
+    """(path, stat) of every file at or under ``top``, (path, None) of every folder; a link is refused."""
+    try:
+        info = os.lstat(top)
+    except FileNotFoundError:
+        return
+    if os.path.islink(top):
+        raise Uncacheable(top)
+    if not os.path.isdir(top):
+        yield top, info
+        return
+    yield top, None
+    with os.scandir(top) as entries:
+        children = sorted(entries, key=lambda entry: entry.name)
+    for entry in children:
+        if entry.is_symlink():
+            raise Uncacheable(entry.path)
+        if entry.is_dir():
+            yield from _walk(entry.path)
+        else:
+            yield entry.path, entry.stat()
+
+
+def content_hash(path: str) -> bytes:
+    with open(path, "rb") as file:
+        return hashlib.blake2b(file.read(), digest_size=16).digest()
+
+
+def scan_output(out: Path) -> dict[str, Stamp | None]:
+    """Every file (with its stamp) and folder (None) of the output folder, by path inside it."""
+    top = str(out)
+    return {path[len(top) :]: stamp(info) if info else None for path, info in _walk(top)}
+
+
+def key(paths: SitePaths, options: Options) -> list[Any]:
+    """What else decides the output: Casefile's code, Python, the installed libraries, the options."""
+    code = hashlib.blake2b(digest_size=16)
+    for source in sorted((PROJECT_ROOT / "casefile").rglob("*.py")):
+        code.update(source.read_bytes())
+    installed = Path(sysconfig.get_paths()["purelib"])  # names like jinja2-3.1.4.dist-info carry the versions
+    libraries = sorted(p.name for p in installed.glob("*-info")) if installed.is_dir() else []
+    return [
+        FORMAT,
+        code.hexdigest(),
+        sys.version,
+        libraries,
+        str(paths.site),
+        options.base_url,
+        options.drafts,
+        options.search,
+        options.quotes,
+    ]
+
+
+class BuildCache:
+    """The remembered last build of one site into one output folder."""
+
+    def __init__(self, paths: SitePaths, options: Options) -> None:
+        self.paths = paths
+        warn_legacy(paths.site)
+        self.folder = open_folder(paths.site)
+        self.key = key(paths, options)
+        self.state = self._load()
+        self.inputs: dict[str, Entry] | None = None
+
+    def _load(self) -> dict | None:
+        """The last state, or None when there is none to trust (missing, unreadable, older, or a journal)."""
+        if self.folder is None or (self.folder / JOURNAL).exists():
+            return None
+        try:
+            data = json.loads((self.folder / STATE).read_bytes())
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, RecursionError):
+            data = None
+        state = valid_state(data)
+        if state is None:
+            note(f"the build cache in {self.folder} was not readable and is rebuilt")
+            return None
+        return state if state["key"] == self.key else None
+
+    def replay(self, with_output: bool = True) -> list[ContentError] | None:
+        """The last build's warnings when nothing it read has changed since (and, ``with_output``, its
+        output folder is as it left it); None when a build is needed."""
+        if self.folder is None:
+            return None
+        try:
+            self.inputs = scan_inputs(self.paths.inputs, self.state["inputs"] if self.state else {})
+        except (Uncacheable, OSError):  # a link, or a file it cannot read: the build reports it
+            return None
+        state = self.state
+        if state is None or _contents(state["inputs"]) != _contents(self.inputs):
+            return None
+        if with_output and (state["out"] != str(self.paths.out) or state["outputs"] != scan_output(self.paths.out)):
+            return None
+        if state["inputs"] != self.inputs:  # touched but unchanged files: hash them no more
+            self._save(state | {"inputs": self.inputs})
+        return [_problem(fields) for fields in state["warnings"]]
+
+    @contextmanager
+    def recording(self) -> Iterator[None]:
+        """Around a build that may replace the output: a journal marks the state untrustworthy until
+        :meth:`save` has described the new output; a build that ends without writing removes it."""
+        if self.folder is None:
+            yield
+            return
+        journal = self.folder / JOURNAL
+        earlier = journal.exists()
+        try:
+            journal.touch()
+        except OSError:  # a cache folder this user cannot write to: build without remembering
+            self.inputs = None
+        yield
+        if not earlier and journal.exists():  # nothing saved: the output is as it was
+            journal.unlink()
+
+    def save(self, warnings: list[ContentError]) -> None:
+        """Remember the build that just finished: its inputs as scanned before it read them, its output."""
+        if self.inputs is None or self.folder is None:
+            return
+        state = {
+            "key": self.key,
+            "inputs": self.inputs,
+            "out": str(self.paths.out),
+            "outputs": scan_output(self.paths.out),
+            "warnings": [_fields(w) for w in warnings],
+        }
+        self._save(state)
+        (self.folder / JOURNAL).unlink(missing_ok=True)
+
+    def _save(self, state: dict) -> None:
+        """Written beside and renamed over the old state, so a crash leaves one or the other, whole."""
+        assert self.folder is not None
+        temporary = self.folder / f".{STATE}.{os.getpid()}"
+        try:
+            temporary.write_text(json.dumps(state, separators=(",", ":")), encoding="utf-8")
+            os.replace(temporary, self.folder / STATE)
+        except OSError:  # not writable or full: the next run builds in full, which is slow but right
+            temporary.unlink(missing_ok=True)
+
+
+def valid_state(data: object) -> dict | None:
+    """``data`` as a state when every field has the shape :meth:`BuildCache.save` writes; None otherwise.
+
+    JSON gives lists where the state had tuples: stamps come back as tuples, so they compare with new scans.
+    """
+    if not isinstance(data, dict) or set(data) != {"key", "inputs", "out", "outputs", "warnings"}:
+        return None
+    inputs, outputs, warnings = data["inputs"], data["outputs"], data["warnings"]
+    if not (isinstance(inputs, dict) and isinstance(outputs, dict) and isinstance(warnings, list)):
+        return None
+    if not (isinstance(data["key"], list) and isinstance(data["out"], str)):
+        return None
+    try:
+        return {
+            "key": data["key"],
+            "inputs": {_text(path): _entry(entry) for path, entry in inputs.items()},
+            "out": data["out"],
+            "outputs": {_text(path): _stamp(value) if value is not None else None for path, value in outputs.items()},
+            "warnings": [_warning(fields) for fields in warnings],
+        }
+    except (TypeError, ValueError):
+        return None
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str) or _UNPRINTABLE.search(value):
+        raise ValueError(value)
+    return value
+
+
+def _number(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(value)
+    return value
+
+
+def _stamp(value: object) -> Stamp:
+    if not isinstance(value, list) or len(value) != 4:
+        raise TypeError(value)
+    mtime, ctime, size, inode = (_number(part) for part in value)
+    return (mtime, ctime, size, inode)
+
+
+def _entry(value: object) -> Entry:
+    if not isinstance(value, list) or len(value) != 2:
+        raise TypeError(value)
+    recorded, digest = value
+    if digest == "dir" and recorded is None:
+        return (None, "dir")
+    if not isinstance(digest, str) or not _HEX.fullmatch(digest):
+        raise ValueError(digest)
+    return (_stamp(recorded) if recorded is not None else None, digest)
+
+
+def _warning(value: object) -> tuple:
+    if not isinstance(value, list) or len(value) != 7:
+        raise TypeError(value)
+    path, line, column, message, hint, severity, kind = value
+    if severity != "warning":  # a build with errors is never remembered
+        raise ValueError(severity)
+    return (_text(path), _number(line), _number(column), _text(message), _text(hint), severity, _text(kind))
+
+
+def _contents(inputs: dict[str, Entry]) -> dict[str, str]:
+    return {path: digest for path, (_, digest) in inputs.items()}
+
+
+def _fields(problem: ContentError) -> tuple:
+    where = problem.location
+    return (str(where.path), where.line, where.column, problem.message, problem.hint, problem.severity, problem.kind)
+
+
+def _problem(fields: tuple) -> ContentError:
+    path, line, column, message, hint, severity, kind = fields
+    return ContentError(Location(Path(path), line, column), message, hint, severity, kind)

@@ -1,0 +1,459 @@
+"""Publish evidence files without what they must not carry, between resolving and writing.
+
+Every image is re-encoded from its pixels (orientation applied; EXIF, GPS, XMP, IPTC, text and colour
+profile left behind) at a few widths; every PDF loses its document information and XMP, its scripts,
+actions and embedded files (:mod:`casefile.output.pdfclean`), and gets a first-page thumbnail and its page count.
+The results are kept in the investigation's cache folder (:func:`casefile.output.cache.site_folder`, outside the
+investigation) by a hash of the file and of the encoders, so a rebuild re-encodes nothing unchanged, and
+fixed encoder settings make them byte-identical from build to build. :func:`stage` copies them into the
+staged site: a failed build publishes none.
+
+A processed copy found in the cache is used only when its facts have the shape this module writes, every
+file matches the hash recorded for it, and a picture read back carries no metadata; anything else is
+discarded and made again. Names are derived here, never read from the cache, so no entry can name a file
+outside its folder or outside the site.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import hashlib
+import io
+import json
+import logging
+import os
+import re
+import shutil
+import stat
+import tempfile
+import warnings
+from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from casefile.diagnostics import ContentError, Diagnostics, Location
+from casefile.investigation.lint import warn
+from casefile.investigation.media import (
+    Entry,
+    Gallery,
+    Published,
+    Variant,
+    broken,
+    check_markdown,
+    entries,
+    image_metadata,
+    open_image,
+    pdf_metadata,
+)
+from casefile.output.cache import Stamp, content_hash, note, open_folder, stamp
+from casefile.output.outdir import write_problem
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from casefile.investigation.resolve import Investigation
+
+WIDTHS = (480, 960, 1600)  # what srcset offers; a photo is never published wider than the last
+THUMBNAIL_WIDTH = 480  # a document's first page
+JPEG = {"format": "JPEG", "quality": 82, "optimize": True, "progressive": False, "subsampling": 2}
+PNG = {"format": "PNG", "optimize": True}
+WEBP = {"format": "WEBP", "quality": 82, "method": 6}
+ENCODERS = ("pillow", "pypdf", "pypdfium2")
+PROCESS_VERSION = b"3"  # raised when the processing below changes what it writes
+
+
+@dataclass(frozen=True)
+class Processed:
+    """What processing one file made: the file names (derived here, never read) and their facts."""
+
+    folder: Path
+    images: list[tuple[str, int, int, int]]  # (file name, width, height, bytes)
+    document: tuple[str, int] | None  # (file name, bytes)
+    pages: int
+    removed: list[str]
+    sensitive: list[str]
+
+
+def prepare(investigation: Investigation, diagnostics: Diagnostics, keep: bool = True) -> Gallery | None:
+    """Every listed file checked and processed (from the cache where it can be); None on any error.
+
+    With ``keep`` false (``check``, which writes nothing) what the cache lacks is made in a temporary folder.
+    """
+    config = investigation.config
+    found = entries(investigation, config.max_media_size_mb, diagnostics)
+    gallery = Gallery()
+    cache = open_folder(investigation.root)
+    store = _Store(cache / "media" if cache else None, keep)
+    for entry in found:
+        try:
+            gallery.add(_published(entry, store.processed(entry)))
+        except ContentError as problem:
+            diagnostics.add(problem)
+        except OSError as exc:  # a full disk, most likely
+            diagnostics.add(write_problem(exc, store.cache or Path(tempfile.gettempdir())))
+    check_markdown(investigation, gallery, diagnostics)
+    if diagnostics.has_errors():
+        return None
+    _warn(investigation, gallery, found, diagnostics)
+    return gallery
+
+
+def _warn(investigation: Investigation, gallery: Gallery, found: list[Entry], diagnostics: Diagnostics) -> None:
+    """What the originals carried that can identify someone, and pages whose images weigh too much."""
+    budget = investigation.config.image_budget_kb
+    for entry in found:
+        item = gallery.items[entry.id]
+        if item.sensitive:
+            warn(
+                investigation,
+                diagnostics,
+                "media-metadata",
+                entry.id,
+                entry.location(),
+                f"'{entry.path.name}' carries {', '.join(item.sensitive)}: the published copy does not",
+                "the original stays in the repository: keep the repository private, or replace the file "
+                "with a copy without them",
+            )
+    for owner, items in gallery.by_owner.items():
+        weight = sum(item.weight for item in items if item.media is not None) // 1000  # a source's file: is a link
+        if weight > budget:
+            dossier = investigation.dossiers[owner]
+            warn(
+                investigation,
+                diagnostics,
+                "image-weight",
+                owner,
+                dossier.origin.location(("media",), at_key=True),
+                f"the images on '{owner}' weigh {weight} KB, over the budget of {budget} KB",
+                "show fewer images on this page, or raise image_budget_kb in site.yaml",
+            )
+
+
+def _published(entry: Entry, done: Processed) -> Published:
+    prefix = f"media/{entry.id}-{done.folder.name[:10]}"
+    images = tuple(Variant(f"{prefix}-{name}", w, h, size) for name, w, h, size in done.images)
+    document = Variant(f"{prefix}.pdf", 0, 0, done.document[1]) if done.document else None
+    copies = [(v.path, done.folder / name) for v, (name, *_) in zip(images, done.images, strict=True)]
+    if document and done.document:
+        copies.append((document.path, done.folder / done.document[0]))
+    return Published(
+        entry.id,
+        entry.owner.id,
+        entry.kind,
+        entry.media,
+        images,
+        document,
+        done.pages,
+        tuple(done.removed),
+        tuple(done.sensitive),
+        entry.path,
+        tuple(copies),
+    )
+
+
+def stage(gallery: Gallery, into: Path) -> None:
+    """Copy every published file into the site folder ``into``; files already there (same name, same
+    content: the name holds its hash) are left alone, so ``serve`` copies only what changed."""
+    for item in gallery.items.values():
+        for site_path, processed in item.copies:
+            target = into / site_path
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(processed, target)
+
+
+_DIGESTS: dict[str, tuple[Stamp, str]] = {}  # path -> its stamp and digest: `serve` reads an unchanged file once
+
+
+def _digest(path: Path) -> str:
+    """What names a file's processed copies: its content and everything that encodes it."""
+    current = stamp(path.stat())
+    known = _DIGESTS.get(str(path))
+    if known is None or known[0] != current:
+        digest = hashlib.blake2b(_encoders() + content_hash(str(path)), digest_size=16).hexdigest()
+        _DIGESTS[str(path)] = known = (current, digest)
+    return known[1]
+
+
+@cache
+def _encoders() -> bytes:
+    """This process version and the versions of the libraries that encode: a new one re-encodes everything."""
+    return PROCESS_VERSION + " ".join(version(name) for name in ENCODERS).encode()
+
+
+@dataclass
+class _Store:
+    """Where processed copies are found and made: the investigation's cache folder, or a temporary folder for
+    this run when the run must write nothing or there is no cache folder it can write to."""
+
+    cache: Path | None
+    keep: bool
+    _workspace: Path | None = None
+
+    def processed(self, entry: Entry) -> Processed:
+        """The processed copies of ``entry``; made (again) when missing, damaged or not as this module made them."""
+        digest = _digest(entry.path)
+        if self.cache is not None and (self.cache / digest).exists():
+            if done := _cached(self.cache / digest, entry.kind):
+                return done
+            note(f"the processed copies of {entry.path.name} in the cache were not as made: made again")
+        return _make(entry, self.workspace() / digest)
+
+    def workspace(self) -> Path:
+        if self._workspace is None:
+            self._workspace = self._writable_cache() if self.keep else None
+        if self._workspace is None:
+            self._workspace = Path(tempfile.mkdtemp(prefix="casefile-media-"))
+            atexit.register(shutil.rmtree, self._workspace, True)
+        return self._workspace
+
+    def _writable_cache(self) -> Path | None:
+        if self.cache is None:
+            return None
+        try:
+            self.cache.mkdir(mode=0o700, exist_ok=True)
+            probe = self.cache / f".probe-{os.getpid()}"
+            probe.touch()
+            probe.unlink()
+        except OSError:
+            return None
+        return self.cache
+
+
+FACTS = "facts.json"
+DOCUMENT = "document.pdf"
+THUMBNAIL = "page1.jpg"
+SUFFIXES = ("jpg", "png", "webp")  # what _image writes
+_HEX = re.compile(r"[0-9a-f]{32}")
+
+
+def _names(kind: str, suffix: str, widths: list[int]) -> list[str]:
+    """The processed files' names, from what they are: a document's first page, or a picture at each width."""
+    return [THUMBNAIL] if kind == "document" else [f"{width}.{suffix}" for width in widths]
+
+
+def _facts(made: dict, folder: Path) -> dict:
+    """What :func:`_cached` needs to trust the files later: their sizes and hashes, their shared suffix."""
+    images = made["images"]
+    return {
+        "suffix": images[0][0].rpartition(".")[2],
+        "images": [
+            [width, height, size, content_hash(str(folder / name)).hex()] for name, width, height, size in images
+        ],
+        "document": [made["document"][1], content_hash(str(folder / DOCUMENT)).hex()] if made["document"] else None,
+        "pages": made["pages"],
+        "removed": made["removed"],
+        "sensitive": made["sensitive"],
+    }
+
+
+def _cached(folder: Path, kind: str) -> Processed | None:
+    """What an earlier run made in ``folder``, or None when anything about it is not as :func:`_make` leaves it."""
+    from pypdf.errors import PyPdfError
+
+    from casefile.output.pdfclean import Refused
+
+    damaged = (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError, SyntaxError)
+    try:
+        done = _checked(folder, kind, json.loads((folder / FACTS).read_bytes()))
+        return done if done is not None and _clean(done) else None
+    except (*damaged, PyPdfError, Refused):  # not as _make leaves it: made again
+        return None
+
+
+def _checked(folder: Path, kind: str, facts: dict) -> Processed | None:
+    """The facts as a :class:`Processed`, each file there with the size and hash recorded for it."""
+    suffix, images, document = facts["suffix"], facts["images"], facts["document"]
+    if (
+        suffix not in SUFFIXES
+        or not isinstance(images, list)
+        or not images
+        or (document is None) != (kind != "document")
+    ):
+        return None
+    sizes = [(_count(w, WIDTHS[-1]), _count(h), _count(size), _hash(digest)) for w, h, size, digest in images]
+    names = _names(kind, "jpg" if kind == "document" else suffix, [w for w, *_ in sizes])
+    files = [(name, size, digest) for name, (_, _, size, digest) in zip(names, sizes, strict=True)]
+    if document is not None:
+        files.append((DOCUMENT, _count(document[0]), _hash(document[1])))
+    if not all(_intact(folder / name, size, digest) for name, size, digest in files):
+        return None
+    return Processed(
+        folder,
+        [(name, w, h, size) for name, (w, h, size, _) in zip(names, sizes, strict=True)],
+        (DOCUMENT, files[-1][1]) if document is not None else None,
+        _count(facts["pages"]),
+        _words(facts["removed"]),
+        _words(facts["sensitive"]),
+    )
+
+
+def _count(value: object, most: int = 2**53) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= most:
+        raise ValueError(value)
+    return value
+
+
+def _hash(value: object) -> str:
+    if not isinstance(value, str) or not _HEX.fullmatch(value):
+        raise ValueError(value)
+    return value
+
+
+def _words(value: object) -> list[str]:
+    """What the report says was removed: short lines of printable text."""
+    if not isinstance(value, list) or not all(isinstance(w, str) and w.isprintable() and len(w) < 300 for w in value):
+        raise ValueError(value)
+    return value
+
+
+def _intact(path: Path, size: int, digest: str) -> bool:
+    """A regular file (not a link) of the recorded size and hash."""
+    info = path.lstat()
+    return stat.S_ISREG(info.st_mode) and info.st_size == size and content_hash(str(path)).hex() == digest
+
+
+def _clean(done: Processed) -> bool:
+    """Whether the pictures read back carry nothing but pixels, and the document no information, XMP, scripts,
+    actions or embedded files (cleaning a copy of it finds nothing to remove)."""
+    from PIL import Image
+
+    for name, *_ in done.images:
+        with Image.open(done.folder / name) as picture:
+            if image_metadata(picture)[0]:
+                return False
+    if done.document is None:
+        return True
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(done.folder / done.document[0])
+    if reader.is_encrypted or any(pdf_metadata(reader.metadata, "/Metadata" in reader.trailer["/Root"])):
+        return False
+    from casefile.output.pdfclean import clean
+
+    return not clean(PdfWriter(clone_from=reader))
+
+
+def _make(entry: Entry, folder: Path) -> Processed:
+    """Process ``entry`` beside ``folder`` and rename the result into place, so that no run ever reads half of it."""
+    temporary = folder.with_name(f".{folder.name}.{os.getpid()}")
+    shutil.rmtree(temporary, ignore_errors=True)
+    temporary.mkdir(parents=True)
+    try:
+        made = (_document if entry.kind == "document" else _image)(entry, temporary)
+        (temporary / FACTS).write_text(json.dumps(_facts(made, temporary)), encoding="utf-8")
+        shutil.rmtree(folder, ignore_errors=True)  # a damaged copy from an earlier run
+        with contextlib.suppress(OSError):  # another build renamed the same result into place first
+            temporary.rename(folder)
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+    done = _cached(folder, entry.kind)
+    if done is None:
+        raise OSError(f"the processed copies of {entry.path.name} vanished from {folder}")
+    return done
+
+
+def _image(entry: Entry, folder: Path) -> dict:
+    """A photo or scan at each width, re-encoded from its pixels alone."""
+    from PIL import ImageOps
+
+    try:  # Pillow's warnings name its own files and a damaged file's flaws: a reader needs neither
+        with warnings.catch_warnings(action="ignore"), open_image(entry.path) as original:
+            original.load()  # the size is within max_image_megapixels: entries() checked it from the header
+            removed, sensitive = image_metadata(original)
+            upright = ImageOps.exif_transpose(original)
+            pixels = _pixels(upright)
+            kind = original.format
+    except (OSError, SyntaxError, ValueError):
+        raise broken(entry, "image") from None
+    settings, suffix = {"PNG": (PNG, "png"), "WEBP": (WEBP, "webp")}.get(kind or "", (JPEG, "jpg"))
+    if settings is JPEG and pixels.mode not in ("RGB", "L"):
+        pixels = pixels.convert("RGB")
+    return {
+        "images": [_save(pixels, width, settings, f"{width}.{suffix}", folder) for width in _widths(pixels.width)],
+        "document": None,
+        "pages": 0,
+        "removed": removed,
+        "sensitive": sensitive,
+    }
+
+
+def _pixels(image: Image.Image) -> Image.Image:
+    """A new image made of ``image``'s pixels only: nothing of the file's metadata can come along."""
+    from PIL import Image
+
+    if image.mode not in ("RGB", "RGBA", "L", "LA"):
+        image = image.convert("RGBA" if "transparency" in image.info or image.mode.endswith("A") else "RGB")
+    return Image.frombytes(image.mode, image.size, image.tobytes())
+
+
+def _widths(width: int) -> list[int]:
+    return [w for w in WIDTHS if w < width] + [min(width, WIDTHS[-1])]
+
+
+def _save(image: Image.Image, width: int, settings: dict, name: str, folder: Path) -> tuple[str, int, int, int]:
+    from PIL import Image
+
+    height = max(1, round(image.height * width / image.width))
+    resized = image if width == image.width else image.resize((width, height), Image.Resampling.LANCZOS)
+    resized.save(folder / name, **settings)
+    return name, width, height, (folder / name).stat().st_size
+
+
+def _document(entry: Entry, folder: Path) -> dict:
+    """The PDF without its document information, XMP, scripts, actions and embedded files, and unlocked when only
+    an owner password restricted it; its page count, and its first page as a picture."""
+    import pypdfium2
+    from pypdf import PasswordType, PdfReader, PdfWriter
+    from pypdf.errors import PyPdfError
+
+    from casefile.output.pdfclean import Refused, clean
+
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its notes on a damaged file are not for journalists
+    try:
+        reader = PdfReader(entry.path)
+        restricted = reader.is_encrypted  # an owner password alone limits printing or copying; it opens without one
+        if restricted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
+            raise ContentError(
+                entry.location(),
+                f"'{entry.path.name}' needs a password to open",
+                "publish an unlocked copy: open it with its password and print it to a new PDF",
+            )
+        removed, sensitive = pdf_metadata(reader.metadata, "/Metadata" in reader.trailer["/Root"])
+        writer = PdfWriter(clone_from=reader)
+        for holder in (writer.root_object, *writer.pages):  # XMP, and the private data of the software that made it
+            holder.pop("/Metadata", None)
+            holder.pop("/PieceInfo", None)
+        removed += clean(writer) + (["owner-password restrictions"] if restricted else [])
+        writer.metadata = None
+        cleaned = io.BytesIO()
+        writer.write(cleaned)
+        pdf = pypdfium2.PdfDocument(cleaned.getvalue())
+        pages = len(pdf)
+        first = pdf[0].render(scale=THUMBNAIL_WIDTH / pdf[0].get_width()).to_pil()
+    except Refused as refused:
+        raise ContentError(entry.location(), f"'{entry.path.name}' {refused.message}", refused.hint) from None
+    except (PyPdfError, pypdfium2.PdfiumError, OSError, ValueError, KeyError, IndexError, TypeError, AttributeError):
+        raise broken(entry, "PDF") from None  # pypdf's own errors on a damaged file include the last two
+    (folder / "document.pdf").write_bytes(cleaned.getvalue())
+    thumbnail = _save(_pixels(first).convert("RGB"), THUMBNAIL_WIDTH, JPEG, "page1.jpg", folder)
+    return {
+        "images": [thumbnail],
+        "document": ["document.pdf", len(cleaned.getvalue())],
+        "pages": pages,
+        "removed": removed,
+        "sensitive": sensitive,
+    }
+
+
+def removal_report(gallery: Gallery, root: Path) -> list[str]:
+    """One line per published file that carried metadata: what its published copy was made without."""
+    lines = []
+    for item in gallery.items.values():
+        if item.removed:
+            shown = Location(item.original).seen_from(root).path
+            lines.append(f"{shown}: published without {', '.join(item.removed)}")
+    return lines
