@@ -28,6 +28,7 @@ from casefile.output.parallel import PageRecord, render_pages
 from casefile.output.search import indexing
 from casefile.output.write import add_files, write_site
 from casefile.pages import graphlayout
+from casefile.pages.i18n import site_labels
 from casefile.pages.publish import NOT_FOUND_PAGE, site_files
 from casefile.pages.render import PageSpec, Renderer, make_environment, page_specs
 from casefile.settings import Options, SitePaths
@@ -161,7 +162,7 @@ def publishing_files(renderer: Renderer, page_paths: Iterable[str]) -> dict[str,
     The 404 page's links start from the site's root folder: GitHub Pages serves it at any depth.
     """
     root = renderer.investigation.config.root_path
-    title = renderer.investigation.config.translations.gettext("Page not found")
+    title = site_labels(renderer.investigation.config).gettext("Page not found")
     spec = PageSpec(NOT_FOUND_PAGE, "404.html", title, lambda lists: {"site_root": root})
     extra = {NOT_FOUND_PAGE: renderer.render(spec)[0]}
     investigation = renderer.investigation

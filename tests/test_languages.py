@@ -15,7 +15,9 @@ from babel.messages.pofile import read_po
 from conftest import BASE, ROOT, make_site, parse_html, run_builds, static_server
 
 from casefile.content.dates import FuzzyDate
-from casefile.pages.i18n import LOCALE_DIR, check_overrides, format_date
+from casefile.content.languages import check_overrides
+from casefile.messages import LOCALE_DIR
+from casefile.pages.i18n import format_date
 
 META = """\
 publisher: Frontier Desk

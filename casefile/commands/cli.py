@@ -245,8 +245,8 @@ def _schema(site: Path) -> int:
 
 def _archive(site: Path) -> int:
     """The sources to archive, at the line to edit; 1 only when the content cannot be read."""
-    from casefile.content.archive import ArchiveReport
     from casefile.content.loader import load_site
+    from casefile.investigation.archiving import ArchiveReport
     from casefile.investigation.resolve import resolve
 
     diagnostics = Diagnostics()

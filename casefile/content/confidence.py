@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from casefile.pages.i18n import N_
+from casefile.messages import N_
 
 
 @dataclass(frozen=True)

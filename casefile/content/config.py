@@ -11,12 +11,12 @@ from pydantic import AfterValidator, Field, TypeAdapter, ValidationError
 from pydantic_core import PydanticCustomError
 
 from casefile.content.dates import Date
+from casefile.content.languages import check_label, check_language, check_overrides
 from casefile.content.links import link_problem
 from casefile.content.model import Strict, Url, check_url
 from casefile.content.validation import validate
 from casefile.content.yamlio import DEFAULT_MAX_FILE_MB, load_yaml
 from casefile.diagnostics import ContentError, Location
-from casefile.pages.i18n import Labels, check_label, check_language, check_overrides, direction, labels
 
 _DOMAIN = re.compile(r"(?=.{1,253}\Z)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 
@@ -101,15 +101,6 @@ class SiteConfig(Strict):
     contact: Annotated[str, AfterValidator(_check_contact)] | None = None  # for tips and right of reply
     # English label → the site's own wording
     labels: Annotated[dict[Annotated[str, AfterValidator(check_label)], str], AfterValidator(check_overrides)] = {}
-
-    @property
-    def translations(self) -> Labels:
-        """The interface labels in the site's language, with its own overrides."""
-        return labels(self.language, self.labels)
-
-    @property
-    def direction(self) -> str:
-        return direction(self.language)
 
     @property
     def contact_url(self) -> str | None:

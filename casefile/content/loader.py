@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from casefile.content import markdown
-from casefile.content.access import access_problems
+from casefile.content.access_checks import access_problems
 from casefile.content.config import SiteConfig, load_config
 from casefile.content.links import link_problem
 from casefile.content.model import (

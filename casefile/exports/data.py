@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from casefile.content.model import DEAL_DATE_KINDS, Actor, Deal, Dossier, Event, Source
+from casefile.content.model import DEAL_DATE_KINDS, SECTION_TITLES, Actor, Deal, Dossier, Event, Source
 from casefile.exports import csl, ftm
 from casefile.interrupt import held
 from casefile.investigation.resolve import Investigation, relations, typed_relations
-from casefile.pages.i18n import N_, SECTION_TITLES
+from casefile.messages import N_
 
 DATA = "data"
 LIST_SEPARATOR = "; "

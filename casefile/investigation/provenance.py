@@ -23,7 +23,7 @@ from casefile.content.model import Dossier, Source, Sourced, SourceRef, YamlPath
 from casefile.diagnostics import Location
 from casefile.investigation.conflicts import dossier_conflicts
 from casefile.investigation.resolve import Investigation
-from casefile.pages.i18n import N_
+from casefile.messages import N_
 
 METHODOLOGY = "methodology"  # the page (content/pages/methodology.md) that explains the labels after its text
 

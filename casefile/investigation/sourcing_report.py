@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 
-from casefile.content.archive import unarchived
 from casefile.content.model import Claim, DatedFact, Dossier, Item, Participant, Party, Role, Source, Value
 from casefile.diagnostics import Location
+from casefile.investigation.archiving import unarchived
 from casefile.investigation.conflicts import unexplained
 from casefile.investigation.provenance import SINGLE_ORIGIN, STATE_MEDIA, Fact, facts
 from casefile.investigation.resolve import Investigation

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup, escape
 
 from casefile.investigation.media import Published
-from casefile.pages.i18n import format_date
+from casefile.pages.i18n import format_date, site_labels
 from casefile.text import contain_bidi
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ SIZES_IN_GALLERY = "(min-width: 50rem) 15rem, 100vw"
 def figure(item: Published, page: PageContext, in_gallery: bool = True) -> Markup:
     """A photo (``srcset`` of its widths, lazy, sized so nothing shifts) or a document's first page
     linking to the PDF, captioned with its credit, date, place and sources."""
-    _ = page.investigation.config.translations.gettext
+    _ = site_labels(page.investigation.config).gettext
     shown = item.shown
     media = item.media
     name = media.caption if media and media.caption else item.id

@@ -17,6 +17,7 @@ from casefile.content.model import Dossier
 from casefile.investigation import corrections
 from casefile.investigation.corrections import Listed, all_corrections, last_updated
 from casefile.investigation.resolve import Investigation
+from casefile.pages.i18n import site_labels
 
 NOT_FOUND_PAGE = "404.html"
 FEED = "feed.xml"
@@ -107,7 +108,7 @@ def _entry(dossier: Dossier, config: SiteConfig) -> ET.Element:
 
 def _correction_entry(listed: Listed, config: SiteConfig) -> ET.Element:
     """A correction as an entry: its id and link are the correction's place on the dossier's page."""
-    gettext = config.translations.gettext
+    gettext = site_labels(config).gettext
     title = gettext("Correction to %(name)s") % {"name": listed.dossier.label}
     correction = listed.correction
     entry = _entry_head(title, config.absolute_url(listed.page) or "", correction.date)

@@ -22,16 +22,27 @@ from markupsafe import Markup, escape
 
 from casefile.content import confidence, markdown
 from casefile.content.dates import FuzzyDate
-from casefile.content.model import ACTOR_KINDS, Actor, Claim, Document, Dossier, Sourced, SourceRef, list_page
+from casefile.content.model import (
+    ACTOR_KINDS,
+    SECTION_TITLES,
+    Actor,
+    Claim,
+    Document,
+    Dossier,
+    Sourced,
+    SourceRef,
+    list_page,
+)
 from casefile.exports.data import dossier_json_path, downloads
 from casefile.investigation import corrections, graph, provenance
 from casefile.investigation.bibliography import bibliography
 from casefile.investigation.provenance import Corroboration, Provenance
 from casefile.investigation.resolve import D, Investigation, date_key
 from casefile.investigation.timeline import Entry, by_year, timeline, timeline_actors
+from casefile.messages import N_
 from casefile.pages import figures, i18n
 from casefile.pages.footnotes import Footnotes, Note
-from casefile.pages.i18n import N_, kind_label
+from casefile.pages.i18n import kind_label
 from casefile.pages.publish import feed_path
 from casefile.settings import default_folder
 from casefile.text import contain_bidi, finalize, isolate
@@ -127,7 +138,7 @@ class PageContext:
         return explained if explained is not None and explained.type == "page" else None
 
     def gettext(self, message: str) -> str:
-        return self.investigation.config.translations.gettext(message)
+        return i18n.site_labels(self.investigation.config).gettext(message)
 
     def figure(self, media_id: str, in_gallery: bool = True) -> Markup:
         """A published photo or document, captioned; the page is rebuilt when the dossier listing it changes."""
@@ -209,7 +220,7 @@ def page_specs(investigation: Investigation) -> list[PageSpec]:
     specs = [dossier_spec(d) for d in investigation.dossiers.values()]
     if investigation.home is None:
         specs.append(PageSpec("index.html", "home.html", investigation.config.title))
-    _ = investigation.config.translations.gettext
+    _ = i18n.site_labels(investigation.config).gettext
     specs += [
         _index("actors", _("Actors"), lambda lists: {"groups": lists.actor_groups}, "actor"),
         _index("deals", _("Deals"), lambda lists: {"deals": by_date(lists.investigation.deals)}, "deal"),
@@ -283,7 +294,7 @@ class Network:
         self.investigation = investigation
         self.previous = previous
         self.relations = graph.RelationIndex(investigation)  # shared by the full graph and every page's map
-        self.labels = investigation.config.translations
+        self.labels = i18n.site_labels(investigation.config)
 
     @cached_property
     def full(self) -> nx.Graph:
@@ -367,7 +378,8 @@ def make_environment(templates: list[Path]) -> Environment:
     env.filters["data_path"] = lambda dossier: dossier_json_path(dossier.page)
     env.filters["last_updated"] = corrections.last_updated
     env.globals["correction_anchor"] = corrections.anchor
-    env.globals["section_titles"] = i18n.SECTION_TITLES
+    env.globals["section_titles"] = SECTION_TITLES
+    env.globals["direction"] = i18n.direction
     env.globals["provenance"] = provenance  # its labels and their explanations, for flags and the methodology page
     env.globals["confidence_levels"] = confidence.LEVELS
     return env
@@ -388,7 +400,7 @@ class Renderer:
         self.lists = lists or SiteLists(investigation)
         self.feed = feed_path(investigation)
         self.sourcing = Provenance(investigation.dossiers)
-        env.install_gettext_translations(investigation.config.translations, newstyle=True)  # type: ignore[attr-defined]
+        env.install_gettext_translations(i18n.site_labels(investigation.config), newstyle=True)  # type: ignore[attr-defined]
 
     def render(self, spec: PageSpec) -> tuple[str, PageContext]:
         """The page's HTML and its context, which knows the dossiers the page showed."""
