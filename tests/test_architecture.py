@@ -12,7 +12,14 @@ from conftest import ROOT
 PACKAGE = ROOT / "casefile"
 # From the ground up: a module may import its own layer and those below, never one above.
 LAYERS = [
-    ("casefile.diagnostics", "casefile.settings", "casefile.interrupt", "casefile.workers", "casefile.text", "casefile.messages"),
+    (
+        "casefile.diagnostics",
+        "casefile.settings",
+        "casefile.interrupt",
+        "casefile.workers",
+        "casefile.text",
+        "casefile.messages",
+    ),
     ("casefile.content",),
     ("casefile.investigation",),
     ("casefile.exports",),

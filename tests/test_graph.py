@@ -20,20 +20,19 @@ from conftest import require_example
 from casefile.content.loader import load_site
 from casefile.content.model import ACTOR_KINDS
 from casefile.diagnostics import Diagnostics
-from casefile.investigation.graph import (
+from casefile.investigation.graph import build_graph, neighbourhood
+from casefile.investigation.resolve import Investigation, resolve
+from casefile.pages.graphlayout import LINE_HEIGHT, MAX_LINES, text_width, wrap
+from casefile.pages.network import (
     CORE_NODES,
     LOCAL_NEIGHBOURS,
-    build_graph,
     connected,
     graph_svg,
     layout,
     legend_items,
     local_layout,
-    neighbourhood,
     trimmed,
 )
-from casefile.investigation.resolve import Investigation, resolve
-from casefile.pages.graphlayout import LINE_HEIGHT, MAX_LINES, text_width, wrap
 
 ROOT = Path(__file__).resolve().parent.parent
 SVG = "{http://www.w3.org/2000/svg}"

@@ -40,7 +40,7 @@ from casefile.investigation.provenance import Corroboration, Provenance
 from casefile.investigation.resolve import D, Investigation, date_key
 from casefile.investigation.timeline import Entry, by_year, timeline, timeline_actors
 from casefile.messages import N_
-from casefile.pages import figures, i18n
+from casefile.pages import figures, i18n, network
 from casefile.pages.footnotes import Footnotes, Note
 from casefile.pages.i18n import kind_label
 from casefile.pages.publish import feed_path
@@ -255,7 +255,7 @@ def page_specs(investigation: Investigation) -> list[PageSpec]:
             "graph.html",
             "graph.html",
             _("Network"),
-            lambda lists: {"network": lists.network, "legend": graph.legend_items(), "limit": GRAPH_NODE_LIMIT},
+            lambda lists: {"network": lists.network, "legend": network.legend_items(), "limit": GRAPH_NODE_LIMIT},
             shows_network=True,
         ),
     ]
@@ -302,12 +302,12 @@ class Network:
 
     @cached_property
     def shown(self) -> nx.Graph:
-        return graph.connected(graph.most_connected(self.full, GRAPH_NODE_LIMIT))
+        return network.connected(network.most_connected(self.full, GRAPH_NODE_LIMIT))
 
     @cached_property
     def isolated(self) -> list[Dossier]:
         """Dossiers with no relation, listed under the picture rather than drawn in it."""
-        return [self.investigation.dossiers[node] for node in graph.isolated(self.full)]
+        return [self.investigation.dossiers[node] for node in network.isolated(self.full)]
 
     @cached_property
     def drawing(self) -> graph.Drawing:
@@ -315,30 +315,32 @@ class Network:
         previous = self.previous
         if previous is not None and "drawing" in previous.__dict__ and _shape(previous.shown) == _shape(self.shown):
             return previous.drawing
-        return graph.layout(self.shown)
+        return network.layout(self.shown)
 
     @cached_property
     def core(self) -> nx.Graph:
-        return graph.core(self.shown)
+        return network.core(self.shown)
 
     def svg(self, page: PageContext) -> Markup:
         title = self.labels.gettext("Network of actors, deals and events")
-        return Markup(graph.graph_svg(self.shown, self.drawing, page.url_of_id, title=title, labels=self.labels))
+        return Markup(network.graph_svg(self.shown, self.drawing, page.url_of_id, title=title, labels=self.labels))
 
     def narrow_svg(self, page: PageContext) -> Markup:
         """The best-connected part, laid out for a phone's width."""
-        drawing = graph.layout(self.core, graph.NARROW_WIDTH)
+        drawing = network.layout(self.core, network.NARROW_WIDTH)
         title = self.labels.gettext("The best-connected actors, deals and events")
-        return Markup(graph.graph_svg(self.core, drawing, page.url_of_id, title=title, labels=self.labels, name="core"))
+        return Markup(
+            network.graph_svg(self.core, drawing, page.url_of_id, title=title, labels=self.labels, name="core")
+        )
 
     def around(self, page: PageContext, dossier_id: str) -> Markup:
         """The one-hop map on a dossier page, or nothing when it has no relations."""
-        local = graph.trimmed(graph.local_graph(self.investigation, dossier_id, self.relations), dossier_id)
+        local = network.trimmed(graph.local_graph(self.investigation, dossier_id, self.relations), dossier_id)
         if len(local) < 2:
             return Markup("")
         title = self.labels.gettext("Connections of %(name)s") % {"name": isolate(local.nodes[dossier_id]["label"])}
-        drawing = graph.local_layout(local, dossier_id)
-        svg = graph.graph_svg(local, drawing, page.url_of_id, title=title, labels=self.labels, highlight=dossier_id)
+        drawing = network.local_layout(local, dossier_id)
+        svg = network.graph_svg(local, drawing, page.url_of_id, title=title, labels=self.labels, highlight=dossier_id)
         return Markup(svg)
 
 
