@@ -33,10 +33,10 @@ from casefile.output.outdir import write_problem
 from casefile.output.parallel import PageRecord, render_pages
 from casefile.output.search import Indexing, indexing
 from casefile.output.write import add_files, write_site
+from casefile.pages.context import PageContext
 from casefile.pages.publish import feed_path
 from casefile.pages.render import (
     Network,
-    PageContext,
     PageSpec,
     Renderer,
     SiteLists,

@@ -6,16 +6,24 @@ Templates and markdown call these through :class:`casefile.pages.render.PageCont
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from markupsafe import Markup, escape
 
 from casefile.investigation.media import Published
+from casefile.investigation.resolve import Investigation
 from casefile.pages.i18n import format_date, site_labels
 from casefile.text import contain_bidi
 
-if TYPE_CHECKING:
-    from casefile.pages.render import PageContext
+
+class Page(Protocol):
+    """What a figure needs of the page it is drawn on (:class:`casefile.pages.render.PageContext` is one)."""
+
+    investigation: Investigation
+
+    def url(self, target: Any) -> str: ...
+    def cite(self, refs: Any) -> Markup: ...
+
 
 # How wide a figure is drawn, from which the browser picks a width of srcset: the text column for one in the
 # text; a cell of the gallery's grid (one column on a phone, three in the desktop column) for one in the gallery.
@@ -23,7 +31,7 @@ SIZES_IN_TEXT = "(min-width: 50rem) 45rem, 100vw"
 SIZES_IN_GALLERY = "(min-width: 50rem) 15rem, 100vw"
 
 
-def figure(item: Published, page: PageContext, in_gallery: bool = True) -> Markup:
+def figure(item: Published, page: Page, in_gallery: bool = True) -> Markup:
     """A photo (``srcset`` of its widths, lazy, sized so nothing shifts) or a document's first page
     linking to the PDF, captioned with its credit, date, place and sources."""
     _ = site_labels(page.investigation.config).gettext
@@ -53,7 +61,7 @@ def label(item: Published, _) -> str:
     return item.media.alt if item.media and item.media.alt else item.id
 
 
-def _caption(item: Published, page: PageContext, _) -> Markup:
+def _caption(item: Published, page: Page, _) -> Markup:
     media = item.media
     bits: list[Markup] = []
     if media and media.caption:

@@ -8,7 +8,7 @@ numbers footnotes in the order the template first cites them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from itertools import groupby
 from pathlib import Path
@@ -20,28 +20,24 @@ from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
-from casefile.content import confidence, markdown
+from casefile.content import confidence
 from casefile.content.dates import FuzzyDate
 from casefile.content.model import (
     ACTOR_KINDS,
     SECTION_TITLES,
     Actor,
-    Claim,
-    Document,
     Dossier,
-    Sourced,
-    SourceRef,
     list_page,
 )
 from casefile.exports.data import dossier_json_path, downloads
 from casefile.investigation import corrections, graph, provenance
 from casefile.investigation.bibliography import bibliography
-from casefile.investigation.provenance import Corroboration, Provenance
+from casefile.investigation.provenance import Provenance
 from casefile.investigation.resolve import D, Investigation, date_key
 from casefile.investigation.timeline import Entry, by_year, timeline, timeline_actors
 from casefile.messages import N_
-from casefile.pages import figures, i18n, network
-from casefile.pages.footnotes import Footnotes, Note
+from casefile.pages import i18n, network
+from casefile.pages.context import PageContext
 from casefile.pages.i18n import kind_label
 from casefile.pages.publish import feed_path
 from casefile.settings import default_folder
@@ -55,124 +51,6 @@ NAVIGATION = [  # the labels are msgids: the template translates them
     ("graph.html", N_("Network")),
     ("sources/index.html", N_("Sources")),
 ]
-
-
-def _source_ref(citation: markdown.Citation) -> SourceRef:
-    """A markdown citation as the citation a YAML field would hold."""
-    return SourceRef(
-        id=citation.id, locator=citation.locator, citing=list(citation.citing), own_voice=citation.own_voice
-    )
-
-
-@dataclass
-class PageContext:
-    """Per-page helpers for templates: relative links, citations, markdown."""
-
-    path: str
-    investigation: Investigation
-    sourcing: Provenance  # shared by every page: what each source rests on is worked out once per build
-    notes: Footnotes = field(init=False)
-    used: set[str] = field(default_factory=set)  # dossiers shown in full (footnotes): rebuild when they change
-    named: set[str] = field(default_factory=set)  # dossiers only linked to: rebuild when their name changes
-    _counts: dict[str, int] = field(default_factory=dict)  # ids made so far, by prefix
-
-    def __post_init__(self) -> None:
-        self.notes = Footnotes(self.investigation)
-
-    def url(self, target: Dossier | str) -> str:
-        """``target`` (a dossier or a site path) relative to this page."""
-        if not isinstance(target, str):
-            self.named.add(target.id)
-            target = target.page
-        return relative_url(self.path, target)
-
-    def name(self, dossier: Dossier) -> str:
-        """A dossier's name as shown in lists that do not link to it."""
-        self.named.add(dossier.id)
-        return dossier.label
-
-    def url_of_id(self, dossier_id: str) -> str:
-        return self.url(self.investigation.dossiers[dossier_id])
-
-    def link(self, target: Dossier | str, text: str | None = None) -> Markup:
-        if isinstance(target, str) and target in self.investigation.drafts:  # left out: its name, unlinked
-            return Markup("<bdi>%s</bdi>") % contain_bidi(text or self.investigation.drafts[target].label)
-        dossier = self.investigation.dossiers[target] if isinstance(target, str) else target
-        label = escape(contain_bidi(text or dossier.label))
-        return Markup(f'<a href="{escape(self.url(dossier))}"><bdi>{label}</bdi></a>')
-
-    def cite(self, refs: list[SourceRef] | list[markdown.Citation]) -> Markup:
-        """Footnote markers for ``refs``, ordered by number, joined to the word before them.
-
-        The word joiner (U+2060) keeps a marker from wrapping away even after a full stop.
-        """
-        passages = [self.investigation.quotes.passages(ref) for ref in refs]  # known by the very citation object
-        refs = [ref if isinstance(ref, SourceRef) else _source_ref(ref) for ref in refs]
-        if not refs:
-            return Markup("")
-        for ref in refs:
-            self.used.add(ref.id)
-            self.used.update(ref.citing)
-        markers = "".join(
-            f'<a class="fn-ref" id="{backref.anchor}" href="#fn-{note.number}" role="doc-noteref">[{note.number}]</a>'
-            for note, backref in self.notes.cite(refs, passages)  # ids and numbers only: nothing here needs escaping
-        )
-        return Markup(f'<sup class="fn">&#8288;{markers}</sup>')
-
-    def corroboration(self, fact: Sourced) -> Corroboration:
-        """The origins a fact rests on; its flags change when any source its note can name does."""
-        found = self.sourcing.corroborate(fact.sources, self.sourcing.in_conflict(fact))
-        self.used.update(found.lineage)
-        return found
-
-    def unique_id(self, prefix: str) -> str:
-        """An id no other element of this page has: ``flag-1``, ``flag-2``…"""
-        self._counts[prefix] = self._counts.get(prefix, 0) + 1
-        return f"{prefix}-{self._counts[prefix]}"
-
-    def methodology(self) -> Dossier | None:
-        """The page that explains the flags and confidence labels, if the site has one; a page linking to it is
-        rebuilt when it comes or goes."""
-        self.named.add(provenance.METHODOLOGY)
-        explained = self.investigation.dossiers.get(provenance.METHODOLOGY)
-        return explained if explained is not None and explained.type == "page" else None
-
-    def gettext(self, message: str) -> str:
-        return i18n.site_labels(self.investigation.config).gettext(message)
-
-    def figure(self, media_id: str, in_gallery: bool = True) -> Markup:
-        """A published photo or document, captioned; the page is rebuilt when the dossier listing it changes."""
-        item = self.investigation.media.items[media_id]
-        self.used.add(item.owner)
-        return figures.figure(item, self, in_gallery)
-
-    def embed(self, media_id: str, alone: bool) -> Markup:
-        """``![[id]]``: the figure in a paragraph of its own, a link to the file within a sentence."""
-        if alone:
-            return self.figure(media_id, in_gallery=False)
-        item = self.investigation.media.items[media_id]
-        self.used.add(item.owner)
-        target = item.document or item.images[-1]
-        text = item.media.caption if item.media and item.media.caption else figures.label(item, self.gettext)
-        return Markup('<a href="%s"><bdi>%s</bdi></a>') % (self.url(target.path), contain_bidi(text))
-
-    def markdown(self, document: Document | None) -> Markup:
-        return Markup(contain_bidi(markdown.render(document.tokens, self))) if document else Markup("")
-
-    def inline(self, claim: Claim) -> Markup:
-        return Markup(contain_bidi(markdown.render(claim.tokens, self)))
-
-    @property
-    def footnotes(self) -> list[Note]:
-        return self.notes.in_order
-
-
-def relative_url(page: str, target: str) -> str:
-    """``target`` as seen from ``page`` (both site paths): up to the root, then down; same folder stays short."""
-    folder, _, _ = page.rpartition("/")
-    if folder and target.startswith(folder + "/"):
-        return target[len(folder) + 1 :]
-    return "../" * page.count("/") + target
 
 
 @dataclass(frozen=True)
