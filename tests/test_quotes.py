@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import BASE, ROOT, built_site, example_only, load_html, make_site, run_build
 
-from casefile.investigation.quotes import quotations, text_directive
+from casefile.investigation.report_text import quotations, text_directive
 
 # The report as a newsroom keeps it: pasted from the web page, its links still written as markdown.
 REPORT = """\

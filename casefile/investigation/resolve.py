@@ -36,8 +36,8 @@ from casefile.content.model import (
     source_refs,
 )
 from casefile.diagnostics import Diagnostics, Location, did_you_mean
-from casefile.investigation.media import Gallery
-from casefile.investigation.quotes import Quotes
+from casefile.investigation.gallery import Gallery
+from casefile.investigation.quoted import Quotes
 
 D = TypeVar("D", bound=Dossier)
 

@@ -35,12 +35,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from casefile.diagnostics import ContentError, Diagnostics, Location
+from casefile.investigation.gallery import Entry, Gallery, Published, Variant
 from casefile.investigation.lint import warn
 from casefile.investigation.media import (
-    Entry,
-    Gallery,
-    Published,
-    Variant,
     broken,
     check_markdown,
     entries,

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from markupsafe import Markup, escape
 
-from casefile.investigation.media import Published
+from casefile.investigation.gallery import Published
 from casefile.investigation.resolve import Investigation
 from casefile.pages.i18n import format_date, site_labels
 from casefile.text import contain_bidi

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from casefile.content.model import Source, SourceRef
-from casefile.investigation.quotes import Passage
+from casefile.investigation.report_text import Passage
 from casefile.investigation.resolve import Investigation
 
 NoteKey = tuple[str, str | None]  # (source id, locator)
