@@ -17,7 +17,7 @@ from typing import NamedTuple
 from casefile.content import markdown
 from casefile.content.access_checks import access_problems
 from casefile.content.config import SiteConfig, load_config
-from casefile.content.links import link_problem
+from casefile.content.links import is_editor_noise, unsafe_links
 from casefile.content.model import (
     DOSSIER_TYPES,
     MAX_ID_LENGTH,
@@ -45,7 +45,6 @@ YAML_SUFFIXES = (".yaml", ".yml")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 DOCUMENT_SUFFIXES = (".pdf",)
 MEDIA_SUFFIXES = IMAGE_SUFFIXES + DOCUMENT_SUFFIXES  # evidence files (casefile.investigation.media checks them)
-LINKED_FOLDERS = ("content", "templates", "static")  # what the build reads or copies into the site
 STORED_TEXT = ".txt"  # content/sources/ID.txt: the text of the report the source stands for, never published
 
 
@@ -59,16 +58,6 @@ class LoadedSite:
     broken_ids: set[str] = field(default_factory=set)  # files that failed to load: not "unknown" elsewhere
     files: list[ContentFile] = field(default_factory=list)  # what the scan found: the next rebuild may reuse it
     scan_problems: list[ContentError] = field(default_factory=list)
-
-
-def is_editor_noise(path: Path | str) -> bool:
-    """Swap, backup and lock files that editors leave beside the real ones."""
-    name = path if isinstance(path, str) else path.name
-    return (
-        name.startswith((".", "#", "~"))
-        or name.endswith(("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig"))
-        or name == "4913"
-    )
 
 
 FileResult = tuple[Dossier | None, list[ContentError]]
@@ -177,46 +166,6 @@ def reserved_id(kind: type[Dossier], dossier_id: str, path: Path) -> ContentErro
         f"the id '{dossier_id}' is reserved: {page} is the list of {page.partition('/')[0]}",
         "rename the file: the site makes that page itself",
     )
-
-
-def unsafe_links(root: Path) -> list[ContentError]:
-    """Links under content/, templates/ or static/ that lead outside the site, nowhere, or round in a loop,
-    and folders there that cannot be read.
-
-    Found before anything is read or copied, and their targets are never opened: a link must not publish,
-    or print in an error, a file from elsewhere on the computer.
-    """
-    site = root.resolve()
-    problems: list[ContentError] = []
-    for name in LINKED_FOLDERS:
-        for link in _links(root / name, problems):
-            if problem := link_problem(link, site):
-                problems.append(problem)
-    return problems
-
-
-def _links(top: Path, problems: list[ContentError]) -> Iterator[Path]:
-    """Every symbolic link at or under ``top``, without following any; a folder or file that this user may not
-    read (another's, closed to others) is a problem, found before any is opened."""
-    if top.is_symlink():
-        yield top
-        return
-    folders = [top] if top.is_dir() else []
-    while folders:
-        folder = folders.pop()
-        try:
-            with os.scandir(folder) as scan:
-                entries = list(scan)
-        except OSError as exc:
-            problems.append(unreadable(folder, exc))
-            continue
-        for entry in entries:
-            if entry.is_symlink():
-                yield Path(entry.path)
-            elif entry.is_dir():
-                folders.append(Path(entry.path))
-            elif not os.access(entry.path, os.R_OK) and not is_editor_noise(entry.name):
-                problems.append(unreadable(Path(entry.path), PermissionError()))
 
 
 def _oversized(file: ContentFile, max_mb: float) -> FileResult | None:

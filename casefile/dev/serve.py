@@ -23,7 +23,7 @@ from tornado.ioloop import IOLoop
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from casefile.content.loader import is_editor_noise
+from casefile.content.links import is_editor_noise
 from casefile.dev.devserver import Audience, ReloadSocket, SiteState, application, is_loopback
 from casefile.dev.incremental import Session
 from casefile.diagnostics import ContentError, Diagnostics, Location, report
