@@ -301,6 +301,25 @@ def test_a_foreign_host_is_refused_which_stops_dns_rebinding(server: str) -> Non
         assert b"Anna Example" not in answer and b"Traceback" not in answer
 
 
+def test_a_refused_request_is_explained_in_the_terminal(site: Path) -> None:
+    """The page a refused request gets says the dev server answers only this computer, or that the terminal says
+    why: the terminal does, in one line, without a traceback."""
+    process, base = start_serve(site)
+    port = base.rsplit(":", 1)[1]
+    try:
+        refused = _get_with_host(base, "/actors/anna.html", f"attacker.example:{port}")
+        other = _raw(base, f"DELETE /actors/anna.html HTTP/1.1\nHost: 127.0.0.1:{port}\nConnection: close\n")
+        _get_with_host(base, "/actors/anna.html", f"127.0.0.1:{port}")  # answered after the two lines are printed
+    finally:
+        printed = stop_serve(process)
+    assert _status(refused) == 400 and _status(other) == 405
+    assert b"400 Unknown Host" in refused and b"answers only http://127.0.0.1, localhost or [::1]" in refused
+    assert b"the terminal says why" in other
+    assert f"serve: 400 GET /actors/anna.html: refused the Host 'attacker.example:{port}'" in printed, printed
+    assert "serve: 405 DELETE /actors/anna.html: Method Not Allowed" in printed, printed
+    assert "Traceback" not in printed
+
+
 def test_the_reload_socket_refuses_a_foreign_origin(server: str) -> None:
     port = server.rsplit(":", 1)[1]
     assert _status(_open_socket(server, f"http://127.0.0.1:{port}")) == 101

@@ -147,8 +147,9 @@ class _Private:
             raise web.HTTPError(400, reason="Unknown Host")
 
     def write_error(self, status_code: int, **kwargs: object) -> None:
+        reason = self._reason  # type: ignore[has-type]  # send_error set it; clear() would reset it to "OK"
         self.clear()  # type: ignore[attr-defined]
-        self.set_status(status_code)  # type: ignore[attr-defined]
+        self.set_status(status_code, reason=reason)  # type: ignore[attr-defined]
         self.set_header("Content-Type", "text/plain; charset=utf-8")  # type: ignore[attr-defined]
         why = {
             "Unknown Host": "The dev server answers only http://127.0.0.1, localhost or [::1] with its own port.",
@@ -291,11 +292,15 @@ class SitePage(_Private, web.RequestHandler):
 
 
 def _log(handler: web.RequestHandler) -> None:
-    """Only failures reach the terminal, one line each."""
+    """Only failures reach the terminal, one line each, saying why: the page a refused request gets sends its
+    reader here."""
     status = handler.get_status()
     if status >= 400:
         request = handler.request
-        print(f"serve: {status} {request.method} {request.uri}", file=sys.stderr)
+        reason = handler._reason  # type: ignore[attr-defined]
+        if reason == "Unknown Host":
+            reason = f"refused the Host {request.host!r}: only this computer's addresses are served (see --host)"
+        print(f"serve: {status} {request.method} {request.uri}: {reason}", file=sys.stderr)
 
 
 def application(state: SiteState, audience: Audience) -> web.Application:
