@@ -196,7 +196,11 @@ def test_a_template_change_that_failed_to_build_is_built_once_the_content_is_fix
 
 def test_new_writes_a_template_and_refuses_to_overwrite(site: Path) -> None:
     command = [sys.executable, str(ROOT / "build.py"), "new", "event", "first-visit", "--site", str(site)]
-    assert subprocess.run(command, cwd=ROOT, capture_output=True, text=True).returncode == 0
+    first = subprocess.run(command, cwd=site, capture_output=True, text=True)
+    assert first.returncode == 0
+    assert "wrote content/events/first-visit.yaml: fill in the fields, then save" in first.stderr
+    # where footnoted text goes: the narrative beside the dossier (not written: it is optional)
+    assert "its text, with footnotes ([@source-id]), goes in content/events/first-visit.md" in first.stderr
     written = (site / "content/events/first-visit.yaml").read_text()
     assert "title:" in written and "participants:" in written and "# " in written
     again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)

@@ -203,7 +203,10 @@ def _new(site: Path, words: list[str], prog: str) -> int:
     except ContentError as problem:
         print(problem.format(Path.cwd()), file=sys.stderr)
         return 1
-    print(f"wrote {path}: fill in the fields, then save", file=sys.stderr)
+    print(f"wrote {_shown(path.parent)}{path.name}: fill in the fields, then save", file=sys.stderr)
+    if words[0] != "page":  # a page is its markdown already
+        story = path.with_suffix(".md")
+        print(f"  its text, with footnotes ([@source-id]), goes in {_shown(story.parent)}{story.name}", file=sys.stderr)
     return 0
 
 

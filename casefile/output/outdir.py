@@ -170,7 +170,7 @@ def _acquire(path: Path, out: Path, verb: str) -> int:
             if other == "serve":
                 raise ContentError(
                     Location(out),
-                    f"python build.py serve (process {pid}) is writing this output folder",
+                    f"serve (process {pid}) is writing this output folder",
                     "stop it first (Ctrl-C in its terminal), or build elsewhere with --out",
                 ) from None
             if not waiting:
