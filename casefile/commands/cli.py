@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from casefile import __version__
 from casefile.diagnostics import ContentError, Diagnostics, report
 from casefile.interrupt import Interrupted, stop_on_signals
 from casefile.output.cache import BuildCache
@@ -35,6 +36,7 @@ def _jobs(text: str) -> int:
 
 def _parser(prog: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=prog, description="Build a Casefile investigation site.")
+    parser.add_argument("--version", action="version", version=f"casefile {__version__}")
     parser.add_argument(
         "verb",
         nargs="?",
