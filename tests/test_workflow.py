@@ -5,6 +5,7 @@ a setting, so that an investigation in a sub-folder of its repository is publish
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ import yaml
 from conftest import BASE, BUILD, ROOT, example_only, load_html, make_site
 
 REPOSITORY = ROOT / ".github" / "workflows" / "pages.yml"
+RELEASE = ROOT / ".github" / "workflows" / "release.yml"  # what a version tag runs
 NEW_SITE = ROOT / "casefile" / "new-site" / "dot-github" / "workflows" / "pages.yml"  # what init writes
 PAGES_URL = "https://org.github.io/repository"  # what actions/configure-pages would give
 
@@ -167,3 +169,62 @@ def test_the_example_passes_the_workflows_strict_check() -> None:
         [sys.executable, "build.py", "check", "--strict"], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
+
+
+def release_jobs() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The release workflow, its job that tests and builds, and its job that publishes."""
+    release = load_workflow(RELEASE)
+    assert list(release["jobs"]) == ["build", "publish"]
+    return release, release["jobs"]["build"], release["jobs"]["publish"]
+
+
+def test_release_runs_on_a_version_tag_only() -> None:
+    release = load_workflow(RELEASE)
+    assert release.get("on", release.get(True)) == {"push": {"tags": ["v*"]}}
+
+
+def test_release_publishes_by_trusted_publishing_with_no_token() -> None:
+    """PyPI trusts the workflow's OIDC identity (``id-token: write``) in the ``pypi`` environment, which can require
+    a reviewer; nothing else may write, and no secret is read."""
+    release, build, publish = release_jobs()
+    assert release["permissions"] == {"contents": "read"} and "permissions" not in build
+    assert publish["permissions"] == {"id-token": "write"}
+    assert publish["environment"]["name"] == "pypi"
+    assert publish["environment"]["url"] == "https://pypi.org/project/casefile/"
+    assert "secrets." not in RELEASE.read_text(encoding="utf-8") and "password" not in RELEASE.read_text()
+
+
+def test_release_uses_the_official_actions_pinned_to_a_major_version() -> None:
+    release = load_workflow(RELEASE)
+    used = [s["uses"] for s in steps(release) if "uses" in s]
+    assert [u.split("@")[0] for u in used] == [
+        "actions/checkout",
+        "actions/upload-artifact",
+        "actions/download-artifact",
+        "pypa/gh-action-pypi-publish",
+    ]
+    assert all(re.fullmatch(r"[\w/-]+@(release/)?v\d+", u) for u in used), used
+
+
+def test_release_tests_and_builds_outside_the_source_folder_before_it_publishes() -> None:
+    """The tag is checked first, then the README's test command runs; the build runs in the runner's temporary
+    folder, on the tagged tree (at the root, `python -m build` would import build.py); only files that passed
+    ``twine check`` reach the publishing job, which runs after the tests."""
+    _, build, publish = release_jobs()
+    assert build["container"] == "python:3.11-bookworm"  # Debian 12 as root: scripts/test.sh installs what it needs
+    names = [step.get("name", step.get("uses", "").split("@")[0]) for step in build["steps"]]
+    assert names == [
+        "actions/checkout",
+        "The tag is the package's version",
+        "Test",
+        "Build the sdist and the wheel",
+        "Check the sdist and the wheel",
+        "actions/upload-artifact",
+    ]
+    scripts = {step["name"]: step["run"] for step in build["steps"] if "run" in step}
+    assert scripts["Test"] == "bash scripts/test.sh"
+    script = scripts["Build the sdist and the wheel"]
+    assert 'cd "$RUNNER_TEMP"' in script.split("-m build")[0] and 'git archive "$GITHUB_SHA"' in script
+    assert "--no-isolation" in script  # the setuptools pinned in requirements-dev.txt
+    assert scripts["Check the sdist and the wheel"].startswith(".venv/bin/python -m twine check --strict ")
+    assert publish["needs"] == "build"
