@@ -63,6 +63,8 @@ GRAPH = {name: imports(name) for name in MODULES}
 
 
 def layer(name: str) -> int:
+    if name == "casefile":  # the package itself holds only __version__: below everything
+        return 0
     return next(i for i, prefixes in enumerate(LAYERS) for p in prefixes if name == p or name.startswith(p + "."))
 
 

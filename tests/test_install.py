@@ -27,10 +27,13 @@ from packaging.utils import canonicalize_name
 from test_limits import another_user
 from test_workflow import PAGES_URL, load_workflow, run_publishing
 
+from casefile import __version__ as VERSION
 from casefile.commands.scaffold import TEMPLATES
 
 ROOT = BUILD.parent
-PACKAGE_SOURCES = ["pyproject.toml", "README.md", "casefile", "templates", "static"]
+# What `pip install .` reads: the package, and the folders pyproject.toml ships inside it (templates, static, guide).
+PACKAGE_DIRS = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-dir"]
+PACKAGE_SOURCES = ["pyproject.toml", "README.md", "casefile", *PACKAGE_DIRS.values()]
 EXAMPLE_WORDS = ["tatmadaw", "shoigu", "myanmar", "russia", "min-aung-hlaing", "su-30", "sergei"]
 CLEAN_ENV = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
 
@@ -92,8 +95,16 @@ def test_pip_install_gives_a_casefile_command_that_starts_builds_and_publishes_a
     assert shipped.is_relative_to(venv) and (shipped.parent / "templates" / "base.html").is_file(), where.stdout
     assert run(python, "-m", "pip", "check", cwd=tmp_path).returncode == 0, "the lock is out of range"
 
-    assert run(casefile, "init", "ports", cwd=tmp_path).returncode == 0
+    started = run(casefile, "init", "ports", cwd=tmp_path)
+    assert started.returncode == 0, started.stderr
     site = tmp_path / "ports"
+    # Installed from a folder on this computer, which GitHub's runner cannot reach: the workflow installs the release.
+    assert f"\n  CASEFILE: casefile=={VERSION}\n" in (site / ".github/workflows/pages.yml").read_text(encoding="utf-8")
+    assert started.stderr.splitlines()[1] == (
+        f"publishing installs casefile=={VERSION} from PyPI, the release of this version, not the copy in "
+        f"{venv.parent / 'sources'}; to publish with a copy of your own, set CASEFILE: in "
+        "ports/.github/workflows/pages.yml to its Git address, as the comment there shows"
+    ), started.stderr
     assert not (site / "templates").exists() and not (site / "static").exists()
     built = run(casefile, "build", cwd=site)
     assert built.returncode == 0 and "warning" not in built.stderr, built.stderr
@@ -161,43 +172,62 @@ def test_init_writes_every_kind_on_neutral_placeholders_into_a_fresh_clone(tmp_p
         assert not any(word in data.decode().lower() for word in EXAMPLE_WORDS), name
 
 
-def test_init_workflow_installs_the_casefile_that_made_the_site(tmp_path: Path) -> None:
-    """Run from a clone of Casefile's GitHub repository (an ssh remote too), the workflow installs that repository
-    at the commit that wrote the site; a commit not pushed yet is not pinned, as GitHub could not fetch it."""
+def test_init_from_a_checkout_writes_the_release_and_names_the_commit_to_use_instead(tmp_path: Path) -> None:
+    """Run from a clone of Casefile's GitHub repository (an ssh remote too), the workflow installs the release of this
+    version from PyPI, and init says how to publish with the checkout's commit instead: pushed first, when it is not,
+    as GitHub could not fetch it."""
     clone = tmp_path / "casefile"
     subprocess.run(["git", "clone", "--quiet", ROOT, clone], check=True)
+    shutil.copytree(ROOT / "casefile", clone / "casefile", dirs_exist_ok=True)  # the code as it is now, uncommitted
     commit = subprocess.run(["git", "-C", clone, "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
-    wanted = "CASEFILE: casefile @ git+https://github.com/example-newsroom/casefile.git"
-    for remote, written in [
-        ("https://github.com/example-newsroom/casefile.git", f"{wanted}@{commit}\n"),
-        ("git@github.com:example-newsroom/casefile.git", f"{wanted}@{commit}\n"),
-    ]:
+    address = "casefile @ git+https://github.com/example-newsroom/casefile.git"
+
+    def init_from_clone(site: str) -> str:
+        result = run(sys.executable, clone / "build.py", "init", site, cwd=tmp_path)
+        assert result.returncode == 0 and result.stderr.count("\n") == 2, result.stderr
+        workflow = (tmp_path / site / ".github/workflows/pages.yml").read_text(encoding="utf-8")
+        assert f"\n  CASEFILE: casefile=={VERSION}\n" in workflow
+        return result.stderr.splitlines()[1]
+
+    release = f"publishing installs casefile=={VERSION} from PyPI, the release of this version, not the copy in {clone}"
+    for number, remote in enumerate(
+        ["https://github.com/example-newsroom/casefile.git", "git@github.com:example-newsroom/casefile.git"]
+    ):
         subprocess.run(["git", "-C", clone, "remote", "set-url", "origin", remote], check=True)
-        site = tmp_path / f"site-{len(list(tmp_path.iterdir()))}"
-        result = run(sys.executable, clone / "build.py", "init", site.name, cwd=tmp_path)
-        assert result.returncode == 0 and "before publishing" not in result.stderr, result.stderr
-        assert written in (site / ".github/workflows/pages.yml").read_text(encoding="utf-8")
+        assert init_from_clone(f"site-{number}") == (
+            f"{release}; to publish with its commit instead, set CASEFILE: in site-{number}/.github/workflows/pages.yml"
+            f" to {address}@{commit}"
+        )
     env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t"}
     subprocess.run(
         ["git", "-C", clone, "commit", "--quiet", "--allow-empty", "-m", "local"],
         check=True,
         env=os.environ | env | {"GIT_COMMITTER_EMAIL": "t@example.org"},
     )
-    result = run(sys.executable, clone / "build.py", "init", "unpushed", cwd=tmp_path)
-    assert f"{wanted}\n" in (tmp_path / "unpushed/.github/workflows/pages.yml").read_text(encoding="utf-8")
+    local = subprocess.run(["git", "-C", clone, "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    assert init_from_clone("unpushed") == (
+        f"{release}; to publish with its commit instead, push it, then set CASEFILE: in "
+        f"unpushed/.github/workflows/pages.yml to {address}@{local}"
+    )
 
 
-def test_init_says_when_it_cannot_tell_where_to_install_casefile_from(tmp_path: Path) -> None:
-    """A Casefile copied without Git: the workflow keeps its placeholder, and init says to fill it in."""
+def test_init_from_a_copy_without_git_writes_the_release_and_says_so(tmp_path: Path) -> None:
+    """A Casefile copied without Git: the workflow installs the release of this version, and init says how to use
+    a copy of one's own instead. Nothing the journalist sees holds a placeholder."""
     copy = tmp_path / "casefile"
     copy.mkdir()
     for name in ("build.py", "casefile", "templates", "static"):
         (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, copy / name)
     result = run(sys.executable, copy / "build.py", "init", "ports", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    note = "before publishing: write where to install Casefile from in CASEFILE: in ports/.github/workflows/pages.yml"
-    assert note in result.stderr, result.stderr
-    assert "github.com/ORG/casefile.git" in (tmp_path / "ports/.github/workflows/pages.yml").read_text(encoding="utf-8")
+    assert result.stderr.splitlines()[1] == (
+        f"publishing installs casefile=={VERSION} from PyPI, the release of this version, not the copy in {copy}; "
+        "to publish with a copy of your own, set CASEFILE: in ports/.github/workflows/pages.yml to its Git address, "
+        "as the comment there shows"
+    ), result.stderr
+    written = snapshot(tmp_path / "ports")
+    assert f"\n  CASEFILE: casefile=={VERSION}\n" in written[".github/workflows/pages.yml"].decode()
+    assert not [name for name, data in written.items() if "ORG" in data.decode()]
 
 
 @pytest.mark.parametrize(

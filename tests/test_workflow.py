@@ -119,16 +119,15 @@ def test_the_repository_installs_the_pinned_lock_as_the_readme_says() -> None:
 
 
 def test_a_new_site_installs_casefile_with_pip_from_the_address_init_writes() -> None:
-    """No requirements.txt in a new investigation: setup-python's pip cache would fail the run without one. The
-    skeleton's placeholder, which init replaces (test_install), says what to write when init could not."""
+    """No requirements.txt in a new investigation: setup-python's pip cache would fail the run without one. init
+    replaces the skeleton's plain ``casefile`` with what it was installed as, and the comment says how to upgrade."""
     text = NEW_SITE.read_text(encoding="utf-8")
     workflow = load_workflow(NEW_SITE)
     setup = step_using(workflow, "actions/setup-python")["with"]
     assert str(setup["python-version"]) == "3.11" and "cache" not in setup
     assert commands(workflow)[0] == 'python -m pip install "$CASEFILE"'
-    assert workflow["env"]["CASEFILE"].startswith("casefile @ git+https://")
-    assert workflow["env"]["CASEFILE"] == "casefile @ git+https://github.com/ORG/casefile.git"
-    assert "If it still says ORG, init could not tell" in text
+    assert workflow["env"]["CASEFILE"] == "casefile"  # init writes the release that made the site (test_release)
+    assert "ORG" not in text and "casefile==" in text
     assert all(c.startswith("casefile ") for c in commands(workflow)[1:])
 
 

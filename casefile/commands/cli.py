@@ -7,6 +7,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from casefile import __version__
 from casefile.diagnostics import ContentError, Diagnostics, report
@@ -14,6 +15,9 @@ from casefile.interrupt import Interrupted, stop_on_signals
 from casefile.output.cache import BuildCache
 from casefile.output.outdir import check_default_out, check_out, output_lock
 from casefile.settings import Options, SitePaths
+
+if TYPE_CHECKING:
+    from casefile.commands.newsite import Origin
 
 # The heavy modules (pipeline, config, scaffold, newsite, serve) are imported where they are used: a rebuild
 # with nothing to do must not wait for Jinja, pydantic and networkx to load.
@@ -220,19 +224,36 @@ def _init(words: list[str], prog: str) -> int:
         return 2
     folder = Path(words[0])
     try:
-        requirement = init_site(folder)
+        origin = init_site(folder)
     except ContentError as problem:
         print(problem.format(Path.cwd()), file=sys.stderr)
         return 1
     shown = _shown(folder.resolve())
     print(f"started a new investigation in {shown}; preview it with: {prog} serve --site {shown}", file=sys.stderr)
-    if requirement is None:
-        print(
-            f"before publishing: write where to install Casefile from in CASEFILE: in {shown}{WORKFLOW}"
-            " (this Casefile was not installed from a Git address)",
-            file=sys.stderr,
-        )
+    if note := _publishing_note(origin, f"{shown}{WORKFLOW}"):
+        print(note, file=sys.stderr)
     return 0
+
+
+def _publishing_note(origin: Origin, workflow: str) -> str | None:
+    """One line on what the new site's workflow installs, unless it is simply the release this Casefile is."""
+    if origin.copy is None:
+        if origin.git is None:
+            return None
+        return (
+            f"publishing installs Casefile from {origin.git} at commit {(origin.commit or '')[:12]}, as this one was "
+            f"installed (CASEFILE: in {workflow})"
+        )
+    note = f"publishing installs {origin.requirement} from PyPI, the release of this version, not the copy in "
+    note += origin.copy
+    if origin.git is None:
+        return (
+            f"{note}; to publish with a copy of your own, set CASEFILE: in {workflow} to its Git address, as the "
+            "comment there shows"
+        )
+    push = "" if origin.pushed else " push it, then"
+    instead = f"casefile @ git+{origin.git}@{origin.commit}"
+    return f"{note}; to publish with its commit instead,{push} set CASEFILE: in {workflow} to {instead}"
 
 
 def _schema(site: Path) -> int:

@@ -6,20 +6,33 @@ import json
 import re
 import shutil
 import subprocess
+from dataclasses import dataclass
 from importlib import metadata, resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
+import casefile
 from casefile.commands.scaffold import started_line, write_failure
 from casefile.content.schema import FOLDER as SCHEMAS
 from casefile.content.schema import write_schemas
 from casefile.diagnostics import ContentError, Location
-from casefile.settings import PROJECT_ROOT
 
 # A repository just cloned from GitHub holds these already; a folder with anything else is refused.
 MAY_EXIST = {".git"}
 WORKFLOW = ".github/workflows/pages.yml"
-PLACEHOLDER = "casefile @ git+https://github.com/ORG/casefile.git"
+CASEFILE_LINE = re.compile(rb"^(  CASEFILE: ).*$", re.M)  # in the workflow's env: what pip installs
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where the running Casefile came from, and so what the new site's workflow installs (``requirement``)."""
+
+    requirement: str
+    git: str | None = None  # the https address of a Git repository this Casefile came from, or a checkout's remote
+    commit: str | None = None  # the commit in that repository
+    copy: str | None = None  # where this Casefile is, if not installed by name or from Git: a checkout, a folder
+    pushed: bool = True  # the checkout's commit is on a remote branch, so GitHub can fetch it
 
 
 def skeleton() -> dict[str, bytes]:
@@ -38,14 +51,13 @@ def skeleton() -> dict[str, bytes]:
     return files
 
 
-def init_site(folder: Path) -> str | None:
-    """Write the skeleton into ``folder``: new, empty, or a fresh clone. Returns what the publishing workflow
-    installs Casefile from, or None when it could not tell and the workflow still holds the placeholder."""
+def init_site(folder: Path) -> Origin:
+    """Write the skeleton into ``folder``: new, empty, or a fresh clone. Returns where this Casefile came from,
+    whose requirement the publishing workflow installs."""
     _refuse_if_taken(folder)
     files = skeleton()
-    requirement = casefile_requirement()
-    if requirement:
-        files[WORKFLOW] = files[WORKFLOW].replace(PLACEHOLDER.encode(), requirement.encode())
+    origin = casefile_origin()
+    files[WORKFLOW] = CASEFILE_LINE.sub(rb"\g<1>" + origin.requirement.encode(), files[WORKFLOW], count=1)
     started = f"{started_line()}\n".encode()
     dossiers = [name for name in files if name.startswith("content/") and name.endswith(".yaml")]
     files |= {name: files[name] + started for name in dossiers}
@@ -67,7 +79,7 @@ def init_site(folder: Path) -> str | None:
                 path.unlink(missing_ok=True)
         failed = Path(exc.filename) if isinstance(exc.filename, str) else folder
         raise write_failure(exc, folder, str(folder), f"{failed.parent}/") from None
-    return requirement
+    return origin
 
 
 def _make_folders(folder: Path, made: list[Path]) -> None:
@@ -79,32 +91,49 @@ def _make_folders(folder: Path, made: list[Path]) -> None:
         made.append(path)
 
 
-def casefile_requirement() -> str | None:
-    """Where GitHub's runner can install this very Casefile from: the Git address pip installed it from
-    (PEP 610's direct_url.json), or the web address of the checkout it runs in, at its commit when pushed."""
+def casefile_origin() -> Origin:
+    """What GitHub's runner installs: the same Git address at the same commit for a Casefile pip installed from one
+    (PEP 610's direct_url.json), else this version's release, ``casefile==X.Y.Z``, from PyPI. For a checkout or a
+    copy on this computer, which the runner cannot reach, the origin also names it, and a checkout's pushed remote."""
+    release = f"casefile=={casefile.__version__}"
+    running = Path(casefile.__file__).resolve().parent
     try:
-        recorded = json.loads(metadata.distribution("casefile").read_text("direct_url.json") or "{}")
+        installed = metadata.distribution("casefile")
+        recorded = json.loads(installed.read_text("direct_url.json") or "{}")
     except (metadata.PackageNotFoundError, ValueError):
-        recorded = {}
+        installed, recorded = None, {}
+    if installed is None or Path(str(installed.locate_file("casefile"))).resolve() != running:
+        return _checkout(release, running.parent)  # not the installed Casefile (an editable install too)
+    if not recorded:
+        return Origin(release)  # installed by name from an index
     if "vcs_info" in recorded and (url := _web_address(recorded["url"])):
-        return f"casefile @ git+{url}@{recorded['vcs_info']['commit_id']}"
-    if not (PROJECT_ROOT / ".git").exists() or not (url := _web_address(_git("remote", "get-url", "origin"))):
-        return None
-    pushed = _git("branch", "--remotes", "--contains", "HEAD")
-    return f"casefile @ git+{url}" + (f"@{_git('rev-parse', 'HEAD')}" if pushed else "")
+        commit = recorded["vcs_info"]["commit_id"]
+        return Origin(f"casefile @ git+{url}@{commit}", git=url, commit=commit)
+    parts = urlsplit(recorded.get("url", ""))
+    return Origin(release, copy=unquote(parts.path) if parts.scheme == "file" else recorded.get("url"))
+
+
+def _checkout(release: str, folder: Path) -> Origin:
+    """A Casefile run from a folder: with the commit that GitHub could install it at, when it is a clone of an
+    https (or ssh) remote."""
+    if not (folder / ".git").exists() or not (url := _web_address(_git(folder, "remote", "get-url", "origin"))):
+        return Origin(release, copy=str(folder))
+    pushed = bool(_git(folder, "branch", "--remotes", "--contains", "HEAD"))
+    return Origin(release, git=url, commit=_git(folder, "rev-parse", "HEAD"), copy=str(folder), pushed=pushed)
 
 
 def _web_address(url: str) -> str | None:
-    """An https address for a Git remote (``git@github.com:owner/repo.git`` too); None for a local one."""
-    if scp_like := re.fullmatch(r"[\w.-]+@([\w.-]+):(.+)", url):
-        url = f"https://{scp_like[1]}/{scp_like[2]}"
+    """An https address for a Git remote (``git@github.com:owner/repo.git`` and ``ssh://`` too); None for a local
+    one."""
+    if ssh := re.fullmatch(r"(?:ssh://)?[\w.-]+@([\w.-]+)[:/](.+)", url):
+        url = f"https://{ssh[1]}/{ssh[2]}"
     return url if url.startswith("https://") else None
 
 
-def _git(*words: str) -> str:
-    """What git prints in the Casefile checkout ('' if it fails)."""
+def _git(folder: Path, *words: str) -> str:
+    """What git prints in the Casefile checkout ``folder`` ('' if it fails)."""
     try:
-        done = subprocess.run(["git", "-C", str(PROJECT_ROOT), *words], capture_output=True, text=True, timeout=10)
+        done = subprocess.run(["git", "-C", str(folder), *words], capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.TimeoutExpired):
         return ""
     return done.stdout.strip() if done.returncode == 0 else ""
