@@ -3,10 +3,11 @@ workflow run for real against that wheel. Everything runs offline.
 
 The sdist and the wheel come from the release workflow's own build step (``.github/workflows/release.yml``), run
 here on a Git repository holding a copy of this checkout (committed and untracked files, as they are now). That step
-builds from outside the source folder, because of the ``build.py`` trap: Python puts the current folder first on
-``sys.path``, so ``python -m build`` typed at the repository's root runs Casefile's own top-level ``build.py``
-(which answers "invalid choice") instead of the ``build`` package. ``--no-isolation`` builds with the setuptools
-pinned in requirements-dev.txt, so nothing is downloaded.
+builds from outside the source folder, because of the ``build.py`` trap: ``python -m`` puts the current folder
+first on ``sys.path``, so ``python -m build .`` typed at the repository's root runs Casefile's own top-level
+``build.py`` ("argument verb: invalid choice: '.'"; with no argument it builds the example site) instead of the
+``build`` package. ``--no-isolation`` builds with the setuptools pinned in requirements-dev.txt: nothing is
+downloaded.
 """
 
 from __future__ import annotations
@@ -31,15 +32,14 @@ import casefile
 
 RELEASE = ROOT / ".github" / "workflows" / "release.yml"
 VERSION = casefile.__version__
-# Every variable the runner sets that the release steps use; the tag is the version's.
-TAG = f"v{VERSION}"
-# What the test environment lends a fresh venv: the pinned lock, pip and setuptools (see lend_the_lock).
+TAG = f"v{VERSION}"  # what a release of this version is tagged
+GUIDE = "casefile.guide"  # the package the guide ships as
+# What the test environment lends a fresh venv: the pinned lock, pip and setuptools (see fresh_venv).
 TEST_PURELIB = sysconfig.get_path("purelib")
 # pip reads no configuration and no index but the one a test names.
 PIP_ENV = {k: v for k, v in os.environ.items() if not k.startswith("PIP_") and k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
 PIP_ENV |= {"PIP_CONFIG_FILE": os.devnull, "PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
 # A Git address as a journalist would install from; git fetches it from a local repository instead (url.insteadOf).
-GUIDE = "casefile.guide"
 GIT_ADDRESS = "https://github.com/example-newsroom/casefile.git"
 
 
@@ -69,7 +69,7 @@ def repository(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
         if (ROOT / name).is_file():
             (repository / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, repository / name)
-    identity = ["-c", "user.name=t", "-c", "user.email=t@example.org"]
+    identity = ["-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false"]
     for words in (["init", "--quiet"], ["add", "--all"], [*identity, "commit", "--quiet", "-m", TAG]):
         assert run("git", *words, cwd=repository, env=os.environ).returncode == 0
     commit = run("git", "rev-parse", "HEAD", cwd=repository, env=os.environ).stdout.strip()
@@ -161,7 +161,7 @@ def test_the_release_publishes_only_the_tag_of_the_package_version(release: dict
 
 
 def fresh_venv(folder: Path) -> Path:
-    """A new venv that borrows the test environment's packages (see lend_the_lock)."""
+    """A new venv, without pip, lent the test environment's packages through a .pth file (see the acceptance test)."""
     run(sys.executable, "-m", "venv", "--without-pip", folder, cwd=folder.parent)
     purelib = run(folder / "bin/python", "-c", "import sysconfig; print(sysconfig.get_path('purelib'))", cwd=folder)
     Path(purelib.stdout.strip(), "lent-lock.pth").write_text(TEST_PURELIB + "\n")
