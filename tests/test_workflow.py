@@ -214,6 +214,7 @@ def test_release_tests_and_builds_outside_the_source_folder_before_it_publishes(
     names = [step.get("name", step.get("uses", "").split("@")[0]) for step in build["steps"]]
     assert names == [
         "actions/checkout",
+        "Trust the checkout",
         "The tag is the package's version",
         "Test",
         "Build the sdist and the wheel",
