@@ -1,5 +1,5 @@
-"""The verbs journalists type: ``build`` (default), ``check``, ``serve``, ``new``, ``init``, ``schema`` and
-``archive``."""
+"""The verbs journalists type: ``build`` (default), ``check``, ``serve``, ``new``, ``init``, ``schema``,
+``archive`` and ``guide``."""
 
 from __future__ import annotations
 
@@ -45,10 +45,11 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         "verb",
         nargs="?",
         default="build",
-        choices=["build", "check", "serve", "new", "init", "schema", "archive"],
+        choices=["build", "check", "serve", "new", "init", "schema", "archive", "guide"],
         help="build (default): write the site; check: validate only; serve: rebuild on save and reload the "
         "browser; new TYPE ID: start a dossier; init DIR: start a new investigation; schema: write the editor "
-        "schemas into SITE/schemas; archive: list the sources without an archived copy, with a link that saves one",
+        "schemas into SITE/schemas; archive: list the sources without an archived copy, with a link that saves one; "
+        "guide: build the guide to Casefile into your cache folder (or --out) and say where it is",
     )
     parser.add_argument("args", nargs="*", help="new: actor|deal|event|source|page and the id; init: the new folder")
     parser.add_argument("--host", default="127.0.0.1", help="serve: address to bind (default 127.0.0.1)")
@@ -116,11 +117,18 @@ def main(argv: list[str] | None = None, prog: str = "casefile") -> int:
         return _schema(site)
     if args.verb == "archive":
         return _archive(site)
+    if args.verb == "guide":
+        from casefile.commands.guide import guide_paths
+
+        paths = guide_paths(args.out)
     try:
-        return _run(args.verb, paths, options, args)
+        status = _run(args.verb, paths, options, args)
     except Interrupted as stop:
         out = _shown(paths.out)
         return stop.report(f"{out} holds the new site" if stop.replaced else f"the previous site in {out} is unchanged")
+    if args.verb == "guide" and status == 0:
+        print(f"open the guide in a browser: {(paths.out / 'index.html').as_uri()}", file=sys.stderr)
+    return status
 
 
 def _run(verb: str, paths: SitePaths, options: Options, args: argparse.Namespace) -> int:
