@@ -28,6 +28,7 @@ from test_limits import another_user
 from test_workflow import PAGES_URL, load_workflow, run_publishing
 
 from casefile import __version__ as VERSION
+from casefile.commands.newsite import DISTRIBUTION
 from casefile.commands.scaffold import TEMPLATES
 
 ROOT = BUILD.parent
@@ -99,9 +100,11 @@ def test_pip_install_gives_a_casefile_command_that_starts_builds_and_publishes_a
     assert started.returncode == 0, started.stderr
     site = tmp_path / "ports"
     # Installed from a folder on this computer, which GitHub's runner cannot reach: the workflow installs the release.
-    assert f"\n  CASEFILE: casefile=={VERSION}\n" in (site / ".github/workflows/pages.yml").read_text(encoding="utf-8")
+    assert f"\n  CASEFILE: {DISTRIBUTION}=={VERSION}\n" in (site / ".github/workflows/pages.yml").read_text(
+        encoding="utf-8"
+    )
     assert started.stderr.splitlines()[1] == (
-        f"publishing installs casefile=={VERSION} from PyPI, the release of this version, not the copy in "
+        f"publishing installs {DISTRIBUTION}=={VERSION} from PyPI, the release of this version, not the copy in "
         f"{venv.parent / 'sources'}; to publish with a copy of your own, set CASEFILE: in "
         "ports/.github/workflows/pages.yml to its Git address, as the comment there shows"
     ), started.stderr
@@ -180,16 +183,18 @@ def test_init_from_a_checkout_writes_the_release_and_names_the_commit_to_use_ins
     subprocess.run(["git", "clone", "--quiet", ROOT, clone], check=True)
     shutil.copytree(ROOT / "casefile", clone / "casefile", dirs_exist_ok=True)  # the code as it is now, uncommitted
     commit = subprocess.run(["git", "-C", clone, "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
-    address = "casefile @ git+https://github.com/example-newsroom/casefile.git"
+    address = f"{DISTRIBUTION} @ git+https://github.com/example-newsroom/casefile.git"
 
     def init_from_clone(site: str) -> str:
         result = run(sys.executable, clone / "build.py", "init", site, cwd=tmp_path)
         assert result.returncode == 0 and result.stderr.count("\n") == 2, result.stderr
         workflow = (tmp_path / site / ".github/workflows/pages.yml").read_text(encoding="utf-8")
-        assert f"\n  CASEFILE: casefile=={VERSION}\n" in workflow
+        assert f"\n  CASEFILE: {DISTRIBUTION}=={VERSION}\n" in workflow
         return result.stderr.splitlines()[1]
 
-    release = f"publishing installs casefile=={VERSION} from PyPI, the release of this version, not the copy in {clone}"
+    release = (
+        f"publishing installs {DISTRIBUTION}=={VERSION} from PyPI, the release of this version, not the copy in {clone}"
+    )
     for number, remote in enumerate(
         ["https://github.com/example-newsroom/casefile.git", "git@github.com:example-newsroom/casefile.git"]
     ):
@@ -221,12 +226,12 @@ def test_init_from_a_copy_without_git_writes_the_release_and_says_so(tmp_path: P
     result = run(sys.executable, copy / "build.py", "init", "ports", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines()[1] == (
-        f"publishing installs casefile=={VERSION} from PyPI, the release of this version, not the copy in {copy}; "
-        "to publish with a copy of your own, set CASEFILE: in ports/.github/workflows/pages.yml to its Git address, "
-        "as the comment there shows"
+        f"publishing installs {DISTRIBUTION}=={VERSION} from PyPI, the release of this version, not the copy in "
+        f"{copy}; to publish with a copy of your own, set CASEFILE: in ports/.github/workflows/pages.yml to its Git "
+        "address, as the comment there shows"
     ), result.stderr
     written = snapshot(tmp_path / "ports")
-    assert f"\n  CASEFILE: casefile=={VERSION}\n" in written[".github/workflows/pages.yml"].decode()
+    assert f"\n  CASEFILE: {DISTRIBUTION}=={VERSION}\n" in written[".github/workflows/pages.yml"].decode()
     assert not [name for name, data in written.items() if "ORG" in data.decode()]
 
 

@@ -29,9 +29,12 @@ import yaml
 from conftest import ROOT
 
 import casefile
+from casefile.commands.newsite import DISTRIBUTION
 
 RELEASE = ROOT / ".github" / "workflows" / "release.yml"
 VERSION = casefile.__version__
+NAME = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["name"]  # on PyPI
+FILES = f"{re.sub(r'[-_.]+', '_', NAME).lower()}-{VERSION}"  # how the sdist and the wheel are named
 TAG = f"v{VERSION}"  # what a release of this version is tagged
 GUIDE = "casefile.guide"  # the package the guide ships as
 # What the test environment lends a fresh venv: the pinned lock, pip and setuptools (see fresh_venv).
@@ -102,6 +105,7 @@ def test_the_version_has_one_source_that_imports_nothing() -> None:
     assert "version" not in pyproject["project"] and pyproject["project"]["dynamic"] == ["version"]
     assert pyproject["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "casefile.__version__"}
     assert re.fullmatch(r"\d+\.\d+\.\d+", VERSION), VERSION
+    assert DISTRIBUTION == NAME, "init writes the requirement under pyproject.toml's name"
     probe = "import sys; before = set(sys.modules); import casefile; print(sorted(set(sys.modules) - before))"
     loaded = run(sys.executable, "-c", probe, cwd=ROOT, env=os.environ)
     assert loaded.stdout.strip() == "['casefile']", loaded.stdout
@@ -113,10 +117,10 @@ def test_casefile_version_prints_the_version() -> None:
 
 
 def test_sdist_and_wheel_hold_the_templates_static_files_catalogs_skeleton_and_guide(dist: Path) -> None:
-    sdist, wheel = dist / f"casefile-{VERSION}.tar.gz", dist / f"casefile-{VERSION}-py3-none-any.whl"
+    sdist, wheel = dist / f"{FILES}.tar.gz", dist / f"{FILES}-py3-none-any.whl"
     assert sorted(dist.iterdir()) == [wheel, sdist]
     with tarfile.open(sdist) as archive:
-        in_sdist = {name.removeprefix(f"casefile-{VERSION}/") for name in archive.getnames()}
+        in_sdist = {name.removeprefix(f"{FILES}/") for name in archive.getnames()}
     in_wheel = set(zipfile.ZipFile(wheel).namelist())
 
     def files(folder: str, pattern: str = "*") -> set[str]:
@@ -128,8 +132,11 @@ def test_sdist_and_wheel_hold_the_templates_static_files_catalogs_skeleton_and_g
     assert {"casefile/locale/casefile.pot", "casefile/locale/ru/LC_MESSAGES/casefile.po"} <= package
     assert package | shipped | {"pyproject.toml", "README.md"} <= in_sdist
     assert package | {f"casefile/{name}" for name in shipped} <= in_wheel
-    metadata = zipfile.ZipFile(wheel).read(f"casefile-{VERSION}.dist-info/METADATA").decode()
-    assert f"\nVersion: {VERSION}\n" in metadata and "\nDescription-Content-Type: text/markdown\n" in metadata
+    metadata = zipfile.ZipFile(wheel).read(f"{FILES}.dist-info/METADATA").decode()
+    assert (
+        f"\nName: {NAME}\nVersion: {VERSION}\n" in metadata
+        and "\nDescription-Content-Type: text/markdown\n" in metadata
+    )
 
 
 def test_the_wheel_holds_the_guide(repository: tuple[Path, str], dist: Path) -> None:
@@ -140,11 +147,11 @@ def test_the_wheel_holds_the_guide(repository: tuple[Path, str], dist: Path) -> 
     if folder is None:
         pytest.skip(f"pyproject.toml ships no guide yet (no package-dir for {GUIDE})")
     guide = {p.relative_to(checkout / folder).as_posix() for p in (checkout / folder).rglob("*") if p.is_file()}
-    in_wheel = set(zipfile.ZipFile(dist / f"casefile-{VERSION}-py3-none-any.whl").namelist())
-    with tarfile.open(dist / f"casefile-{VERSION}.tar.gz") as archive:
+    in_wheel = set(zipfile.ZipFile(dist / f"{FILES}-py3-none-any.whl").namelist())
+    with tarfile.open(dist / f"{FILES}.tar.gz") as archive:
         in_sdist = set(archive.getnames())
     assert "site.yaml" in guide and {f"casefile/guide/{name}" for name in guide} <= in_wheel
-    assert {f"casefile-{VERSION}/{folder}/{name}" for name in guide} <= in_sdist
+    assert {f"{FILES}/{folder}/{name}" for name in guide} <= in_sdist
 
 
 def test_twine_check_accepts_the_sdist_and_the_wheel(release: dict, repository: tuple[Path, str], dist: Path) -> None:
@@ -201,7 +208,8 @@ def assert_points_only_at_what_the_install_has(site: Path, venv: Path) -> None:
     verbs = set(re.search(r"\{(build,[\w,]+)\}", usage)[1].split(","))
     named = set(re.findall(r"`casefile (\w+)", readme))
     assert named and named <= verbs, named - verbs
-    listed = run(venv / "bin/python", "-m", "pip", "show", "--files", "casefile", cwd=site).stdout
+    assert f"`pip show -f {NAME}`" in readme
+    listed = run(venv / "bin/python", "-m", "pip", "show", "--files", NAME, cwd=site).stdout
     assert "  casefile/templates/base.html\n" in listed and "  casefile/static/casefile.css\n" in listed
 
 
@@ -220,7 +228,7 @@ def test_init_from_the_released_wheel_writes_a_workflow_that_installs_that_relea
     index = {"PIP_FIND_LINKS": str(dist)}
     journalist = fresh_venv(tmp_path / "journalist")
     installed = run(
-        journalist / "bin/python", "-m", "pip", "install", f"casefile=={VERSION}", cwd=tmp_path, env=PIP_ENV | index
+        journalist / "bin/python", "-m", "pip", "install", f"{NAME}=={VERSION}", cwd=tmp_path, env=PIP_ENV | index
     )
     assert installed.returncode == 0, installed.stderr
     assert installed_from(journalist).is_relative_to(journalist)
@@ -231,7 +239,7 @@ def test_init_from_the_released_wheel_writes_a_workflow_that_installs_that_relea
     assert started.returncode == 0 and started.stderr.count("\n") == 1, started.stderr
     site = tmp_path / "ports"
     workflow = (site / ".github/workflows/pages.yml").read_text(encoding="utf-8")
-    assert f"\n  CASEFILE: casefile=={VERSION}\n" in workflow
+    assert f"\n  CASEFILE: {NAME}=={VERSION}\n" in workflow
     assert_points_only_at_what_the_install_has(site, journalist)
 
     runner = fresh_venv(tmp_path / "runner")
@@ -255,18 +263,18 @@ def test_init_from_a_git_install_writes_that_address_at_its_commit(
     config.write_text(f'[url "{checkout.as_uri()}"]\n\tinsteadOf = {GIT_ADDRESS}\n')
     env = PIP_ENV | {"GIT_CONFIG_GLOBAL": str(config)}
     journalist = fresh_venv(tmp_path / "journalist")
-    requirement = f"casefile @ git+{GIT_ADDRESS}"
+    requirement = f"{NAME} @ git+{GIT_ADDRESS}"
     pip = (journalist / "bin/python", "-m", "pip", "install", "--no-build-isolation")
     installed = run(*pip, requirement, cwd=tmp_path, env=env)
     assert installed.returncode == 0, installed.stderr
     recorded = json.loads(
-        next((journalist / "lib").glob("python*/site-packages/casefile-*.dist-info/direct_url.json")).read_text()
+        next((journalist / "lib").glob(f"python*/site-packages/{FILES}.dist-info/direct_url.json")).read_text()
     )
     assert recorded["url"] == GIT_ADDRESS and recorded["vcs_info"]["commit_id"] == commit
 
     started = run(journalist / "bin/casefile", "init", "ports", cwd=tmp_path)
     assert started.returncode == 0, started.stderr
-    written = f"casefile @ git+{GIT_ADDRESS}@{commit}"
+    written = f"{NAME} @ git+{GIT_ADDRESS}@{commit}"
     assert f"\n  CASEFILE: {written}\n" in (tmp_path / "ports/.github/workflows/pages.yml").read_text(encoding="utf-8")
     said = started.stderr.splitlines()
     assert len(said) == 2 and said[1] == (

@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -189,7 +190,8 @@ def test_release_publishes_by_trusted_publishing_with_no_token() -> None:
     assert release["permissions"] == {"contents": "read"} and "permissions" not in build
     assert publish["permissions"] == {"id-token": "write"}
     assert publish["environment"]["name"] == "pypi"
-    assert publish["environment"]["url"] == "https://pypi.org/project/casefile/"
+    name = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["name"]
+    assert publish["environment"]["url"] == f"https://pypi.org/project/{name}/"
     assert "secrets." not in RELEASE.read_text(encoding="utf-8") and "password" not in RELEASE.read_text()
 
 

@@ -260,8 +260,7 @@ def _publishing_note(origin: Origin, workflow: str) -> str | None:
             "comment there shows"
         )
     push = "" if origin.pushed else " push it, then"
-    instead = f"casefile @ git+{origin.git}@{origin.commit}"
-    return f"{note}; to publish with its commit instead,{push} set CASEFILE: in {workflow} to {instead}"
+    return f"{note}; to publish with its commit instead,{push} set CASEFILE: in {workflow} to {origin.at_commit}"
 
 
 def _schema(site: Path) -> int:

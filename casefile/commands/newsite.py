@@ -21,6 +21,7 @@ from casefile.diagnostics import ContentError, Location
 # A repository just cloned from GitHub holds these already; a folder with anything else is refused.
 MAY_EXIST = {".git"}
 WORKFLOW = ".github/workflows/pages.yml"
+DISTRIBUTION = "casefile"  # the name pip installs Casefile by: pyproject.toml's [project] name (test_release)
 CASEFILE_LINE = re.compile(rb"^(  CASEFILE: ).*$", re.M)  # in the workflow's env: what pip installs
 
 
@@ -33,6 +34,11 @@ class Origin:
     commit: str | None = None  # the commit in that repository
     copy: str | None = None  # where this Casefile is, if not installed by name or from Git: a checkout, a folder
     pushed: bool = True  # the checkout's commit is on a remote branch, so GitHub can fetch it
+
+    @property
+    def at_commit(self) -> str:
+        """The requirement that installs ``git`` at ``commit``."""
+        return f"{DISTRIBUTION} @ git+{self.git}@{self.commit}"
 
 
 def skeleton() -> dict[str, bytes]:
@@ -95,10 +101,10 @@ def casefile_origin() -> Origin:
     """What GitHub's runner installs: the same Git address at the same commit for a Casefile pip installed from one
     (PEP 610's direct_url.json), else this version's release, ``casefile==X.Y.Z``, from PyPI. For a checkout or a
     copy on this computer, which the runner cannot reach, the origin also names it, and a checkout's pushed remote."""
-    release = f"casefile=={casefile.__version__}"
+    release = f"{DISTRIBUTION}=={casefile.__version__}"
     running = Path(casefile.__file__).resolve().parent
     try:
-        installed = metadata.distribution("casefile")
+        installed = metadata.distribution(DISTRIBUTION)
         recorded = json.loads(installed.read_text("direct_url.json") or "{}")
     except (metadata.PackageNotFoundError, ValueError):
         installed, recorded = None, {}
@@ -107,8 +113,8 @@ def casefile_origin() -> Origin:
     if not recorded:
         return Origin(release)  # installed by name from an index
     if "vcs_info" in recorded and (url := _web_address(recorded["url"])):
-        commit = recorded["vcs_info"]["commit_id"]
-        return Origin(f"casefile @ git+{url}@{commit}", git=url, commit=commit)
+        origin = Origin(release, git=url, commit=recorded["vcs_info"]["commit_id"])
+        return Origin(origin.at_commit, git=origin.git, commit=origin.commit)
     parts = urlsplit(recorded.get("url", ""))
     return Origin(release, copy=unquote(parts.path) if parts.scheme == "file" else recorded.get("url"))
 
