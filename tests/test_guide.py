@@ -9,6 +9,7 @@ publishes it beside the example is ``test_workflow.py``.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -116,3 +117,42 @@ def test_an_installed_casefile_builds_the_guide_it_ships(venv: Path, tmp_path: P
     for chapter in CHAPTERS:
         assert (tmp_path / "guide" / "pages" / f"{chapter}.html").is_file()
     assert not any(shipped.rglob("output")), "nothing is written inside the installed package"
+
+
+# --------------------------------------------------------------------------------------------
+# The README: short, the two commands, and links that lead somewhere
+# --------------------------------------------------------------------------------------------
+
+
+def test_the_readme_is_short_and_keeps_the_two_commands_that_ci_runs() -> None:
+    text = README.read_text(encoding="utf-8")
+    assert len(text.splitlines()) < 200
+    assert f"```sh\n{BUILD_COMMAND}\n```" in text and f"```sh\n{TEST_COMMAND}\n```" in text
+    assert TEST_COMMAND in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "`.ci/run` runs exactly this command" in text
+    assert "casefile guide" in text
+
+
+def test_the_readme_names_everything_the_test_command_installs() -> None:
+    """Every Debian package scripts/test.sh may install, by the name apt-get is given."""
+    script = (ROOT / "scripts" / "test.sh").read_text(encoding="utf-8")
+    packages = [name for group in re.findall(r"missing\+=\(([^)]*)\)", script) for name in group.split()]
+    assert {"chromium", "firefox-esr", "npm", "g++"} <= set(packages), packages
+    text = README.read_text(encoding="utf-8")
+    assert [name for name in packages if f"`{name}`" not in text] == []
+    assert "npm ci" in script and "`npm ci`" in text
+
+
+@pytest.mark.parametrize(("document", "chapters"), [("README.md", list(CHAPTERS)), ("docs/content-format.md", FORMAT)])
+def test_the_documents_link_the_guides_chapters_and_every_link_leads_to_a_file(document: str, chapters: list) -> None:
+    """The README points to every chapter, and the old content-format page to the chapters it became, by links
+    that GitHub follows; its picture is small."""
+    path = ROOT / document
+    text = path.read_text(encoding="utf-8")
+    local = [t.split("#")[0] for t in re.findall(r"\]\(([^)\s]+)\)", text) if not re.match(r"[a-z]+:|#", t)]
+    assert [t for t in local if not (path.parent / t).exists()] == []
+    linked = {(path.parent / t).resolve() for t in local}
+    assert [c for c in chapters if (GUIDE / "content" / "pages" / f"{c}.md").resolve() not in linked] == []
+    images = re.findall(r"!\[[^\]]+\]\(([^)\s]+)\)", text)
+    assert images or document != "README.md", "the README shows a page"
+    assert all((path.parent / image).stat().st_size < 150_000 for image in images)
