@@ -84,7 +84,7 @@ def test_uses_the_official_actions(workflow: dict[str, Any]) -> None:
 
 def test_the_site_folder_is_a_setting_at_the_top(workflow: dict[str, Any]) -> None:
     assert workflow["env"]["SITE"] == "."
-    check, build = commands(workflow)[1:]
+    check, build = commands(workflow)[1:3]  # then, in the repository's, the guide
     assert check.endswith(' check --strict --no-cache --site "$SITE"')
     assert '--site "$SITE"' in build and "check" not in build
     assert step_using(workflow, "actions/upload-pages-artifact")["with"]["path"] == "${{ env.SITE }}/output"
@@ -140,10 +140,28 @@ def test_the_repository_workflow_publishes_an_investigation_from_a_sub_folder(tm
     program = (".venv/bin/python build.py", f"{sys.executable} {BUILD}")
     published = run_publishing(load_workflow(REPOSITORY), repository, "investigations/demo", program)
     assert published == repository / "investigations/demo/output"
+    assert (published / "guide" / "index.html").is_file()
     home = load_html(published / "index.html")
     assert home.find("link", rel="canonical").attrs["href"] == PAGES_URL + "/"
     assert (published / ".nojekyll").is_file()
     assert not (repository / "output").exists()
+
+
+def test_the_repository_workflow_publishes_the_guide_beside_the_site(tmp_path: Path) -> None:
+    """The steps the runner runs, in a repository holding an investigation at its root: the uploaded folder holds
+    the site at its root and the guide under guide/, built for the Pages address, and no lock or temporary folder
+    that ``include-hidden-files`` would publish."""
+    repository = tmp_path / "repository"
+    make_site(repository, BASE)
+    program = (".venv/bin/python build.py", f"{sys.executable} {BUILD}")
+    published = run_publishing(load_workflow(REPOSITORY), repository, ".", program)
+    home = load_html(published / "index.html")
+    assert home.find("link", rel="canonical").attrs["href"] == PAGES_URL + "/"
+    guide = load_html(published / "guide" / "index.html")
+    assert guide.find("link", rel="canonical").attrs["href"] == PAGES_URL + "/guide/"
+    assert (published / "guide" / "pages" / "getting-started.html").is_file()
+    hidden = sorted(p.relative_to(published).as_posix() for p in published.rglob(".*"))
+    assert hidden == [".casefile-output", ".nojekyll", "guide/.casefile-output", "guide/.nojekyll"]
 
 
 def test_the_runner_reads_no_cache_and_a_committed_one_never_runs(tmp_path: Path, workflow: dict[str, Any]) -> None:
