@@ -218,7 +218,8 @@ def test_init_from_the_released_wheel_writes_a_workflow_that_installs_that_relea
 ) -> None:
     """The acceptance test of issue 26: a journalist's Casefile installed by version from a package index (here a
     local one, ``--find-links``, holding the built wheel); ``casefile init``; then the Pages workflow's steps in a
-    second, fresh venv, the runner's, where its install step installs ``casefile==X.Y.Z`` from that index.
+    second, fresh venv, the runner's, where its install step installs ``casefile-investigations==X.Y.Z`` from that
+    index.
 
     Offline, the dependencies cannot be downloaded, and no tool turns an installed package back into a wheel. So
     each fresh venv is made with ``--without-pip`` and lent the test environment's site-packages through a ``.pth``
@@ -255,9 +256,10 @@ def test_init_from_the_released_wheel_writes_a_workflow_that_installs_that_relea
 def test_init_from_a_git_install_writes_that_address_at_its_commit(
     repository: tuple[Path, str], tmp_path: Path
 ) -> None:
-    """``pip install "casefile @ git+https://…"``, as pip records it (PEP 610's direct_url.json with vcs_info): init
-    writes the same address at the installed commit, and says so. Git fetches the address from the local repository
-    (``url.…insteadOf`` in a Git configuration of the test's), so that pip's real Git install runs offline."""
+    """``pip install "casefile-investigations @ git+https://…"``, as pip records it (PEP 610's direct_url.json with
+    vcs_info): init writes the same address at the installed commit, and says so. Git fetches the address from the
+    local repository (``url.…insteadOf`` in a Git configuration of the test's), so that pip's real Git install runs
+    offline."""
     checkout, commit = repository
     config = tmp_path / "gitconfig"
     config.write_text(f'[url "{checkout.as_uri()}"]\n\tinsteadOf = {GIT_ADDRESS}\n')

@@ -127,8 +127,8 @@ def test_a_new_site_installs_casefile_with_pip_from_the_address_init_writes() ->
     setup = step_using(workflow, "actions/setup-python")["with"]
     assert str(setup["python-version"]) == "3.11" and "cache" not in setup
     assert commands(workflow)[0] == 'python -m pip install "$CASEFILE"'
-    assert workflow["env"]["CASEFILE"] == "casefile"  # init writes the release that made the site (test_release)
-    assert "ORG" not in text and "casefile==" in text
+    assert workflow["env"]["CASEFILE"] == "casefile-investigations"  # init writes the release (test_release)
+    assert "ORG" not in text and "casefile-investigations==" in text
     assert all(c.startswith("casefile ") for c in commands(workflow)[1:])
 
 

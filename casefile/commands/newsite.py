@@ -21,7 +21,9 @@ from casefile.diagnostics import ContentError, Location
 # A repository just cloned from GitHub holds these already; a folder with anything else is refused.
 MAY_EXIST = {".git"}
 WORKFLOW = ".github/workflows/pages.yml"
-DISTRIBUTION = "casefile"  # the name pip installs Casefile by: pyproject.toml's [project] name (test_release)
+# The name pip installs Casefile by: pyproject.toml's [project] name (test_release checks they agree). "casefile"
+# on PyPI is another project; the package and the command are casefile all the same.
+DISTRIBUTION = "casefile-investigations"
 CASEFILE_LINE = re.compile(rb"^(  CASEFILE: ).*$", re.M)  # in the workflow's env: what pip installs
 
 
@@ -99,8 +101,9 @@ def _make_folders(folder: Path, made: list[Path]) -> None:
 
 def casefile_origin() -> Origin:
     """What GitHub's runner installs: the same Git address at the same commit for a Casefile pip installed from one
-    (PEP 610's direct_url.json), else this version's release, ``casefile==X.Y.Z``, from PyPI. For a checkout or a
-    copy on this computer, which the runner cannot reach, the origin also names it, and a checkout's pushed remote."""
+    (PEP 610's direct_url.json), else this version's release, ``casefile-investigations==X.Y.Z``, from PyPI. For a
+    checkout or a copy on this computer, which the runner cannot reach, the origin also names it, and a checkout's
+    pushed remote."""
     release = f"{DISTRIBUTION}=={casefile.__version__}"
     running = Path(casefile.__file__).resolve().parent
     try:

@@ -87,7 +87,7 @@ summary:                   # one line under the heading
 order: 0                   # pages are listed by order, then by title
 ---
 Write the page in markdown. Link a dossier by its id in double square brackets, and cite a source
-by its id after an @ in single square brackets, as docs/content-format.md shows.
+by its id after an @ in single square brackets, as the guide shows (`casefile guide`, "Writing dossiers").
 """,
 }
 
