@@ -97,11 +97,6 @@ def test_every_page_of_the_guide_loads_cleanly_without_leaving_the_site_and_pass
     assert not failures, f"{len(failures)} problems:\n\n" + "\n\n".join(failures)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="static/casefile.css lets a narrative's code blocks and markdown tables widen the page on a phone "
-    "(wanted: `.narrative pre { overflow-x: auto }`, and markdown tables in a scrolling wrapper like .table-wrap)",
-)
 def test_no_page_of_the_guide_scrolls_sideways_on_a_phone(visits: dict[int, tuple[list[str], list]]) -> None:
     wide = [_overflow_message(path, 375, o) for path, o in visits[375][1] if o["scrollWidth"] > o["innerWidth"]]
     assert not wide, "\n\n".join(wide)

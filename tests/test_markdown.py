@@ -133,3 +133,15 @@ def test_inline_claim_text_has_no_paragraph() -> None:
     html = markdown.render(markdown.parse_inline("Said by [[russia]] *twice*"), page)
     assert "<p>" not in html and "<em>twice</em>" in html
     assert page.links == [("russia", None)]
+
+
+def test_an_aligned_table_column_gets_a_class_not_an_inline_style_and_the_table_scrolls_on_its_own() -> None:
+    """The site's CSP refuses inline styles: markdown-it's style="text-align:right" was blocked (a console error,
+    the alignment lost). A wide table scrolls in its frame instead of widening the page on a phone."""
+    html = markdown.render(markdown.parse("| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |\n"), FakePage())
+    assert "style=" not in html
+    assert html.count('class="align-left"') == 2 and html.count('class="align-center"') == 2
+    assert html.count('class="align-right"') == 2
+    assert html.startswith('<div class="table-wrap" tabindex="0"><table>') and html.endswith("</table>\n</div>\n")
+    code = markdown.render(markdown.parse("```\na very long line\n```\n"), FakePage())
+    assert code.startswith('<pre tabindex="0"><code>'), "a keyboard can scroll a code block too"

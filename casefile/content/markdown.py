@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
@@ -194,6 +194,34 @@ def _render_link_open(self: Any, tokens: list[Token], idx: int, options: Any, en
     return self.renderToken(tokens, idx, options, env)
 
 
+def _aligned_by_class(state: Any) -> None:
+    """A table column aligned with ``---:`` gets a class, not the inline ``style`` markdown-it writes: the site's
+    Content-Security-Policy refuses inline styles (the alignment would be lost, with a console error)."""
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open") and (style := token.attrGet("style")):
+            token.attrs.pop("style")
+            token.attrSet("class", "align-" + str(style).removeprefix("text-align:"))
+
+
+def _render_table_open(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
+    """A table in a scrolling frame of its own: a wide one scrolls on a phone instead of widening the page, and a
+    keyboard can scroll it (it takes the focus)."""
+    return '<div class="table-wrap" tabindex="0">' + self.renderToken(tokens, idx, options, env)
+
+
+def _render_code(default: Callable[..., str]) -> Callable[..., str]:
+    """A code block that a keyboard can scroll too: on a phone it scrolls in its frame (``overflow-x``)."""
+
+    def render(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
+        return default(tokens, idx, options, env).replace("<pre>", '<pre tabindex="0">', 1)
+
+    return render
+
+
+def _render_table_close(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
+    return self.renderToken(tokens, idx, options, env) + "</div>\n"
+
+
 def casefile_plugin(md: MarkdownIt) -> None:
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.inline.ruler.before("link", "citation", _citation_rule)
@@ -206,6 +234,11 @@ def casefile_plugin(md: MarkdownIt) -> None:
     md.add_render_rule("citation", _render_citation)
     md.add_render_rule("media_embed", _render_embed)
     md.add_render_rule("link_open", _render_link_open)
+    md.add_render_rule("table_open", _render_table_open)
+    md.add_render_rule("table_close", _render_table_close)
+    for kind in ("fence", "code_block"):
+        md.add_render_rule(kind, _render_code(md.renderer.rules[kind]))
+    md.core.ruler.push("casefile_aligned_by_class", _aligned_by_class)
 
 
 @cache
