@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import BASE, ROOT, make_site, run_builds, snapshot
+from conftest import BASE, ROOT, make_site, run_build, run_builds, snapshot
 
 LINKS_PAGE = "See [the list](missing.html) and [our method](method.md).\n"
 HALF_SOURCED_DEAL = """\
@@ -227,3 +227,20 @@ def test_check_external_reports_dead_links_with_the_archived_copy(tmp_path: Path
     assert "1 dead-link" in external.stderr
     assert strict.returncode == 1 and "sipri-arms-data.yaml:3:6: error:" in strict.stderr
     assert offline.returncode == 0 and "dead-link" not in offline.stderr
+
+
+def test_a_file_without_sources_is_named_by_its_file(tmp_path: Path) -> None:
+    """A page's picture without sources was "the fact '' has no sources": the warning names the file."""
+    import io
+
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(picture, "PNG")
+    files = BASE | {
+        "content/pages/about.md": "---\ntitle: About\nmedia:\n  - file: screen.png\n    alt: A screen\n---\nText.\n",
+        "content/pages/screen.png": picture.getvalue(),
+    }
+    result = run_build(make_site(tmp_path / "site", files), "check")
+    assert "content/pages/about.md:4:5: warning: the file 'screen.png' has no sources" in result.stderr, result.stderr
+    assert "''" not in result.stderr

@@ -24,6 +24,7 @@ from casefile.content.model import (
     Dossier,
     Event,
     Item,
+    Media,
     Participant,
     Party,
     ReportedDate,
@@ -246,6 +247,7 @@ _FACT_NAMES: dict[type, tuple[str, str]] = {
     Value: ("value", "text"),
     Participant: ("participant", "actor"),
     Claim: ("claim", "text"),
+    Media: ("file", "file"),
 }
 
 
@@ -255,7 +257,7 @@ def _describe(fact: Sourced) -> str:
         return f"the date {fact.date.iso}"
     noun, field = _FACT_NAMES.get(type(fact), ("fact", ""))
     text = str(getattr(fact, field, ""))
-    return f"the {noun} '{shorten(text, 50)}'"
+    return f"the {noun} '{shorten(text, 50)}'" if text else f"the {noun}"
 
 
 def _relative_links(tokens: list[Any]) -> Iterator[tuple[str, int]]:
