@@ -294,6 +294,32 @@ def test_an_output_folder_that_is_a_link_is_refused(base_site: Path, tmp_path: P
     assert run_build(base_site, "--no-search", out=elsewhere.parent / "chosen").returncode == 0  # --out: as asked
 
 
+def test_a_stop_that_lands_while_a_c_extension_loads_is_one_line(base_site: Path) -> None:
+    """SIGTERM while pydantic-core loads datetime's C API made it panic: a Rust backtrace and a Python traceback,
+    exit 1 (the random-moment test below met it once). The heavy imports run with stops held. Here the signal comes
+    exactly then: the first import of datetime (pydantic-core's, through its C API) sends it."""
+    before = snapshot(base_site / "output")
+    code = f"""
+import importlib.abc, os, signal, sys
+sys.path.insert(0, {str(ROOT)!r})
+class SignalAtDatetime(importlib.abc.MetaPathFinder):
+    fired = False
+    def find_spec(self, name, path, target=None):
+        if name == "datetime" and not self.fired:
+            self.fired = True
+            os.kill(os.getpid(), signal.SIGTERM)
+        return None
+sys.meta_path.insert(0, SignalAtDatetime())
+sys.argv = ["build.py", "--site", ".", "--no-search"]
+from casefile.commands.entry import run
+sys.exit(run("python build.py"))
+"""
+    result = subprocess.run([sys.executable, "-c", code], cwd=base_site, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 143, result.stderr
+    assert result.stderr == INTERRUPTED, result.stderr
+    assert snapshot(base_site / "output") == before
+
+
 def test_a_ctrl_c_that_python_ignored_still_stops_the_run() -> None:
     """Python runs the signal handler between any two bytecodes; inside a ``__del__`` or a weakref callback (the
     garbage collector's work) the exception it raises is printed and dropped. The run must still stop: the

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from casefile import __version__
 from casefile.diagnostics import ContentError, Diagnostics, report
-from casefile.interrupt import Interrupted, stop_on_signals
+from casefile.interrupt import Interrupted, held, stop_on_signals
 from casefile.output.cache import BuildCache
 from casefile.output.outdir import check_default_out, check_out, output_lock
 from casefile.settings import Options, SitePaths
@@ -19,7 +20,9 @@ from casefile.settings import Options, SitePaths
 if TYPE_CHECKING:
     from casefile.commands.newsite import Origin
 
-# The heavy modules (pipeline, config, scaffold, newsite, serve) are imported where they are used: a rebuild
+# The heavy modules (pipeline, config, scaffold, newsite, serve) are imported where they are used, with Ctrl-C and
+# SIGTERM held (:func:`importing`): one that lands while a C extension loads (pydantic-core importing datetime's C
+# API) makes it panic, a traceback instead of one line. A rebuild
 # with nothing to do must not wait for Jinja, pydantic and networkx to load.
 
 
@@ -131,6 +134,11 @@ def main(argv: list[str] | None = None, prog: str = "casefile") -> int:
     return status
 
 
+def importing() -> contextlib.AbstractContextManager:
+    """Around an import of the heavy libraries: a stop that comes meanwhile is raised once they are loaded."""
+    return held(replaced=False)
+
+
 def _run(verb: str, paths: SitePaths, options: Options, args: argparse.Namespace) -> int:
     """Check, build or serve; the output folder is checked and locked before anything is written."""
     diagnostics = Diagnostics()
@@ -145,8 +153,9 @@ def _run(verb: str, paths: SitePaths, options: Options, args: argparse.Namespace
             check_out(paths.out, paths.site, [paths.site / "content", *paths.templates, *paths.static])
             with output_lock(paths.out, verb):
                 if verb == "serve":
-                    from casefile.dev.incremental import Session
-                    from casefile.dev.serve import serve
+                    with importing():
+                        from casefile.dev.incremental import Session
+                        from casefile.dev.serve import serve
 
                     return serve(Session(paths, jobs=options.jobs), args.host, args.port)
                 ok = _build(paths, options, diagnostics, cache)
@@ -167,7 +176,8 @@ def _check(
     print the editor's sourcing report of a valid investigation."""
     if cache is not None and (warnings := cache.replay(with_output=False)) is not None:
         return _replayed(warnings, diagnostics)
-    from casefile import pipeline
+    with importing():
+        from casefile import pipeline
 
     site = pipeline.check(paths, diagnostics, options)
     if site is not None and report:
@@ -181,7 +191,8 @@ def _build(paths: SitePaths, options: Options, diagnostics: Diagnostics, cache: 
     """Build, unless the last build read the same files and its output is untouched; remember this one."""
     if cache is not None and (warnings := cache.replay()) is not None:
         return _replayed(warnings, diagnostics)
-    from casefile import pipeline
+    with importing():
+        from casefile import pipeline
 
     if cache is None:
         return pipeline.build(paths, diagnostics, options) is not None
@@ -207,7 +218,8 @@ def _shown(folder: Path) -> str:
 
 
 def _new(site: Path, words: list[str], prog: str) -> int:
-    from casefile.commands.scaffold import TEMPLATES, new_dossier
+    with importing():
+        from casefile.commands.scaffold import TEMPLATES, new_dossier
 
     if len(words) != 2 or words[0] not in TEMPLATES:
         print(f"usage: {prog} new {'|'.join(TEMPLATES)} ID", file=sys.stderr)
@@ -225,7 +237,8 @@ def _new(site: Path, words: list[str], prog: str) -> int:
 
 
 def _init(words: list[str], prog: str) -> int:
-    from casefile.commands.newsite import WORKFLOW, init_site
+    with importing():
+        from casefile.commands.newsite import WORKFLOW, init_site
 
     if len(words) != 1:
         print(f"usage: {prog} init DIR  (a new folder for the investigation)", file=sys.stderr)
@@ -264,7 +277,8 @@ def _publishing_note(origin: Origin, workflow: str) -> str | None:
 
 
 def _schema(site: Path) -> int:
-    from casefile.content.schema import write_schemas
+    with importing():
+        from casefile.content.schema import write_schemas
 
     try:
         written = write_schemas(site)
@@ -278,9 +292,10 @@ def _schema(site: Path) -> int:
 
 def _archive(site: Path) -> int:
     """The sources to archive, at the line to edit; 1 only when the content cannot be read."""
-    from casefile.content.loader import load_site
-    from casefile.investigation.archiving import ArchiveReport
-    from casefile.investigation.resolve import resolve
+    with importing():
+        from casefile.content.loader import load_site
+        from casefile.investigation.archiving import ArchiveReport
+        from casefile.investigation.resolve import resolve
 
     diagnostics = Diagnostics()
     investigation = resolve(load_site(site, diagnostics), diagnostics)
