@@ -86,6 +86,30 @@ def test_saving_reloads_the_open_page_under_the_sites_own_csp(browser: Browser, 
     context.close()
 
 
+@pytest.mark.parametrize("scrolled", [False, True], ids=["at the top", "scrolled down"])
+def test_the_error_banner_is_in_view_after_the_reload_and_read_out(
+    browser: Browser, served: tuple[Path, str], scrolled: bool
+) -> None:
+    """A broken edit must not look like an edit that did not take: after the reload the banner is on screen, where
+    the journalist was reading, and it has the focus, so a screen reader reads it out."""
+    site, base = served
+    context = browser.new_context(viewport={"width": 375, "height": 360})
+    page = context.new_page()
+    page.goto(f"{base}/actors/anna.html")
+    if scrolled:
+        page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+        assert page.evaluate("window.scrollY") > 150, "the page is long enough to scroll"
+    _save_and_wait(
+        page,
+        lambda: (site / ANNA_PATH).write_text("name: Anna Broken\nkind: persn\nsources: [report]\n"),
+        "!!document.querySelector('.casefile-errors')",
+    )
+    box = page.locator(".casefile-errors").bounding_box()
+    assert box is not None and 0 <= box["y"] < 360 and box["y"] + box["height"] <= 360, box
+    assert page.evaluate("document.activeElement.matches('.casefile-errors[role=alert]')")
+    context.close()
+
+
 def test_saving_reloads_the_open_page_in_firefox(served: tuple[Path, str]) -> None:
     """The same loop in Firefox: its CSP and WebSocket rules differ from Chromium's in the details."""
     site, base = served

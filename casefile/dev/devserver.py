@@ -127,8 +127,9 @@ def dev_page(page: str, host: str, problems: list[ContentError], root: Path) -> 
 def error_banner(problems: list[ContentError], root: Path) -> str:
     items = "".join(f"<li><pre>{html.escape(p.format(root))}</pre></li>" for p in problems)
     return (
-        '<div class="casefile-errors" role="alert"><h2>The last edit has errors; showing the last good '
-        f"version of the site</h2><ol>{items}</ol></div>"
+        # focused as the page loads, so a screen reader reads it out (an alert present at load is not announced)
+        '<div class="casefile-errors" role="alert" tabindex="-1" autofocus><h2>The last edit has errors; showing '
+        f"the last good version of the site</h2><ol>{items}</ol></div>"
     )
 
 
