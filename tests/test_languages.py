@@ -91,6 +91,30 @@ def test_russian_site_has_russian_labels_and_dates(sites: dict[str, Path]) -> No
     assert _page(sites["ru"], "sources/moscow-times-2021.html").find("time").text == "26 марта 2021 г."
 
 
+def test_a_sentence_ending_in_a_date_has_one_full_stop_in_the_sites_language(sites: dict[str, Path]) -> None:
+    """Russian dates end in "г." and the footnote added its own full stop: "26 марта 2021 г..". Burmese ends a
+    sentence with ။, and the footnote added a Latin full stop."""
+    for lang, out in sites.items():
+        pages = [p.read_text(encoding="utf-8") for p in out.rglob("*.html")]
+        assert not any("г.." in page for page in pages), lang
+    russian = _page(sites["ru"], "actors/min-aung-hlaing.html").find("section", class_="footnotes").text
+    assert "26 марта 2021 г. " in russian or russian.rstrip().endswith("26 марта 2021 г.")
+    burmese = _page(sites["my"], "actors/min-aung-hlaing.html").find("section", class_="footnotes")
+    firsts = [span.text for span in burmese.find_all("span", class_="fn-part") if span.text.startswith("The Moscow")]
+    assert firsts and all(text.endswith("၂၀၂၁ မတ် ၂၆။") for text in firsts), firsts
+    sources = _page(sites["my"], "sources/index.html").find("main").text
+    assert "၂၀၂၁ မတ် ၂၆." not in sources and "၂၀၂၁ မတ် ၂၆" in sources
+
+
+def test_a_sources_language_is_named_not_coded(sites: dict[str, Path]) -> None:
+    """A source page said "Language: en"; it names the language as the site's readers do."""
+    shown = {
+        lang: _page(out, "sources/moscow-times-2021.html").find("dl", class_="facts").text
+        for lang, out in sites.items()
+    }
+    assert "английский" in shown["ru"] and "အင်္ဂလိပ်" in shown["my"] and "الإنجليزية" in shown["ar"], shown
+
+
 def test_maps_describe_the_network_in_the_site_language(sites: dict[str, Path]) -> None:
     """The relation on a line's tooltip is the interface's word, translated; a role written in content stays."""
     svg = _page(sites["ru"], "actors/russia.html").find("svg", class_="graph")

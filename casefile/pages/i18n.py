@@ -161,3 +161,26 @@ def extract_vocabulary(fileobj: object, keywords: object, comment_tags: object, 
 def kind_label(kind: str) -> str:
     """``military-unit`` → ``Military unit``: the English label, which is also the catalogs' msgid."""
     return kind.replace("-", " ").capitalize()
+
+
+# The mark that ends a sentence, where it is not the Latin full stop; a date or an abbreviation may end in one.
+_FULL_STOPS = {"my": "။", "hi": "।", "bn": "।", "zh": "。", "ja": "。", "am": "።", "hy": "։", "bo": "།"}
+_ENDINGS = (".", "!", "?", "…", *_FULL_STOPS.values())
+
+
+def full_stop(text: str, language: str) -> str:
+    """What ends the sentence ``text`` in ``language``: its full stop, or nothing where one ends it already."""
+    if text.rstrip().endswith(_ENDINGS):
+        return ""
+    return _FULL_STOPS.get(babel_locale(language).language, ".")
+
+
+def language_name(code: str, language: str) -> str:
+    """A source's language as the site's readers name it ("English", "английский"), or the code Babel does not know."""
+    from babel import UnknownLocaleError
+
+    try:
+        name = babel_locale(code).get_display_name(babel_locale(language))
+    except (UnknownLocaleError, ValueError):
+        return code
+    return name or code

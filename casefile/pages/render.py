@@ -255,6 +255,8 @@ def make_environment(templates: list[Path]) -> Environment:
     env.filters["bdi_join"] = bdi_join
     env.filters["money"] = i18n.money
     env.filters["full_stop"] = full_stop
+    env.filters["sentence"] = sentence
+    env.filters["language_name"] = language_name
     env.filters["data_path"] = lambda dossier: dossier_json_path(dossier.page)
     env.filters["last_updated"] = corrections.last_updated
     env.globals["correction_anchor"] = corrections.anchor
@@ -316,9 +318,22 @@ def format_year(context: Context, year: int) -> str:
     return i18n.native_digits(str(year), context["config"].language)
 
 
-def full_stop(text: str) -> str:
-    """The full stop that ends a sentence ``text``, unless it ends in one already ("p. 3." stays)."""
-    return "" if text.rstrip().endswith((".", "!", "?", "…")) else "."
+@pass_context
+def full_stop(context: Context, text: str) -> str:
+    """The full stop that ends a sentence ``text`` in the page's language, unless it ends in one already ("p. 3."
+    stays; so does a Russian date, "26 марта 2021 г."); Burmese ends a sentence with ။, not a Latin full stop."""
+    return i18n.full_stop(Markup(text).striptags(), context["config"].language)
+
+
+@pass_context
+def language_name(context: Context, code: str) -> str:
+    return i18n.language_name(code, context["config"].language)
+
+
+@pass_context
+def sentence(context: Context, markup: str) -> Markup:
+    """``{% filter sentence %}…{% endfilter %}``: the markup, ended by :func:`full_stop` as its text reads."""
+    return Markup(markup) + full_stop(context, markup)
 
 
 def bdi_join(names: list[str], separator: str) -> Markup:
