@@ -449,6 +449,18 @@ def test_example_one_hop_maps_label_every_neighbour_without_overlaps(example: Pa
     assert len(mah.labels) >= 11 and len(cut) <= 1, cut
 
 
+def test_a_dossiers_own_map_does_not_repeat_its_name_in_every_label(example: Path) -> None:
+    """Eight labels on Min Aung Hlaing's map began "Min Aung Hlaing's …": beside him they read "Trip to Russia, June
+    2021"; the node's tooltip keeps the whole title."""
+    svg = svgs(example / "actors" / "min-aung-hlaing.html")["graph-min-aung-hlaing-title"]
+    labels = [text for text, _ in geometry(svg).labels]
+    assert "Min Aung Hlaing" in labels  # the centre keeps its own name
+    assert not [text for text in labels if text.startswith(("Min Aung Hlaing's", "Min Aung Hlaing\u2019s"))], labels
+    assert any(text.startswith("Trip to Russia") for text in labels), labels
+    titles = [title.text for title in svg.iter(f"{SVG}title")]
+    assert any(title.startswith("Min Aung Hlaing's trip to Russia, June 2021") for title in titles), titles
+
+
 def test_example_investigation_graph() -> None:
     investigation = load(ROOT)
     graph = build_graph(investigation)

@@ -59,7 +59,20 @@ def layout(graph: nx.Graph, width: int = FULL_WIDTH) -> Drawing:
 
 
 def local_layout(graph: nx.Graph, centre: str) -> Drawing:
-    return radial_drawing(graph, centre, chars=22)
+    """A dossier's own map, its neighbours labelled without the dossier's name: beside Min Aung Hlaing, "Min Aung
+    Hlaing's trip to Russia, June 2021" is drawn "Trip to Russia, June 2021" (the tooltip keeps the whole title)."""
+    return radial_drawing(_without_subject(graph, centre), centre, chars=22)
+
+
+def _without_subject(graph: nx.Graph, centre: str) -> nx.Graph:
+    name = graph.nodes[centre]["label"]
+    prefixes = (f"{name}'s ", f"{name}\u2019s ")
+    shown = graph.copy()
+    for node, data in shown.nodes(data=True):
+        rest = next((data["label"][len(p) :] for p in prefixes if data["label"].startswith(p)), "")
+        if node != centre and rest:
+            data["label"] = rest[0].upper() + rest[1:]
+    return shown
 
 
 def legend_items() -> list[tuple[str, str, str]]:
