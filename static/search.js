@@ -13,9 +13,31 @@ let pagefind = null;
 let latest = 0;
 const SHOWN = 50; // results listed
 const CHECKED = 500; // results looked at for a kind before giving up
+// What a word found in a page's metadata weighs, beside Pagefind's own weight for the title (5). "names" holds
+// what an actor is called (data-pagefind-meta on actor.html), so that the actor's page comes before the pages
+// that only mention it, even in their title: Pagefind 1.5 counts "Shoigu's" in a title as two matches of
+// "Shoigu", which makes such a title weigh up to 8 times 5.
+const META_WEIGHTS = { names: 50 };
+const NAMES_SEPARATOR = " · "; // between the names in data-pagefind-meta="names:…"
 
 // Pagefind gives addresses from the site's root; the search page is at the root, so they become relative.
 const relative = (url) => url.replace(/^\/+/, "");
+
+// Names compared as a reader types them: in any case, with any spacing and punctuation.
+const folded = (text) =>
+  text
+    .normalize("NFKC")
+    .toLocaleLowerCase(document.documentElement.lang)
+    .replace(/[\s\p{P}]+/gu, " ")
+    .trim();
+
+// Whether a result is called exactly what was asked, by its title or one of its names. Such a result is listed
+// first, whatever the rest of its page weighs: the country "Myanmar" before "Myanmar Navy", on a site that
+// names Myanmar on every page.
+function named(result, asked) {
+  const names = [result.meta.title || "", ...(result.meta.names || "").split(NAMES_SEPARATOR)];
+  return names.some((name) => folded(name) === asked);
+}
 
 // The excerpt as text, with Pagefind's <mark> kept and nothing else: it never becomes markup.
 function excerpt(html) {
@@ -82,7 +104,8 @@ async function run() {
   }
   status.textContent = root.dataset.searching;
   const found = await pagefind.search(query);
-  const results = await matching(found, kind.value);
+  const asked = folded(query);
+  const results = (await matching(found, kind.value)).sort((a, b) => named(b, asked) - named(a, asked));
   if (mine !== latest) return; // a newer query is on its way
   list.replaceChildren(...results.map(item));
   status.textContent = results.length
@@ -103,6 +126,7 @@ async function start() {
   kind.value = params.get("type") || "";
   try {
     pagefind = await import(new URL(root.dataset.bundle, location.href).href);
+    await pagefind.options({ ranking: { metaWeights: META_WEIGHTS } });
     await pagefind.init();
   } catch {
     status.textContent = root.dataset.unavailable;
