@@ -39,10 +39,15 @@ function named(result, asked) {
   return names.some((name) => folded(name) === asked);
 }
 
+// Footnote markers link to the notes on the page, but in an excerpt they are only "[1] [2]": they go, after
+// the word joiner (U+2060) that holds them to the word before, or at the start of an excerpt cut after it.
+const MARKERS = /(^|\u2060)(<\/mark>)?(?:\s*\[\d+\])+/g;
+const CUT = /^[\s:;,.]+/; // what is left of a sentence Pagefind cut the excerpt from
+
 // The excerpt as text, with Pagefind's <mark> kept and nothing else: it never becomes markup.
 function excerpt(html) {
   const template = document.createElement("template");
-  template.innerHTML = html;
+  template.innerHTML = html.replace(MARKERS, "$2").replace(CUT, "");
   const paragraph = document.createElement("p");
   paragraph.className = "excerpt";
   for (const node of template.content.childNodes) {

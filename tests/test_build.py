@@ -112,17 +112,38 @@ def test_search_index_is_published_without_pagefinds_unused_interfaces(out: Path
     assert not unused, f"published but never loaded: {unused}"
 
 
-def test_search_indexes_what_a_dossier_says_not_its_lists_of_other_dossiers(out: Path) -> None:
-    """A search for an outlet should find its reports, not every page whose footnotes cite them."""
-    indexed = {}
+def indexed(out: Path) -> dict[str, dict]:
+    """Pagefind's record of each page it indexed, by address: its text ("content") and metadata ("meta")."""
+    records = {}
     for fragment in (out / "pagefind" / "fragment").iterdir():
         record = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
-        indexed[record["url"]] = record["content"]
-    tatmadaw = indexed["/actors/tatmadaw.html"]
+        records[record["url"]] = record
+    return records
+
+
+def test_search_indexes_what_a_dossier_says_not_its_lists_of_other_dossiers(out: Path) -> None:
+    """A search for an outlet should find its reports, not every page whose footnotes cite them."""
+    contents = {url: record["content"] for url, record in indexed(out).items()}
+    tatmadaw = contents["/actors/tatmadaw.html"]
     assert "Myanmar armed forces" in tatmadaw, tatmadaw[:300]  # its name in other words is there
-    for url, content in indexed.items():
+    for url, content in contents.items():
         for listing in ("Mentioned in", "Cited by", "The whole network", "Back to citation"):
             assert listing not in content, f"{url} was indexed with its '{listing}' list"
+
+
+def test_search_indexes_a_facts_box_as_words_and_leaves_out_the_dossier_header(out: Path) -> None:
+    """Excerpts ran each label into its value ("Statusreported signed") and began with the title, the summary and
+    "Last updated", which a result already shows above its excerpt (as its metadata)."""
+    records = indexed(out)
+    deal = records["/deals/pantsir-contract.html"]
+    assert "Signed January 2018" in deal["content"] and "Status reported signed" in deal["content"], deal["content"]
+    assert deal["meta"]["title"] == "Pantsir-S1 contract", deal["meta"]
+    assert deal["meta"]["summary"] == "Air-defence systems sold to the Tatmadaw.", deal["meta"]
+    for url, record in records.items():
+        content = record["content"]
+        assert "This dossier as data" not in content and "draws on these sources" not in content, (url, content)
+        if summary := record["meta"].get("summary"):
+            assert summary not in content, f"{url} repeats its summary in its text: {content[:300]}"
 
 
 def site_pages(out: Path) -> list[Path]:

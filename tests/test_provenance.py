@@ -255,7 +255,7 @@ def test_example_delegation_visit_rests_on_one_origin_with_three_reports(tmp_pat
         remark.text
     )
     tass = load_html(out / "sources/tass.html").find("dl", class_="facts")
-    assert "Outletstate media" in tass.text  # <dt>Outlet</dt><dd>state media</dd>
+    assert "Outlet state media" in tass.text  # <dt>Outlet</dt> <dd>state media</dd>
 
 
 @example_only
