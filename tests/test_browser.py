@@ -4,9 +4,10 @@ The site is built once per module with the real ``build.py`` and served by ``pyt
 127.0.0.1, so pages load over HTTP exactly as a reader's browser would load them from a static host.
 Every page of the example is loaded at 1280 px in the light colour scheme and at 375 px in the dark one,
 and checked for console and page errors (CSP violations are console errors), failed responses, requests
-that leave 127.0.0.1, horizontal overflow and serious accessibility problems (axe). Footnotes, the
-timeline filter and the graph's links are clicked and followed, and five pages (home, an actor, a deal,
-the timeline, the graph) must still read without JavaScript.
+that leave 127.0.0.1, horizontal overflow and serious accessibility problems (axe). Every page is loaded
+again at 320 and 375 px with the labels in each language the site ships (English, Burmese, Russian), and
+must not scroll sideways. Footnotes, the timeline filter and the graph's links are clicked and followed, and
+five pages (home, an actor, a deal, the timeline, the graph) must still read without JavaScript.
 
 Screenshots of the five pages at both widths are written to ``screenshots/`` at the repository root.
 
@@ -15,11 +16,14 @@ Without chromium or Playwright the tests skip, except under ``CI=true``, where t
 
 from __future__ import annotations
 
+import re
+import shutil
 import subprocess
 import sys
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -60,13 +64,10 @@ TIMEOUT_MS = 15_000
 # --------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example investigation, built by the real ``build.py`` from the repository root."""
-    require_example()
-    out = tmp_path_factory.mktemp("browser") / "public"
+def _build(out: Path, *site: str) -> Path:
+    """``out``, built by the real ``build.py`` from the repository root (or from ``--site FOLDER``)."""
     result = subprocess.run(
-        [sys.executable, str(ROOT / "build.py"), "--out", str(out)],
+        [sys.executable, str(ROOT / "build.py"), *site, "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -78,10 +79,45 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example investigation, built by the real ``build.py`` from the repository root."""
+    require_example()
+    return _build(tmp_path_factory.mktemp("browser") / "public")
+
+
+@pytest.fixture(scope="module")
 def base_url(site: Path) -> Iterator[str]:
     """``http://127.0.0.1:PORT/`` serving the built site; the server is always stopped afterwards."""
     with static_server(site) as url:
         yield url
+
+
+# The languages the site's labels ship in (casefile/locale): a Burmese or Russian label is often longer than its
+# English one, and a page must fit a phone in each.
+EDITIONS = ("en", "my", "ru")
+
+
+@pytest.fixture(scope="module")
+def editions(site: Path, base_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], str]]:
+    """``editions(language)``: the address of the example built with its labels in that language (``en`` is the
+    example itself); each is built and served when first asked for."""
+    served = {"en": base_url}
+    with ExitStack() as servers:
+
+        def get(language: str) -> str:
+            if language not in served:
+                folder = tmp_path_factory.mktemp(f"edition-{language}")
+                shutil.copytree(ROOT / "content", folder / "content")
+                config, found = re.subn(
+                    r"(?m)^language: .*$", f"language: {language}", (ROOT / "site.yaml").read_text(encoding="utf-8")
+                )
+                assert found == 1, "site.yaml has no `language:` line to change"
+                (folder / "site.yaml").write_text(config, encoding="utf-8")
+                out = _build(folder / "public", "--site", str(folder))
+                served[language] = servers.enter_context(static_server(out))
+            return served[language]
+
+        yield get
 
 
 @dataclass
@@ -334,6 +370,40 @@ def test_every_page_loads_cleanly_fits_and_passes_axe(
         holder.current = None
         page.close()
     assert len(paths) > 100, f"only {len(paths)} pages in the example"
+    assert not failures, f"{len(failures)} problems on {len(paths)} pages:\n\n" + "\n\n".join(failures)
+
+
+# --------------------------------------------------------------------------------------------
+# Phones: nothing scrolls sideways at 320 and 375 px, in every language
+# --------------------------------------------------------------------------------------------
+
+PHONE_WIDTHS = (320, 375)
+
+
+@pytest.mark.parametrize("width", PHONE_WIDTHS)
+@pytest.mark.parametrize("language", EDITIONS)
+def test_no_page_scrolls_sideways_on_a_phone(
+    contexts: Callable[..., _Context], editions: Callable[[str], str], site: Path, language: str, width: int
+) -> None:
+    """Every page of the example, with the site's own CSP, at the width of a small phone and a common one."""
+    base = editions(language)
+    paths = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    holder = contexts(width)
+    page = holder.context.new_page()
+    visit = Visit(page=page)
+    _listen(page, lambda: visit)
+    failures = []
+    try:
+        for path in paths:
+            visit = holder.current = Visit(page=page)
+            response = page.goto(urljoin(base, path))
+            if response is None or response.status != 200:
+                failures.append(f"{path} answered HTTP {response.status if response else None}")
+                continue
+            failures += _load_problems(f"{path} ({language})", width, visit, page.evaluate(OVERFLOW_JS))
+    finally:
+        holder.current = None
+        page.close()
     assert not failures, f"{len(failures)} problems on {len(paths)} pages:\n\n" + "\n\n".join(failures)
 
 
