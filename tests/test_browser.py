@@ -6,10 +6,12 @@ Every page of the example is loaded at 1280 px in the light colour scheme and at
 and checked for console and page errors (CSP violations are console errors), failed responses, requests
 that leave 127.0.0.1, horizontal overflow and serious accessibility problems (axe). Every page is loaded
 again at 320 and 375 px with the labels in each language the site ships (English, Burmese, Russian), and
-must not scroll sideways. Footnotes, the timeline filter and the graph's links are clicked and followed, and
-five pages (home, an actor, a deal, the timeline, the graph) must still read without JavaScript.
+must not scroll sideways; the header must line up with the reading column and keep a usable search box.
+Footnotes, the timeline filter and the graph's links are clicked and followed, and each kind of page
+(home, an actor, a deal, an event, a source, the timeline, the graph, search) must still read without
+JavaScript.
 
-Screenshots of the five pages at both widths are written to ``screenshots/`` at the repository root.
+Screenshots of those pages at both widths are written to ``screenshots/`` at the repository root.
 
 Without chromium or Playwright the tests skip, except under ``CI=true``, where they fail: CI must run them.
 """
@@ -50,8 +52,11 @@ PAGES = {
     "home": "index.html",
     "actor": "actors/min-aung-hlaing.html",
     "deal": "deals/pantsir-orlan-radar-contract-2021.html",
+    "event": "events/fomin-visit-2021-03-26.html",
+    "source": "sources/tass.html",
     "timeline": "timeline.html",
     "graph": "graph.html",
+    "search": "search.html",
 }
 WIDTHS = (375, 1280)
 HEIGHT = 800
@@ -374,7 +379,7 @@ def test_every_page_loads_cleanly_fits_and_passes_axe(
 
 
 # --------------------------------------------------------------------------------------------
-# Phones: nothing scrolls sideways at 320 and 375 px, in every language
+# Phones: nothing scrolls sideways at 320 and 375 px, in every language; the header fits the column
 # --------------------------------------------------------------------------------------------
 
 PHONE_WIDTHS = (320, 375)
@@ -405,6 +410,44 @@ def test_no_page_scrolls_sideways_on_a_phone(
         holder.current = None
         page.close()
     assert not failures, f"{len(failures)} problems on {len(paths)} pages:\n\n" + "\n\n".join(failures)
+
+
+# The header's name, search box and sections against the reading column: main's content box, where the text is.
+HEADER_JS = """() => {
+  const box = el => el.getBoundingClientRect();
+  const main = document.querySelector('main'), style = getComputedStyle(main);
+  return {
+    columnLeft: box(main).left + parseFloat(style.paddingLeft),
+    columnRight: box(main).right - parseFloat(style.paddingRight),
+    h1Left: box(document.querySelector('main h1')).left,
+    titleLeft: box(document.querySelector('.site-title')).left,
+    navLeft: box(document.querySelector('.site-header nav li')).left,
+    formRight: box(document.querySelector('.site-search')).right,
+    query: box(document.querySelector('#site-search-q')).width,
+  };
+}"""
+MIN_HEADER_QUERY_PX = 120  # room for a name such as "Rosoboronexport" as it is typed
+
+
+@pytest.mark.parametrize("width", (320, 375, 1280))
+def test_the_header_lines_up_with_the_reading_column_and_keeps_a_usable_search_box(
+    open_page: Callable[..., Visit], width: int
+) -> None:
+    """The site's name, the first section and the page's title start on one line; the search box ends where the
+    column ends, and is wide enough to type a name into even on the smallest phone."""
+    failures = []
+    for name, path in PAGES.items():
+        visit = open_page(path, width)
+        at = visit.page.evaluate(HEADER_JS)
+        for edge in ("h1Left", "titleLeft", "navLeft"):
+            if abs(at[edge] - at["columnLeft"]) > 1:
+                failures.append(f"{name}: {edge} is {at[edge]:.0f} px, the column starts at {at['columnLeft']:.0f}")
+        if abs(at["formRight"] - at["columnRight"]) > 1:
+            ends = f"the search form ends at {at['formRight']:.0f} px, the column at {at['columnRight']:.0f}"
+            failures.append(f"{name}: {ends}")
+        if at["query"] < MIN_HEADER_QUERY_PX:
+            failures.append(f"{name}: the header's query box is {at['query']:.0f} px wide, under {MIN_HEADER_QUERY_PX}")
+    assert not failures, f"at {width} px:\n" + "\n".join(failures)
 
 
 # --------------------------------------------------------------------------------------------
