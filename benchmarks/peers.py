@@ -1,9 +1,12 @@
-"""The same investigation as plain markdown for Hugo and MkDocs, so ``run.py --peers`` compares like with like.
+"""A generated investigation as plain markdown in the layout of Hugo, MkDocs, Pelican and Eleventy, so that
+``run.py --peers`` compares like with like.
 
-Every dossier of a generated investigation becomes one page with front matter: each narrative keeps its
-~400 words, its three ``[[links]]`` become ordinary markdown links to the other pages and its two
-``[@citations]`` become footnotes holding the source's URL; each source becomes a short page with its
-title and URL.  The templates are the least each tool needs to write a page.
+Every dossier with a narrative becomes one page with its title in front matter: the narrative keeps its
+~400 words, its three ``[[links]]`` become ordinary markdown links to the other pages, each spelt as the
+tool wants, and its two ``[@citations]`` become footnotes holding the source's title and URL.  Each source
+becomes a short page with its publisher and URL.  On the plain corpus (``generate.py --shape plain``) these
+are the pages Casefile makes of the same dossiers.  The templates are the least each tool needs to write a
+page: a title and the content, and a list of pages where the tool has a home page anyway.
 """
 
 from __future__ import annotations
@@ -17,34 +20,7 @@ import yaml
 
 LINK = re.compile(r"\[\[([a-z]+)-(\d+)\]\]")
 CITATION = re.compile(r"\[@(source-\d+)\]")
-HUGO_CONFIG = """\
-baseURL = "https://example.org/"
-title = "Benchmark investigation"
-disableKinds = ["taxonomy", "term"]
-"""
-HUGO_PAGE = """\
-<!DOCTYPE html><html><head><title>{{ .Title }}</title></head>
-<body><main><h1>{{ .Title }}</h1>{{ .Content }}</main></body></html>
-"""
-HUGO_LIST = """\
-<!DOCTYPE html><html><head><title>{{ .Title }}</title></head>
-<body><main><h1>{{ .Title }}</h1><ul>
-{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}
-</ul></main></body></html>
-"""
-MKDOCS_CONFIG = """\
-site_name: Benchmark investigation
-site_url: https://example.org/
-theme:
-  name: null
-  custom_dir: theme
-plugins: []
-markdown_extensions: [footnotes]
-"""
-MKDOCS_PAGE = """\
-<!DOCTYPE html><html><head><title>{{ page.title }}</title></head>
-<body><main>{{ page.content }}</main></body></html>
-"""
+PLACEHOLDER = re.compile(r"\{LINK:([^}]+)\}")  # a link in a Page's body, ``{LINK:folder/slug}``
 
 
 @dataclass(frozen=True)
@@ -57,8 +33,92 @@ class Page:
     body: str
 
 
+@dataclass(frozen=True)
+class Layout:
+    """How one tool wants a site: its own files, where a page's markdown goes, its front matter, and how a link
+    to ``folder/slug`` is spelt (a ``re.sub`` replacement of ``PLACEHOLDER``)."""
+
+    files: dict[str, str]
+    page: str  # formatted with the page's folder and slug
+    front_matter: str  # formatted with the page's title
+    link: str
+
+
+HUGO = Layout(
+    files={
+        "hugo.toml": 'baseURL = "https://example.org/"\ntitle = "Benchmark investigation"\n'
+        'disableKinds = ["taxonomy", "term"]\n',
+        "layouts/_default/single.html": "<!DOCTYPE html><html><head><title>{{ .Title }}</title></head>\n"
+        "<body><main><h1>{{ .Title }}</h1>{{ .Content }}</main></body></html>\n",
+        "layouts/_default/list.html": "<!DOCTYPE html><html><head><title>{{ .Title }}</title></head>\n"
+        "<body><main><h1>{{ .Title }}</h1><ul>\n"
+        '{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}\n'
+        "</ul></main></body></html>\n",
+    },
+    page="content/{folder}/{slug}.md",
+    front_matter='---\ntitle: "{title}"\n---\n\n',
+    link=r"/\1/",
+)
+MKDOCS = Layout(
+    files={
+        "mkdocs.yml": "site_name: Benchmark investigation\nsite_url: https://example.org/\n"
+        "theme:\n  name: null\n  custom_dir: theme\nplugins: []\nmarkdown_extensions: [footnotes]\n",
+        "theme/main.html": "<!DOCTYPE html><html><head><title>{{ page.title }}</title></head>\n"
+        "<body><main>{{ page.content }}</main></body></html>\n",
+        "docs/index.md": "# Benchmark investigation\n",
+    },
+    page="docs/{folder}/{slug}.md",
+    front_matter="---\ntitle: {title}\n---\n\n",
+    link=r"../\1.md",
+)
+# Every file a page, saved as folder/slug.html (the folder from the path, the slug from the file name); no
+# articles, so no feeds, tags, categories or archives. The default Markdown settings hold footnotes.
+PELICAN = Layout(
+    files={
+        "pelicanconf.py": 'SITENAME = "Benchmark investigation"\nSITEURL = ""\nPATH = "content"\nTHEME = "theme"\n'
+        'ARTICLE_PATHS = []\nPAGE_PATHS = [""]\nSLUGIFY_SOURCE = "basename"\n'
+        'PATH_METADATA = r"(?P<folder>[^/]+)/.*"\nPAGE_URL = PAGE_SAVE_AS = "{folder}/{slug}.html"\n'
+        'DIRECT_TEMPLATES = ["index"]\nFEED_ALL_ATOM = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None\n'
+        "AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None\n",
+        "theme/templates/page.html": "<!DOCTYPE html><html><head><title>{{ page.title }}</title></head>\n"
+        "<body><main><h1>{{ page.title }}</h1>{{ page.content }}</main></body></html>\n",
+        "theme/templates/index.html": "<!DOCTYPE html><html><head><title>{{ SITENAME }}</title></head>\n"
+        "<body><main><h1>{{ SITENAME }}</h1><ul>\n"
+        '{% for page in pages %}<li><a href="{{ page.url }}">{{ page.title }}</a></li>{% endfor %}\n'
+        "</ul></main></body></html>\n",
+    },
+    page="content/{folder}/{slug}.md",
+    front_matter="Title: {title}\n\n",
+    link=r"{filename}/\1.md",
+)
+
+
+def eleventy(modules: Path) -> Layout:
+    """Eleventy's layout, its markdown-it given footnotes by ``markdown-it-footnote`` from the ``node_modules``
+    folder Eleventy was installed in.  Markdown is not run through Liquid first: the pages hold none."""
+    config = (
+        f"const footnote = require({str(modules / 'markdown-it-footnote')!r});\n"
+        "module.exports = function (config) {\n"
+        '  config.amendLibrary("md", (md) => md.use(footnote));\n'
+        '  config.addGlobalData("layout", "page.njk");\n'
+        '  return { markdownTemplateEngine: false, dir: { input: "content" } };\n'
+        "};\n"
+    )
+    return Layout(
+        files={
+            "eleventy.config.cjs": config,
+            "content/_includes/page.njk": "<!DOCTYPE html><html><head><title>{{ title }}</title></head>\n"
+            "<body><main><h1>{{ title }}</h1>{{ content | safe }}</main></body></html>\n",
+            "content/index.md": "---\ntitle: Benchmark investigation\n---\n",
+        },
+        page="content/{folder}/{slug}.md",
+        front_matter='---\ntitle: "{title}"\n---\n\n',
+        link=r"/\1/",
+    )
+
+
 def corpus(site: Path) -> list[Page]:
-    """Every dossier of the generated investigation in ``site`` as a plain markdown page."""
+    """Every source and every narrative of the generated investigation in ``site`` as a plain markdown page."""
     content = site / "content"
     urls = {path.stem: yaml.safe_load(path.read_text()) for path in sorted((content / "sources").glob("*.yaml"))}
     pages = [
@@ -84,33 +144,15 @@ def _plain(narrative: str, sources: dict[str, dict]) -> str:
     return text + "\n" + "\n".join(notes) + "\n"
 
 
-def write_hugo(pages: list[Page], root: Path) -> None:
-    """A Hugo site of ``pages`` in ``root`` (replaced)."""
-    _fresh(root)
-    (root / "hugo.toml").write_text(HUGO_CONFIG)
-    layouts = root / "layouts" / "_default"
-    layouts.mkdir(parents=True)
-    (layouts / "single.html").write_text(HUGO_PAGE)
-    (layouts / "list.html").write_text(HUGO_LIST)
-    for page in pages:
-        body = re.sub(r"\{LINK:([^}]+)\}", r"/\1/", page.body)
-        _write(root / "content" / page.folder / f"{page.slug}.md", f'---\ntitle: "{page.title}"\n---\n\n{body}')
-
-
-def write_mkdocs(pages: list[Page], root: Path) -> None:
-    """An MkDocs project of ``pages`` in ``root`` (replaced)."""
-    _fresh(root)
-    (root / "mkdocs.yml").write_text(MKDOCS_CONFIG)
-    _write(root / "theme" / "main.html", MKDOCS_PAGE)
-    _write(root / "docs" / "index.md", "# Benchmark investigation\n")
-    for page in pages:
-        body = re.sub(r"\{LINK:([^}]+)\}", r"../\1.md", page.body)
-        _write(root / "docs" / page.folder / f"{page.slug}.md", f"---\ntitle: {page.title}\n---\n\n{body}")
-
-
-def _fresh(root: Path) -> None:
+def write(layout: Layout, pages: list[Page], root: Path) -> None:
+    """A site of ``pages`` in ``layout`` in ``root`` (replaced)."""
     shutil.rmtree(root, ignore_errors=True)
-    root.mkdir(parents=True)
+    for name, text in layout.files.items():
+        _write(root / name, text)
+    for page in pages:
+        body = PLACEHOLDER.sub(layout.link, page.body)
+        path = root / layout.page.format(folder=page.folder, slug=page.slug)
+        _write(path, layout.front_matter.format(title=page.title) + body)
 
 
 def _write(path: Path, text: str) -> None:

@@ -1,5 +1,6 @@
-"""The benchmark code keeps working: the generator's investigation builds, run.py prints its table, and the
-plain-markdown twin for Hugo and MkDocs holds the same pages, links and citations (issue 12)."""
+"""The benchmark code keeps working: the generator's investigations build, the plain corpus gives Casefile and
+each peer the same pages, links and footnotes, and run.py prints its tables and issue 28's targets (issues 12
+and 28)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from pathlib import Path
 from conftest import ROOT, parse_html, run_build, snapshot
 
 from benchmarks.generate import Counts, generate
-from benchmarks.peers import corpus, write_hugo, write_mkdocs
+from benchmarks.peers import HUGO, MKDOCS, PELICAN, corpus, eleventy, write
+from benchmarks.run import CASEFILE, HUGO_ALONE, HUGO_PAGEFIND, UNSEARCHED, Row, edits, targets
 
 N = 200
 
@@ -28,39 +30,98 @@ def test_a_generated_investigation_builds_cleanly_with_its_links_and_citations(t
     assert any(href.startswith("https://example.org/report/") for href in hrefs)
 
 
-def test_the_same_size_and_seed_give_the_same_investigation(tmp_path: Path) -> None:
-    generate(tmp_path / "a", 50, seed=7)
-    generate(tmp_path / "b", 50, seed=7)
-    generate(tmp_path / "c", 50, seed=8)
+def test_the_same_size_seed_and_shape_give_the_same_investigation(tmp_path: Path) -> None:
+    for name, seed, shape in (("a", 7, "rich"), ("b", 7, "rich"), ("c", 8, "rich"), ("d", 7, "plain")):
+        generate(tmp_path / name, 50, seed=seed, shape=shape)
     assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
     assert snapshot(tmp_path / "a") != snapshot(tmp_path / "c")
+    assert snapshot(tmp_path / "a") != snapshot(tmp_path / "d")
 
 
-def test_run_py_prints_the_table_of_cold_and_warm_builds() -> None:
-    command = [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", str(N), "--runs", "1"]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+def test_the_plain_corpus_gives_casefile_and_every_peer_the_same_pages_links_and_footnotes(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert generate(site, N, shape="plain") == Counts(sources=20, actors=N, deals=0, events=0)
+    result = run_build(site, out=tmp_path / "out")
     assert result.returncode == 0, result.stderr
-    row = next(line for line in result.stdout.splitlines() if line.startswith(f"| {N} | Casefile |"))
-    cells = [cell.strip() for cell in row.strip("|").split("|")]
-    cold, warm, changed, memory, pages = cells[2], cells[4], cells[5], cells[6], cells[7]
-    assert all(re.fullmatch(r"\d+\.\d\d s", value) for value in (cold, warm, changed))
-    assert re.fullmatch(r"\d+ MiB", memory) and int(memory.split()[0]) > 20
-    assert int(pages) > N  # every dossier's page, and the indexes, timeline and graph
-    assert re.search(rf"Search index at {N}: adds -?\d+\.\d\d s to the cold build, -?\d+ % of the", result.stdout)
+    assert "warning" not in result.stderr
+    dossiers = sorted((path.parent.name, path.stem) for path in (site / "content").glob("*/*.yaml"))
+    narratives = sorted((site / "content" / "actors").glob("*.md"))
+    assert len(narratives) == N
+    for narrative in narratives:
+        text = narrative.read_text()
+        assert len(text.split()) >= 400
+        assert len(re.findall(r"\[\[actor-\d+\]\]", text)) == 3 and len(re.findall(r"\[@source-\d+\]", text)) == 2
+    # what Casefile's page of actor-0 links to and cites
+    page = parse_html((tmp_path / "out" / "actors" / "actor-0.html").read_text())
+    actors = {href.removesuffix(".html") for href in page.hrefs() if re.fullmatch(r"actor-\d+\.html", href)}
+    reports = sorted(href for href in page.hrefs() if href.startswith("https://example.org/report/"))
+    assert len(reports) == 2 and len(page.find("section", class_="footnotes").find_all("li")) == 2
+
+    pages = corpus(site)
+    assert sorted((page.folder, page.slug) for page in pages) == dossiers
+    for layout in (HUGO, MKDOCS, PELICAN, eleventy(Path("/node_modules"))):
+        write(layout, pages, tmp_path / "peer")
+        for folder, slug in dossiers:
+            assert (tmp_path / "peer" / layout.page.format(folder=folder, slug=slug)).is_file()
+        for slug in ("actor-0", f"actor-{N - 1}"):
+            text = (tmp_path / "peer" / layout.page.format(folder="actors", slug=slug)).read_text()
+            assert len(text.split()) > 400
+            assert len(re.findall(r"\]\([^)]*\bactors/actor-\d+\b[^)]*\)", text)) == 3
+            assert len(re.findall(r"^\[\^\d\]: Report \d+, <https://example\.org/report/\d+>$", text, re.M)) == 2
+        actor_0 = (tmp_path / "peer" / layout.page.format(folder="actors", slug="actor-0")).read_text()
+        assert set(re.findall(r"\]\([^)]*\b(actor-\d+)\b", actor_0)) <= actors
+        assert sorted(re.findall(r"<(https://example\.org/report/\d+)>", actor_0)) == reports
 
 
-def test_the_peers_get_every_dossier_with_its_links_and_footnotes(tmp_path: Path) -> None:
-    generate(tmp_path / "site", N)
-    pages = corpus(tmp_path / "site")
-    assert len(pages) == N
-    actor = next(page for page in pages if page.slug == "actor-0")
-    write_hugo(pages, tmp_path / "hugo")
-    write_mkdocs(pages, tmp_path / "mkdocs")
-    for text in ((tmp_path / "hugo/content/actors/actor-0.md").read_text(), actor.body):
-        assert len(text.split()) > 400
-    hugo = (tmp_path / "hugo/content/actors/actor-0.md").read_text()
-    mkdocs = (tmp_path / "mkdocs/docs/actors/actor-0.md").read_text()
-    assert len(re.findall(r"\]\(/(actors|deals|events)/\w+-\d+/\)", hugo)) == 3
-    assert len(re.findall(r"\]\(\.\./(actors|deals|events)/\w+-\d+\.md\)", mkdocs)) == 3
-    for text in (hugo, mkdocs):
-        assert len(re.findall(r"^\[\^\d\]: Report \d+, <https://example\.org/report/\d+>$", text, re.M)) == 2
+def test_run_py_with_peers_prints_both_tables_and_the_targets() -> None:
+    """Without the peers (absent in CI): Casefile's part runs, and the targets against the peers say so."""
+    command = [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", str(N), "--runs", "1", "--peers"]
+    command += ["--hugo=", "--mkdocs=", "--pelican=", "--eleventy="]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr
+    plain, rich = result.stdout.split("\n## ")
+    assert plain.startswith("## The peers' corpus") and rich.startswith("Casefile's own corpus")
+    for report in (plain, rich):
+        lines = report.splitlines()
+        head = [cell.strip() for cell in next(line for line in lines if line.startswith("| N |")).strip("|").split("|")]
+        row = next(line for line in lines if line.startswith(f"| {N} | Casefile |"))
+        cells = dict(zip(head, (cell.strip() for cell in row.strip("|").split("|")), strict=True))
+        for name in ("from clean", "nothing changed", "one summary changed", "one narrative changed"):
+            assert re.fullmatch(r"\d+\.\d\d s", cells[name]), name
+        assert re.fullmatch(r"\d+ MiB", cells["peak memory"]) and int(cells["peak memory"].split()[0]) > 20
+        assert int(cells["pages"]) > N  # every dossier's page, and the indexes, timeline and graph
+        assert any(line.startswith(f"| {N} | Casefile --no-search |") for line in lines)
+        assert re.search(rf"Search index at {N}: adds -?\d+\.\d\d s to the build from clean, -?\d+ % of", report)
+        for what, limit in (("nothing changed", "0.5 s"), ("one summary changed", "2 s")):
+            assert re.search(rf"^rebuild, {what} at {N}: \d+\.\d\d s \(target ≤ {limit}\): (not )?met$", report, re.M)
+        assert re.search(rf"^peak memory at {N}: \d+ MiB \(target ≤ 1024 MiB\): met$", report, re.M)
+    assert f"full build ÷ Hugo + Pagefind at {N}: not measured (target ≤ 1×)" in plain
+    assert f"full build ÷ MkDocs at {N} (twice as fast): not measured (target ≤ 0.5×)" in plain
+    assert "÷ Hugo" not in rich
+
+
+def test_each_target_says_the_figure_measured_and_whether_it_is_met() -> None:
+    def row(tool: str, size: int, cold: float, rebuilds: tuple[float, ...] = ()) -> Row:
+        return Row(tool, size, cold, 900.0, size, edits(Path("site")) if rebuilds else (), rebuilds)
+
+    rows = [
+        row(CASEFILE, 1_000, 8.0, (0.2, 1.5, 3.0)),
+        row(UNSEARCHED, 1_000, 6.0),
+        row(HUGO_ALONE, 1_000, 2.0),
+        row(HUGO_PAGEFIND, 1_000, 5.0),
+        row(CASEFILE, 10_000, 100.0, (0.6, 1.9, 1.9)),
+        row(UNSEARCHED, 10_000, 90.0),
+    ]
+    lines = [target.line() for target in targets(rows, against_peers=True)]
+    assert lines[:8] == [
+        "full build ÷ Hugo + Pagefind at 1,000: 1.60× (target ≤ 1×): not met",
+        "--no-search build ÷ Hugo at 1,000: 3.00× (target ≤ 2×): not met",
+        "full build ÷ MkDocs at 1,000 (twice as fast): not measured (target ≤ 0.5×)",
+        "rebuild, nothing changed at 1,000: 0.20 s (target ≤ 0.5 s): met",
+        "rebuild, one summary changed at 1,000: 1.50 s (target ≤ 2 s): met",
+        "rebuild, one narrative changed at 1,000: 3.00 s (target ≤ 2 s): not met",
+        "peak memory at 1,000: 900 MiB (target ≤ 1024 MiB): met",
+        "full build ÷ Hugo + Pagefind at 10,000: not measured (target ≤ 1×)",
+    ]
+    assert "rebuild, nothing changed at 10,000: 0.60 s (target ≤ 0.5 s): not met" in lines
+    assert lines[-1] == "full build at 10,000 ÷ at 1,000 (linear at most): 12.50× (target ≤ 10×): not met"
