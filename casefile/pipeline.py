@@ -16,7 +16,7 @@ from jinja2.sandbox import SecurityError
 
 from casefile.content.loader import load_site
 from casefile.diagnostics import ContentError, Diagnostics, Location
-from casefile.exports.data import data_files
+from casefile.exports.data import RecordCache, data_files, dossier_json_path
 from casefile.investigation.chronology import check_dates
 from casefile.investigation.drafts import without_drafts
 from casefile.investigation.lint import lint
@@ -26,7 +26,8 @@ from casefile.output import evidence
 from casefile.output.linkcheck import PageLinks, check_external, check_folder, page_links
 from casefile.output.parallel import PageRecord, render_pages
 from casefile.output.search import indexing
-from casefile.output.write import add_files, write_site
+from casefile.output.staleness import LastBuild, Marks, Staleness
+from casefile.output.write import add_files, link_files, write_site
 from casefile.pages import graphlayout
 from casefile.pages.i18n import site_labels
 from casefile.pages.publish import NOT_FOUND_PAGE, site_files
@@ -80,13 +81,22 @@ class _Plan:
             return None
 
     def render(
-        self, into: Path | None, paths: SitePaths, diagnostics: Diagnostics, options: Options
+        self,
+        into: Path | None,
+        paths: SitePaths,
+        diagnostics: Diagnostics,
+        options: Options,
+        kept: dict[str, PageRecord] | None = None,
     ) -> BuiltSite | None:
-        """Every page rendered (into the folder ``into``, if any) and linted; None when there are errors."""
-        rendered = render_pages(self.renderer, self.specs, into, options.jobs, lambda exc: template_problem(exc, paths))
+        """Every page but the ``kept`` ones rendered (into the folder ``into``, if any), and all linted;
+        None when there are errors."""
+        kept = kept or {}
+        specs = [spec for spec in self.specs if spec.path not in kept]
+        rendered = render_pages(self.renderer, specs, into, options.jobs, lambda exc: template_problem(exc, paths))
         if isinstance(rendered, ContentError):
             diagnostics.add(rendered)
             return None
+        rendered = sorted([*rendered, *kept.values()], key=lambda r: r.path)
         investigation = self.renderer.investigation
         sizes = {r.path: r.size for r in rendered} | {
             path: len(text.encode("utf-8")) for path, text in self.files.items() if path.endswith(".html")
@@ -101,9 +111,27 @@ class _Plan:
         return None if diagnostics.has_errors() else BuiltSite(investigation, rendered)
 
     def link_tables(self, rendered: list[PageRecord]) -> dict[str, PageLinks]:
-        """The link table of every page: from the renderers, and of the pages made here."""
+        """The link table of every page rendered (a kept page has none in hand), and of the pages made here."""
         made_here = {path: page_links(text) for path, text in self.files.items() if path.endswith(".html")}
-        return {r.path: r.links for r in rendered} | made_here
+        return {r.path: r.links for r in rendered if r.links is not None} | made_here
+
+    def keepable(self, last: LastBuild | None) -> dict[str, PageRecord]:
+        """The pages of the last build that this one would render byte for byte the same, by what they showed."""
+        if last is None:
+            return {}
+        staleness = Staleness(last.marks, Marks.of(self.renderer.investigation), last.changed)
+        stale = {spec.path for spec in staleness.stale(self.specs, last.shown)}
+        return {
+            spec.path: PageRecord(
+                spec.path,
+                (last.out / spec.path).stat().st_size,
+                frozenset(last.shown[spec.path].used),
+                frozenset(last.shown[spec.path].named),
+                None,
+            )
+            for spec in self.specs
+            if spec.path not in stale
+        }
 
 
 @contextmanager
@@ -129,31 +157,61 @@ def check(paths: SitePaths, diagnostics: Diagnostics, options: Options = DEFAULT
     return None if plan is None else plan.render(None, paths, diagnostics, options)
 
 
-def build(paths: SitePaths, diagnostics: Diagnostics, options: Options = DEFAULT_OPTIONS) -> Investigation | None:
+def build(
+    paths: SitePaths, diagnostics: Diagnostics, options: Options = DEFAULT_OPTIONS, last: LastBuild | None = None
+) -> BuiltSite | None:
     """Check, write and check every link; the previous output stays unless all of it succeeds.
 
-    The pages are rendered straight into the staged folder, which is dropped when anything fails.
+    The pages are rendered straight into the staged folder, which is dropped when anything fails. With the
+    ``last`` build, the pages an edit cannot have changed are linked into it from the last output instead.
     """
     plan = _Plan.make(paths, diagnostics, options)
     if plan is None:
         return None
+    kept = plan.keepable(last)
+    records = RecordCache.kept_from(last.out, plan.renderer.investigation, last.changed) if last else RecordCache()
+    kept_exports = {dossier_json_path(dossier.page) for dossier, _, _ in records.records.values()}
+    built: list[BuiltSite] = []
 
     def render_and_check(staging: Path) -> bool:
-        site = plan.render(staging, paths, diagnostics, options)
+        if last is not None:
+            link_files(last.out, staging, [*kept, *kept_exports])
+        site = plan.render(staging, paths, diagnostics, options, kept)
         if site is None or (options.strict and diagnostics.warnings):
             return False
         with indexing(staging, diagnostics, options.search) as index_ready:  # the pages are final: index them
-            add_files(data_files(site.investigation), staging)
+            exports = data_files(site.investigation, records)
+            add_files({path: text for path, text in exports.items() if path not in kept_exports}, staging)
             evidence.stage(site.investigation.media, staging)
             root_path = site.investigation.config.root_path
             links = plan.link_tables(site.pages)
-            return check_folder(staging, root_path, paths.out, diagnostics, links) and index_ready()
+            unchanged = _still_sound(kept, links, last, plan.specs)
+            if not (check_folder(staging, root_path, paths.out, diagnostics, links, unchanged) and index_ready()):
+                return False
+        built.append(site)
+        return True
 
-    if not write_site(plan.files, paths.static, paths.out, finish=render_and_check):
+    if not write_site(plan.files, paths.static, paths.out, finish=render_and_check, shared=[*kept, *kept_exports]):
         return None
     for line in evidence.removal_report(plan.renderer.investigation.media, Path.cwd()):
         print(line, file=sys.stderr)
-    return plan.renderer.investigation
+    return built[0]
+
+
+def _still_sound(
+    kept: dict[str, PageRecord], links: dict[str, PageLinks], last: LastBuild | None, specs: list[PageSpec]
+) -> frozenset[str]:
+    """The kept pages whose links need no check again: all of them, unless a page went (a link may lead to it)
+    or a page rendered again lost an id it had (a link may end in it); then none."""
+    if last is None:
+        return frozenset()
+    if set(last.shown) - {spec.path for spec in specs}:
+        return frozenset()
+    for path, table in links.items():
+        before = last.out / path
+        if path in last.shown and not page_links(before.read_text(encoding="utf-8")).ids <= table.ids:
+            return frozenset()
+    return frozenset(kept)
 
 
 def publishing_files(renderer: Renderer, page_paths: Iterable[str]) -> dict[str, str]:

@@ -255,6 +255,16 @@ def run_builds(jobs: list[tuple[Path, tuple[str, ...]]]) -> list[subprocess.Comp
         return list(pool.map(lambda job: run_build(job[0], *job[1]), jobs))
 
 
+def cached_and_cold(site: Path, tmp_path: Path) -> tuple[subprocess.CompletedProcess[str], dict[str, bytes]]:
+    """A cached build of ``site`` and, at the same time, a build from scratch of it elsewhere: its output."""
+    cold = tmp_path / "cold"
+    shutil.rmtree(cold, ignore_errors=True)
+    cached, reference = run_builds([(site, ()), (site, ("--no-cache", "--out", str(cold)))])
+    assert cached.returncode == reference.returncode == 0, cached.stderr + reference.stderr
+    assert "Traceback" not in cached.stderr
+    return cached, snapshot(cold)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import BASE, BUILD, ROOT, cache_of, make_site, run_build, run_builds, snapshot
+from conftest import BASE, BUILD, ROOT, cache_of, cached_and_cold, make_site, run_build, snapshot
 
 from casefile.output.cache import BuildCache
 from casefile.settings import Options, SitePaths
@@ -39,16 +39,6 @@ def built(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def identity(site: Path) -> int:
     """The output folder's inode: a build swaps in a new folder, a replay leaves it."""
     return (site / "output").stat().st_ino
-
-
-def cached_and_cold(site: Path, tmp_path: Path) -> tuple[subprocess.CompletedProcess[str], dict[str, bytes]]:
-    """A cached build of ``site`` and, at the same time, a build from scratch of it elsewhere: its output."""
-    cold = tmp_path / "cold"
-    shutil.rmtree(cold, ignore_errors=True)
-    cached, reference = run_builds([(site, ()), (site, ("--no-cache", "--out", str(cold)))])
-    assert cached.returncode == reference.returncode == 0, cached.stderr + reference.stderr
-    assert "Traceback" not in cached.stderr
-    return cached, snapshot(cold)
 
 
 @pytest.fixture()

@@ -188,19 +188,22 @@ def _check(
 
 
 def _build(paths: SitePaths, options: Options, diagnostics: Diagnostics, cache: BuildCache | None) -> bool:
-    """Build, unless the last build read the same files and its output is untouched; remember this one."""
+    """Build, unless the last build read the same files and its output is untouched (only the pages a change
+    affects, when it changed only dossiers); remember this one."""
     if cache is not None and (warnings := cache.replay()) is not None:
         return _replayed(warnings, diagnostics)
     with importing():
         from casefile import pipeline
+        from casefile.output.staleness import Marks, shown_to_json
 
     if cache is None:
         return pipeline.build(paths, diagnostics, options) is not None
     with cache.recording():
-        ok = pipeline.build(paths, diagnostics, options) is not None
-        if ok:
-            cache.save(diagnostics.warnings)
-    return ok
+        site = pipeline.build(paths, diagnostics, options, cache.last_build())
+        if site is not None:
+            pages = shown_to_json({page.path: page for page in site.pages}, Marks.of(site.investigation))
+            cache.save(diagnostics.warnings, pages)
+    return site is not None
 
 
 def _replayed(warnings: list[ContentError], diagnostics: Diagnostics) -> bool:

@@ -25,16 +25,15 @@ from jinja2 import Environment, TemplateError
 from casefile.content.loader import LoadCache, LoadedSite, load_site
 from casefile.diagnostics import ContentError, Diagnostics
 from casefile.exports.data import RecordCache, data_files, dossier_json_path
-from casefile.investigation import graph
 from casefile.investigation.quotes import with_quotes
 from casefile.investigation.resolve import Investigation, ResolveCache, resolve
 from casefile.output import evidence
 from casefile.output.outdir import write_problem
 from casefile.output.parallel import PageRecord, render_pages
 from casefile.output.search import Indexing, indexing
+from casefile.output.staleness import Marks, Staleness
 from casefile.output.write import add_files, write_site
 from casefile.pages.context import PageContext
-from casefile.pages.publish import feed_path
 from casefile.pages.render import (
     Network,
     PageSpec,
@@ -59,68 +58,6 @@ def _tree_stamp(paths: list[Path]) -> tuple:
 
 
 @dataclass
-class _Staleness:
-    """Which pages an edit affects, from what each page showed last time."""
-
-    old: Investigation
-    new: Investigation
-    changed: set[str]
-
-    def __post_init__(self) -> None:
-        before, after = self.old.dossiers, self.new.dossiers
-        self.renamed = {
-            i
-            for i in self.changed
-            if i not in before or i not in after or before[i].link_signature != after[i].link_signature
-        }
-        self.changed_types = {d.type for i in self.changed for d in (before.get(i), after.get(i)) if d}
-        self.rewired, self.remapped = self._rewiring()
-        self.feed_moved = feed_path(self.old) != feed_path(self.new)  # every page's head and footer link it
-
-    def _rewiring(self) -> tuple[bool, set[str]]:
-        """Whether the graph's nodes or edges changed, and the dossiers whose one-hop map may have."""
-        rewired = False
-        neighbours: set[str] = set()
-        for dossier_id in self.changed:
-            nodes = [inv.dossiers.get(dossier_id) for inv in (self.old, self.new)]
-            edges = [_edges_at(inv, dossier_id) for inv in (self.old, self.new)]
-            added_or_removed = None in nodes and any(n is not None and n.type in graph.NODE_TYPES for n in nodes)
-            if edges[0] != edges[1] or added_or_removed:
-                rewired = True
-                neighbours.update(b for edge_set in edges for _, b, _ in edge_set)
-        return rewired, neighbours
-
-    def of(self, spec: PageSpec, shown: Shown) -> bool:
-        own = spec.dossier.id if spec.dossier is not None else None
-        return bool(
-            self.feed_moved
-            or shown.used & self.changed
-            or shown.named & self.renamed
-            or spec.shows_all & self.changed_types
-            or spec.shows_network
-            and self.rewired
-            or (
-                own is not None
-                and (
-                    own in self.changed
-                    or own in self.remapped
-                    or self.old.backlinks.get(own) != self.new.backlinks.get(own)
-                )
-            )
-        )
-
-
-def _edges_at(investigation: Investigation, node: str) -> list[tuple]:
-    """The node's edges in the relation graph, with their labels."""
-    if node not in investigation.dossiers:
-        return []
-    local = graph.local_graph(investigation, node)
-    if node not in local:
-        return []
-    return sorted((node, other, tuple(data["labels"])) for other, data in local[node].items())
-
-
-@dataclass
 class Session:
     """The dev server's state between edits: parsed files, the last good site and what each page showed."""
 
@@ -129,6 +66,7 @@ class Session:
     cache: LoadCache = field(default_factory=LoadCache)
     resolve_cache: ResolveCache = field(default_factory=ResolveCache)
     investigation: Investigation | None = None
+    marked: tuple[Investigation, Marks] | None = None  # the marks of the investigation an edit is compared with
     diagnostics: Diagnostics | None = None
     shown: dict[str, Shown] = field(default_factory=dict)  # page path -> what it showed last time
     specs: dict[str, PageSpec] = field(default_factory=dict)
@@ -232,12 +170,11 @@ class Session:
             self._pending = None
             previous_specs, self.specs = self.specs, {s.path: s for s in page_specs(new)}
             specs = self.specs
-            staleness = _Staleness(old, new, changed)
-            stale = [
-                spec
-                for path, spec in specs.items()
-                if path not in pages and (path not in self.shown or staleness.of(spec, self.shown[path]))
-            ]
+            before = self.marked[1] if self.marked is not None and self.marked[0] is old else Marks.of(old)
+            after = Marks.of(new)
+            self.marked = (new, after)
+            staleness = Staleness(before, after, changed)
+            stale = [spec for spec in staleness.stale(specs.values(), self.shown) if spec.path not in pages]
             rest = self._render(renderer, stale, publishing=specs)
             if rest is not None:
                 rest |= data_files(new, self.records)

@@ -14,6 +14,7 @@ import io
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -47,6 +48,20 @@ class RecordCache:
             data = dossier_data(investigation, dossier, target_ids)
         self.records[dossier.id] = (dossier, [investigation.dossiers[t] for t in target_ids], _json(data))
         return self.records[dossier.id][2]
+
+    @classmethod
+    def kept_from(cls, folder: Path, investigation: Investigation, changed: set[str]) -> RecordCache:
+        """The JSON the last build wrote into ``folder`` for every dossier that neither changed nor points at
+        one that did: what encoding it again would give (a record holds the dossier and what it points at)."""
+        cache = cls()
+        for dossier in investigation.dossiers.values():
+            if dossier.type == "page" or dossier.id in changed:
+                continue
+            targets = _targets(investigation, dossier)
+            if changed.isdisjoint(targets):
+                text = (folder / dossier_json_path(dossier.page)).read_text(encoding="utf-8")
+                cache.records[dossier.id] = (dossier, [investigation.dossiers[t] for t in targets], text)
+        return cache
 
 
 def data_files(investigation: Investigation, cache: RecordCache | None = None) -> dict[str, str]:

@@ -59,7 +59,7 @@ class RelationIndex:
         found = self._edges.get(dossier_id)
         if found is None:
             found = {}
-            for _, target, label in _relations(self.investigation.dossiers[dossier_id]):
+            for _, target, label in drawn_relations(self.investigation.dossiers[dossier_id]):
                 found.setdefault(target, []).append(label)
             self._edges[dossier_id] = found
         return found
@@ -76,7 +76,7 @@ EDGE_LABELS: dict[str, Callable[[Any], str]] = {
 }
 
 
-def _relations(dossier: Dossier) -> Iterator[tuple[str, str, str]]:
+def drawn_relations(dossier: Dossier) -> Iterator[tuple[str, str, str]]:
     """(from, to, label) for each relation the dossier has that the graph draws."""
     for target, name, item in typed_relations(dossier):
         if name in EDGE_LABELS:
@@ -97,7 +97,7 @@ def _link(graph: nx.Graph, a: str, b: str, label: str) -> None:
 def neighbour_ids(investigation, node_id: str) -> set[str]:
     """The dossiers one relation away, found from the resolved model without building the whole graph."""
     dossier = investigation.dossiers[node_id]
-    found = {b for _, b, _ in _relations(dossier)}
+    found = {b for _, b, _ in drawn_relations(dossier)}
     backlinks = investigation.backlinks[node_id]
     for name in EDGE_LABELS:
         found.update((item[0] if isinstance(item, tuple) else item).id for item in getattr(backlinks, name))

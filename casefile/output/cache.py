@@ -8,11 +8,16 @@ inside the investigation, or that another user owns, is not used.
 
 What: ``state.json`` holds plain values only: a content hash of every file a build reads, what built it
 (Casefile's sources, Python, the installed libraries, the options), a stamp of every file it wrote and
-the warnings it gave. It is checked field by field when read; anything unexpected is discarded with a
-one-line note and the build runs in full. Nothing read from disk is ever unpickled, evaluated or imported.
+the warnings it gave. ``pages.json``, vouched for by its hash in ``state.json``, holds what each page showed
+and the marks of the investigation (:mod:`casefile.output.staleness`). Both are checked field by field when
+read; anything unexpected is discarded with a one-line note and the build runs in full. Nothing read from
+disk is ever unpickled, evaluated or imported.
 
 A run whose inputs hash the same and whose output folder is still exactly what was written prints the
-same warnings and is done. Anything else is a full build, after which the state is written anew. A file
+same warnings and is done. When only dossiers' own files changed (their YAML, narrative or stored text) and
+the output folder is untouched, the build is partial: the pages the change cannot have affected are kept
+from the last output (:meth:`BuildCache.last_build`). Anything else is a full build. After either the
+state is written anew. A file
 is hashed only when its stamp (mtime, ctime, size, inode) changed, as git's index does; a stamp younger
 than :data:`RACY_NS` when recorded is not trusted, as an edit in the same clock tick would not change it.
 Light imports only: this path must start without Jinja, pydantic or YAML.
@@ -30,19 +35,25 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
 from casefile.diagnostics import ContentError, Location
 from casefile.settings import PROJECT_ROOT, Options, SitePaths
 
+if TYPE_CHECKING:
+    from casefile.output.staleness import LastBuild
+
 LEGACY_FOLDER = ".casefile-cache"  # where Casefile before 0.2 kept it, inside the investigation: never read
 STATE = "state.json"
+PAGES = "pages.json"  # what each page showed, and the marks: read only for a partial build
 JOURNAL = "dirty"  # present while a build may be changing the output: the state is not to be trusted
-FORMAT = 2  # raised when the state's layout changes
+FORMAT = 3  # raised when the state's layout changes
 RACY_NS = 2_000_000_000
 OVERRIDE = "CASEFILE_CACHE_DIR"
+DOSSIER_FOLDERS = ("actors", "deals", "events", "sources", "pages")  # under content/, by content.model's sections
+DOSSIER_SUFFIXES = (".yaml", ".yml", ".md", ".txt")  # a dossier, its narrative, a source's stored text
 
 Stamp = tuple[int, int, int, int]  # mtime, ctime, size, inode
 Entry = tuple[Stamp | None, str]  # (stamp, content hash in hex) of a file; (None, "dir") of a folder
@@ -211,11 +222,41 @@ class BuildCache:
         state = self.state
         if state is None or _contents(state["inputs"]) != _contents(self.inputs):
             return None
-        if with_output and (state["out"] != str(self.paths.out) or state["outputs"] != scan_output(self.paths.out)):
+        if with_output and not self._output_untouched():
             return None
         if state["inputs"] != self.inputs:  # touched but unchanged files: hash them no more
             self._save(state | {"inputs": self.inputs})
         return [_problem(fields) for fields in state["warnings"]]
+
+    def _output_untouched(self) -> bool:
+        """Whether the output folder is the last build's, every file as it was written."""
+        assert self.state is not None
+        return self.state["out"] == str(self.paths.out) and self.state["outputs"] == scan_output(self.paths.out)
+
+    def last_build(self) -> LastBuild | None:
+        """What a partial build may keep of the last one, after :meth:`replay` found a change: None unless only
+        dossiers' own files changed and the output folder is untouched."""
+        state, inputs = self.state, self.inputs
+        if state is None or inputs is None or self.folder is None or not self._output_untouched():
+            return None
+        before, now = _contents(state["inputs"]), _contents(inputs)
+        changed = {path for path in before.keys() | now.keys() if before.get(path) != now.get(path)}
+        dossiers = {_dossier_of(Path(path), self.paths.site) for path in changed}
+        if None in dossiers:
+            return None
+        from casefile.output.staleness import LastBuild, shown_from_json  # heavy imports: a build follows anyway
+
+        try:
+            data = (self.folder / PAGES).read_bytes()
+            if hashlib.blake2b(data, digest_size=16).hexdigest() != state["pages"]:
+                raise ValueError("pages.json is not the one the state vouches for")
+            shown, marks = shown_from_json(json.loads(data))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, TypeError, RecursionError):
+            note(f"the build cache in {self.folder} was not readable and is rebuilt")
+            return None
+        return LastBuild(self.paths.out, shown, marks, {d for d in dossiers if d is not None})
 
     @contextmanager
     def recording(self) -> Iterator[None]:
@@ -234,9 +275,10 @@ class BuildCache:
         if not earlier and journal.exists():  # nothing saved: the output is as it was
             journal.unlink()
 
-    def save(self, warnings: list[ContentError]) -> None:
-        """Remember the build that just finished: its inputs as scanned before it read them, its output."""
-        if self.inputs is None or self.folder is None:
+    def save(self, warnings: list[ContentError], pages: bytes) -> None:
+        """Remember the build that just finished: its inputs as scanned before it read them, its output, and
+        ``pages`` (:func:`casefile.output.staleness.shown_to_json`), written first and vouched for by its hash."""
+        if self.inputs is None or self.folder is None or not self._write(PAGES, pages):
             return
         state = {
             "key": self.key,
@@ -244,19 +286,26 @@ class BuildCache:
             "out": str(self.paths.out),
             "outputs": scan_output(self.paths.out),
             "warnings": [_fields(w) for w in warnings],
+            "pages": hashlib.blake2b(pages, digest_size=16).hexdigest(),
         }
         self._save(state)
         (self.folder / JOURNAL).unlink(missing_ok=True)
 
     def _save(self, state: dict) -> None:
-        """Written beside and renamed over the old state, so a crash leaves one or the other, whole."""
+        self._write(STATE, json.dumps(state, separators=(",", ":")).encode("utf-8"))
+
+    def _write(self, name: str, data: bytes) -> bool:
+        """Written beside and renamed over the old file, so a crash leaves one or the other, whole; False when
+        it could not be (not writable, or full: the next run builds in full, which is slow but right)."""
         assert self.folder is not None
-        temporary = self.folder / f".{STATE}.{os.getpid()}"
+        temporary = self.folder / f".{name}.{os.getpid()}"
         try:
-            temporary.write_text(json.dumps(state, separators=(",", ":")), encoding="utf-8")
-            os.replace(temporary, self.folder / STATE)
-        except OSError:  # not writable or full: the next run builds in full, which is slow but right
+            temporary.write_bytes(data)
+            os.replace(temporary, self.folder / name)
+        except OSError:
             temporary.unlink(missing_ok=True)
+            return False
+        return True
 
 
 def valid_state(data: object) -> dict | None:
@@ -264,7 +313,9 @@ def valid_state(data: object) -> dict | None:
 
     JSON gives lists where the state had tuples: stamps come back as tuples, so they compare with new scans.
     """
-    if not isinstance(data, dict) or set(data) != {"key", "inputs", "out", "outputs", "warnings"}:
+    if not isinstance(data, dict) or set(data) != {"key", "inputs", "out", "outputs", "warnings", "pages"}:
+        return None
+    if not isinstance(data["pages"], str) or not _HEX.fullmatch(data["pages"]):
         return None
     inputs, outputs, warnings = data["inputs"], data["outputs"], data["warnings"]
     if not (isinstance(inputs, dict) and isinstance(outputs, dict) and isinstance(warnings, list)):
@@ -278,6 +329,7 @@ def valid_state(data: object) -> dict | None:
             "out": data["out"],
             "outputs": {_text(path): _stamp(value) if value is not None else None for path, value in outputs.items()},
             "warnings": [_warning(fields) for fields in warnings],
+            "pages": data["pages"],
         }
     except (TypeError, ValueError):
         return None
@@ -320,6 +372,14 @@ def _warning(value: object) -> tuple:
     if severity != "warning":  # a build with errors is never remembered
         raise ValueError(severity)
     return (_text(path), _number(line), _number(column), _text(message), _text(hint), severity, _text(kind))
+
+
+def _dossier_of(path: Path, site: Path) -> str | None:
+    """The id of the dossier whose own file ``path`` is (its YAML, narrative or a source's stored text);
+    None for any other file, whose change needs a full build."""
+    if path.parent.parent != site / "content" or path.parent.name not in DOSSIER_FOLDERS:
+        return None
+    return path.stem if path.suffix in DOSSIER_SUFFIXES else None
 
 
 def _contents(inputs: dict[str, Entry]) -> dict[str, str]:

@@ -79,27 +79,30 @@ def page_links(html: str) -> PageLinks:
 
 
 def check_folder(
-    folder: Path, root_path: str, shown_as: Path, diagnostics: Diagnostics, known: dict[str, PageLinks]
+    folder: Path,
+    root_path: str,
+    shown_as: Path,
+    diagnostics: Diagnostics,
+    known: dict[str, PageLinks],
+    unchanged: frozenset[str] = frozenset(),
 ) -> bool:
     """Report every link in the site at ``folder`` that leads nowhere; True when there is none.
 
     ``known`` holds the link tables of the pages rendered into it; any other page (a static one)
-    is read.  ``root_path`` is the site's folder on its server (``/casefile/``), for the 404 page's
-    root-relative links; errors name the pages as they will stand in ``shown_as``.
+    is read when its links are checked or its ids are needed.  The links of ``unchanged`` pages are not
+    checked: a partial build keeps them from the last build, whose check they passed, and only keeps them
+    where every file and fragment they can lead to is still there.  ``root_path`` is the site's folder on
+    its server (``/casefile/``), for the 404 page's root-relative links; errors name the pages as they will
+    stand in ``shown_as``.
     """
     files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
-    pages = {
-        path: known.get(path) or page_links((folder / path).read_text(encoding="utf-8"))
-        for path in files
-        if path.endswith(".html")
-    }
-    site = _Site(files, pages, root_path)
+    site = _Site(files, _PageTables(folder, known), root_path)
     by_folder: dict[str, dict[str, Verdict]] = {}  # most links recur on page after page
     broken = 0
-    for path in sorted(pages):
+    for path in sorted(p for p in files if p.endswith(".html") and p not in unchanged):
         in_folder = by_folder.setdefault(posixpath.dirname(path), {})
         on_page: dict[str, Verdict] = {}
-        for url, line, column in pages[path].links:
+        for url, line, column in site.pages[path].links:
             verdicts = on_page if url[:1] in ("", "#", "?") else in_folder  # an empty path means the page itself
             problem = verdicts.get(url, _UNSEEN)
             if problem is _UNSEEN:
@@ -110,12 +113,24 @@ def check_folder(
     return broken == 0
 
 
+class _PageTables(dict[str, PageLinks]):
+    """Link tables by page: the rendered pages' as given, any other read from the folder when first asked for."""
+
+    def __init__(self, folder: Path, known: dict[str, PageLinks]) -> None:
+        super().__init__(known)
+        self.folder = folder
+
+    def __missing__(self, path: str) -> PageLinks:
+        self[path] = found = page_links((self.folder / path).read_text(encoding="utf-8"))
+        return found
+
+
 @dataclass
 class _Site:
     """A staged site: its files, its parsed pages, and the folder it will be served from."""
 
     files: set[str]
-    pages: dict[str, PageLinks]
+    pages: _PageTables
     root_path: str
 
     def problem(self, page: str, url: str) -> tuple[str, str] | None:
@@ -130,7 +145,7 @@ class _Site:
             hint = did_you_mean(target, self.files) or "fix the link in the template or text the page comes from"
             return f"the link '{url}' leads nowhere: the site has no {target}", hint
         fragment = unquote(parts.fragment)
-        if fragment and target in self.pages and fragment not in self.pages[target].ids:
+        if fragment and target.endswith(".html") and fragment not in self.pages[target].ids:
             ids = self.pages[target].ids
             hint = did_you_mean(fragment, ids) or f"link to an id that {target} has, or drop '#{fragment}'"
             return f"the link '{url}' leads nowhere: {target} has no element with id '{fragment}'", hint

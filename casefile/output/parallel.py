@@ -33,7 +33,7 @@ class PageRecord:
     size: int  # bytes, for lint's page-size check
     used: frozenset[str]  # dossiers shown in full: see PageContext.used
     named: frozenset[str]  # dossiers only linked to or named
-    links: PageLinks
+    links: PageLinks | None  # None for a page kept from the last build: not read back
 
 
 @dataclass(frozen=True)

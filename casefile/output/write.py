@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from casefile.interrupt import held, raise_if_stopped
@@ -22,13 +22,19 @@ def _accept(staging: Path) -> bool:
 
 
 def write_site(
-    pages: dict[str, str], static_dirs: list[Path], out: Path, finish: Callable[[Path], bool] = _accept
+    pages: dict[str, str],
+    static_dirs: list[Path],
+    out: Path,
+    finish: Callable[[Path], bool] = _accept,
+    shared: Iterable[str] = (),
 ) -> bool:
     """Replace ``out`` with ``pages`` plus the files of ``static_dirs`` (first wins).
 
     ``finish`` gets the staged folder last: it may write more pages into it (render workers do)
     and check them; when it refuses, ``out`` stays as it was and the result is False. A failed
-    write raises a located ContentError, and ``out`` stays too.
+    write raises a located ContentError, and ``out`` stays too. ``shared`` names the files ``finish``
+    linked from ``out`` (:func:`link_files`): they are unlinked from the previous site before it is
+    deleted, so that deleting it changes nothing of theirs, not even their mode or ctime.
     """
     out = out.resolve()
     staging, previous = temporary(out, "new"), temporary(out, "old")
@@ -43,6 +49,8 @@ def write_site(
             if came:  # stopped during the swap: the journalist asked for no new site, so the previous goes back
                 _undo_swap(staging, out, previous)
         with held(replaced=True):
+            for path in shared:
+                (previous / path).unlink(missing_ok=True)
             discard(previous, out)
         return True
     except OSError as exc:
@@ -70,6 +78,18 @@ def add_files(files: dict[str, str], folder: Path) -> None:
         target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8", newline="\n")
+
+
+def link_files(source: Path, folder: Path, paths: Iterable[str]) -> None:
+    """The files ``paths`` of the folder ``source`` hard-linked into ``folder``: kept without copying.
+
+    Nothing is ever written into a linked file (pages rendered again, exports and the index are new files),
+    so the previous site, which shares them until it is deleted, stays exactly as it was.
+    """
+    for path in sorted(paths):
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(source / path, target)
 
 
 def _swap(staging: Path, out: Path, previous: Path) -> None:
