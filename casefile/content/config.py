@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field, TypeAdapter, ValidationError
@@ -13,7 +13,7 @@ from pydantic_core import PydanticCustomError
 from casefile.content.dates import Date
 from casefile.content.languages import check_label, check_language, check_overrides
 from casefile.content.links import link_problem
-from casefile.content.model import Strict, Url, check_url
+from casefile.content.model import ACTOR_KINDS, Strict, Url, check_url
 from casefile.content.validation import validate
 from casefile.content.yamlio import DEFAULT_MAX_FILE_MB, load_yaml
 from casefile.diagnostics import ContentError, Location
@@ -83,6 +83,14 @@ class AcceptedWarnings(Strict):
         return getattr(self, kind.replace("-", "_"))
 
 
+class Policy(Strict):
+    """The newsroom's rules before publication, enforced by ``check --strict`` (as warnings without it)."""
+
+    reply_required_for: list[Literal[ACTOR_KINDS]] = []  # type: ignore[valid-type]  # kinds of actor to ask
+    min_origins: int = Field(1, ge=1, le=10)  # a fact on fewer independent origins needs a confidence or label
+    review_required: bool = False  # every dossier signed off by someone on the staff, and unchanged since
+
+
 class SiteConfig(Strict):
     title: str
     description: str | None = None
@@ -98,6 +106,9 @@ class SiteConfig(Strict):
     publisher: str | None = None  # the newsroom, shown in every page's footer
     authors: list[str] = []  # the bylines of the investigation
     published: Date | None = None  # when it was first published
+    staff: list[str] = []  # who may sign a dossier off (`casefile review ID --by NAME`)
+    policy: Policy = Policy()  # what `check --strict` holds the investigation to before publication
+    publish_reviews: bool = False  # the sign-offs (names, days, digests) go into the exports and onto the pages
     contact: Annotated[str, AfterValidator(_check_contact)] | None = None  # for tips and right of reply
     # English label → the site's own wording
     labels: Annotated[dict[Annotated[str, AfterValidator(check_label)], str], AfterValidator(check_overrides)] = {}

@@ -9,7 +9,7 @@ deals, events, sources, pages) and ``sections``; this package hands their names 
 
 from __future__ import annotations
 
-from casefile.content.model.dossier import Dossier, Name
+from casefile.content.model.dossier import Answerable, Dossier, Name
 from casefile.content.model.facts import (
     Archived,
     CitedSource,
@@ -25,7 +25,9 @@ from casefile.content.model.facts import (
     MediaList,
     Participant,
     Party,
+    Reply,
     ReportedDate,
+    Review,
     Role,
     Sourced,
     SourceRef,
@@ -41,6 +43,8 @@ from casefile.content.model.fields import (
     EVENT_KINDS,
     MAX_ID_LENGTH,
     PARTY_ROLES,
+    REPLY_CHANNELS,
+    REPLY_RESPONSES,
     SLUG,
     SOURCE_KINDS,
     ActorId,
@@ -60,6 +64,7 @@ from casefile.content.model.sections import SECTION_TITLES, list_page, reserved_
 from casefile.content.model.walk import Pointers, find_pointers, references, source_refs, walk
 
 __all__ = [
+    "Answerable",
     "ACTOR_KINDS",
     "Actor",
     "ActorId",
@@ -68,6 +73,8 @@ __all__ = [
     "CitedSource",
     "Claim",
     "Correction",
+    "Reply",
+    "Review",
     "DEAL_DATE_KINDS",
     "DEAL_KINDS",
     "DOSSIER_TYPES",
@@ -96,6 +103,8 @@ __all__ = [
     "Role",
     "SECTION_TITLES",
     "SLUG",
+    "REPLY_CHANNELS",
+    "REPLY_RESPONSES",
     "SOURCE_KINDS",
     "Slug",
     "Source",

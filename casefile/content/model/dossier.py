@@ -15,7 +15,7 @@ from pydantic_core import PydanticCustomError
 
 from casefile.content.dates import Date, FuzzyDate
 from casefile.content.languages import check_language
-from casefile.content.model.facts import Claim, Correction, Document, MediaList, Sourced
+from casefile.content.model.facts import Claim, Correction, Document, MediaList, Reply, Review, Sourced
 from casefile.content.model.walk import Pointers, find_pointers
 
 
@@ -34,6 +34,7 @@ class Dossier(Sourced):
     corrections: list[Correction] = []
     draft: bool = False  # checked, but left out of the published site unless built with --drafts
     media: MediaList = []
+    reviewed: list[Review] = Field([], exclude=True)  # sign-offs: exported only where site.yaml says so
     _pointers: Pointers = PrivateAttr(default_factory=lambda: ([], []))
 
     def model_post_init(self, context: Any) -> None:
@@ -63,6 +64,16 @@ class Dossier(Sourced):
     def when(self) -> FuzzyDate | None:
         """The date the dossier sorts and appears by on timelines."""
         return None
+
+
+class Answerable(Dossier):
+    """A dossier that can accuse someone, so records the right of reply: actors, deals and events."""
+
+    replies: list[Reply] = []
+
+    def asked(self, reply: Reply) -> list[str]:
+        """The ids of whom ``reply`` records: its ``from:``, or on an actor's own dossier the actor itself."""
+        return reply.from_ or ([self.id] if self.type == "actor" else [])
 
 
 def _check_name(value: Any) -> Any:

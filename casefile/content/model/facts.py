@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -25,6 +26,8 @@ from casefile.content.dates import Date
 from casefile.content.languages import check_currency
 from casefile.content.model.fields import (
     PARTY_ROLES,
+    REPLY_CHANNELS,
+    REPLY_RESPONSES,
     ActorId,
     Slug,
     SourceId,
@@ -32,6 +35,7 @@ from casefile.content.model.fields import (
     Url,
     date_shorthand,
     id_shorthand,
+    one_or_more,
 )
 
 
@@ -62,6 +66,19 @@ class SourceRef(Strict):
 SourceRefs = list[Annotated[SourceRef, BeforeValidator(id_shorthand, json_schema_input_type=SourceId | SourceRef)]]
 
 
+def _check_digest(value: str) -> str:
+    if not DIGEST.fullmatch(value):
+        raise PydanticCustomError(
+            "digest",
+            "'{value}' is not a review digest",
+            {"value": value[:40], "hint": "leave `digest:` as `casefile review` wrote it, or sign off again"},
+        )
+    return value
+
+
+DIGEST = re.compile(r"[0-9a-f]{32}")
+
+
 class Sourced(Strict):
     sources: SourceRefs = []
 
@@ -88,9 +105,11 @@ class MarkdownText:
 
 
 class Claim(Fact, MarkdownText):
-    """A statement that fits no field; its text may hold inline markdown."""
+    """A statement that fits no field; its text may hold inline markdown. An ``id`` lets a reply say it
+    answers the claim (``answers:``)."""
 
     text: str
+    id: Slug | None = None
     _tokens: list[Any] = PrivateAttr(default_factory=list)
 
     def model_post_init(self, context: Any) -> None:
@@ -141,6 +160,67 @@ class Value(Fact):
 class Participant(Fact):
     actor: ActorId
     role: str | None = None
+
+
+class Reply(Sourced):
+    """A party's chance to respond before publication: who was asked (``from``), when and how, by when, and
+    what came of it, with where the answer is on record (``sources``) and the claims it answers.
+
+    ``response: no-comment-reported`` is different in kind: a report says the party has not commented, and
+    nothing says it was asked. It takes the report as its source and no ``asked``, ``via`` or ``deadline``.
+    """
+
+    from_: Annotated[list[ActorId], BeforeValidator(one_or_more, json_schema_input_type=ActorId | list[ActorId])] = (
+        Field([], alias="from")
+    )
+    asked: Date | None = None
+    via: Literal[REPLY_CHANNELS] | None = None  # type: ignore[valid-type]
+    deadline: Date | None = None
+    response: Literal[REPLY_RESPONSES]  # type: ignore[valid-type]
+    text: str | None = None  # the answer, quoted or summarised
+    answers: list[Slug] = []  # ids of the dossier's claims the reply answers
+
+    @model_validator(mode="after")
+    def _as_recorded(self) -> Reply:
+        if self.response == "no-comment-reported":
+            asked = [name for name in ("asked", "via", "deadline") if getattr(self, name) is not None]
+            if asked:
+                raise _reply_error(
+                    f"`{asked[0]}:` is for a request for comment, and a report that a party has not commented "
+                    "says nothing of one",
+                    f"remove `{asked[0]}:`, or if the newsroom asked, write `response: none`, `declined` or `answered`",
+                )
+            if not self.sources:
+                raise _reply_error(
+                    "a report that a party has not commented needs the report", "add `sources:` with the report"
+                )
+        elif self.asked is None or self.via is None:
+            missing = "asked" if self.asked is None else "via"
+            raise _reply_error(
+                f"a request for comment needs `{missing}:`",
+                "write when the party was asked (`asked: 2021-07-01`) and how (`via: email`)",
+            )
+        if self.response == "answered" and not self.text:
+            raise _reply_error("an answer needs its words", "add `text:` with the answer, quoted or summarised")
+        if self.response == "none" and self.text:
+            raise _reply_error(
+                "`text:` is for what the party said, and `response: none` says it said nothing",
+                "remove `text:`, or write `response: answered` or `declined`",
+            )
+        return self
+
+
+def _reply_error(message: str, hint: str) -> PydanticCustomError:
+    return PydanticCustomError("reply", message, {"hint": hint})
+
+
+class Review(Strict):
+    """An editor's sign-off: who checked the dossier, on which day, and a digest of what they checked, so that
+    a later edit shows as "changed since review". ``casefile review ID --by NAME`` writes it."""
+
+    by: str
+    on: Date
+    digest: Annotated[str, AfterValidator(_check_digest)]
 
 
 class CitedSource(Strict):

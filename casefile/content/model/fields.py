@@ -25,7 +25,13 @@ DEAL_KINDS = ("arms-sale", "contract", "agreement", "memorandum", "delivery", "a
 PARTY_ROLES = ("buyer", "seller", "intermediary", "signatory", "supplier", "recipient", "party")
 DEAL_DATE_KINDS = ("signed", "announced", "agreed", "delivered", "reported")
 EVENT_KINDS = ("visit", "meeting", "vote", "delivery", "statement", "coup", "conference", "ceremony", "trip", "other")
-SOURCE_KINDS = ("article", "report", "document", "dataset", "statement", "news-agency", "website", "database", "other")
+SOURCE_KINDS = (
+    *("article", "report", "document", "dataset", "statement", "news-agency", "website", "database", "letter"),
+    "other",
+)
+REPLY_CHANNELS = ("email", "letter", "phone", "in person", "other")  # how a party was asked for comment
+# what came of it: nothing by the deadline, a refusal, an answer; or only a report that the party has not commented
+REPLY_RESPONSES = ("none", "declined", "answered", "no-comment-reported")
 CONTROLLERS = ("state", "party")  # state or party media: an outlet a government or a ruling party owns or runs
 
 
@@ -80,6 +86,11 @@ Url = Annotated[
 ActorId = Annotated[Slug, RefTo(("actor",))]
 EventId = Annotated[Slug, RefTo(("event",))]
 SourceId = Annotated[Slug, RefTo(("source",))]
+
+
+def one_or_more(value: Any) -> Any:
+    """``from: russia`` is short for ``from: [russia]``."""
+    return [value] if isinstance(value, str) else value
 
 
 def id_shorthand(value: Any) -> Any:

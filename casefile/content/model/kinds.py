@@ -16,7 +16,7 @@ from pydantic.json_schema import SkipJsonSchema
 from casefile.content.access import ACCESS_KINDS, access_schema
 from casefile.content.archive import archived_url_moved
 from casefile.content.dates import FuzzyDate
-from casefile.content.model.dossier import Dossier, Name
+from casefile.content.model.dossier import Answerable, Dossier, Name
 from casefile.content.model.facts import (
     Archived,
     CitedSource,
@@ -45,7 +45,7 @@ from casefile.content.model.fields import (
 )
 
 
-class Actor(Dossier):
+class Actor(Answerable):
     type: ClassVar[str] = "actor"
     section: ClassVar[str] = "actors"
     name: Name  # {en: …, my: …}: the name in each script
@@ -81,7 +81,7 @@ class Actor(Dossier):
         return [(tag, form) for tag, form in self.name_forms.items() if tag != self.label_language]
 
 
-class Deal(Dossier):
+class Deal(Answerable):
     type: ClassVar[str] = "deal"
     section: ClassVar[str] = "deals"
     title: str
@@ -107,7 +107,7 @@ class Deal(Dossier):
         return periods[0] if periods else None
 
 
-class Event(Dossier):
+class Event(Answerable):
     type: ClassVar[str] = "event"
     section: ClassVar[str] = "events"
     title: str
