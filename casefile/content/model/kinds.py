@@ -10,6 +10,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    model_validator,
 )
 from pydantic.json_schema import SkipJsonSchema
 
@@ -152,6 +153,14 @@ class Source(Dossier):
     read: bool = True
     file: str | None = Field(None, exclude=True)  # a local copy, published without its metadata as "Document on file"
     _stored_text: StoredText | None = PrivateAttr(None)  # not a field: no YAML key, no export can carry it
+
+    @model_validator(mode="before")
+    @classmethod
+    def _letters_are_confidential(cls, data: Any) -> Any:
+        """A letter to or from a party is on file, and confidential unless the source says how else it is held."""
+        if isinstance(data, dict) and data.get("kind") == "letter" and "access" not in data:
+            return {**data, "access": "confidential"}
+        return data
 
     def keep_text(self, stored: StoredText) -> None:
         """Keep the report's text (read by the loader from ``ID.txt`` beside the dossier)."""
