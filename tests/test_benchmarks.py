@@ -125,3 +125,19 @@ def test_each_target_says_the_figure_measured_and_whether_it_is_met() -> None:
     ]
     assert "rebuild, nothing changed at 10,000: 0.60 s (target ≤ 0.5 s): not met" in lines
     assert lines[-1] == "full build at 10,000 ÷ at 1,000 (linear at most): 12.50× (target ≤ 10×): not met"
+
+
+def test_profile_py_prints_where_a_cold_and_a_partial_build_spend_their_time() -> None:
+    """The partial build after one edit renders fewer pages than the cold build: the profile shows it."""
+    command = [sys.executable, str(ROOT / "benchmarks" / "profile.py"), "--dossiers", str(N)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    rows = {
+        cells[0]: cells[1:]
+        for line in result.stdout.splitlines()
+        if line.startswith("| ") and (cells := [cell.strip() for cell in line.strip("|").split("|")])
+    }
+    assert rows["stage"] == ["from clean", "one summary changed"]
+    cold, partial = (float(value.removesuffix(" s")) for value in rows["render_pages"])
+    assert partial < cold / 2
+    assert rows["link_files"][0] == "—" and rows["link_files"][1].endswith(" s")
