@@ -20,6 +20,7 @@ from casefile.exports.data import RecordCache, data_files, dossier_json_path
 from casefile.investigation.chronology import check_dates
 from casefile.investigation.drafts import without_drafts
 from casefile.investigation.lint import lint
+from casefile.investigation.policy import check_policy
 from casefile.investigation.quotes import quote_problems, with_quotes
 from casefile.investigation.resolve import Investigation, resolve
 from casefile.output import evidence
@@ -103,6 +104,7 @@ class _Plan:
         }
         lint(investigation, sizes, diagnostics)
         check_dates(investigation, diagnostics)
+        check_policy(investigation, diagnostics)
         if options.quotes:
             for problem in quote_problems(investigation):
                 diagnostics.add(problem)

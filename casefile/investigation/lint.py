@@ -153,7 +153,7 @@ class _Linter:
                     "fact-without-sources",
                     dossier.id,
                     dossier.origin.location(path),
-                    f"{_describe(fact)} has no sources, and '{dossier.id}' has none for the whole dossier",
+                    f"{describe(fact)} has no sources, and '{dossier.id}' has none for the whole dossier",
                     "add `sources: [id]` to it",
                 )
 
@@ -230,13 +230,14 @@ def _cites(tokens: list[Any]) -> bool:
 def _facts(dossier: Dossier) -> Iterator[tuple[tuple, Sourced]]:
     """The outermost sourced facts of a dossier (a role, not the role's dates) with their YAML paths.
 
-    A source dossier's own title and date come from the source itself: only its claims count.
+    A source dossier's own title and date come from the source itself: only its claims count. A reply is no fact:
+    its sources are where an answer is on record, and a request that went unanswered has none.
     """
     if isinstance(dossier, Source):
         yield from ((("claims", i), claim) for i, claim in enumerate(dossier.claims))
         return
     for path, value, _ in walk(dossier, descend=lambda model: not isinstance(model, Sourced)):
-        if isinstance(value, Sourced) and path[0] != "sources":
+        if isinstance(value, Sourced) and path[0] not in ("sources", "replies"):
             yield path, value
 
 
@@ -251,7 +252,7 @@ _FACT_NAMES: dict[type, tuple[str, str]] = {
 }
 
 
-def _describe(fact: Sourced) -> str:
+def describe(fact: Sourced) -> str:
     """``the role 'Commander-in-chief'``: enough to recognise the fact beside its line number."""
     if isinstance(fact, ReportedDate):
         return f"the date {fact.date.iso}"

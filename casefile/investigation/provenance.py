@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from casefile.content.model import Dossier, Source, Sourced, SourceRef, YamlPath, walk
+from casefile.content.model import Dossier, Reply, Source, Sourced, SourceRef, YamlPath, walk
 from casefile.diagnostics import Location
 from casefile.investigation.conflicts import dossier_conflicts
 from casefile.investigation.resolve import Investigation
@@ -251,11 +251,16 @@ def facts(investigation: Investigation) -> Iterator[Fact]:
     """Every sourced fact of the investigation, dossier by dossier, in document order."""
     provenance = Provenance(investigation.dossiers)
     for dossier in investigation.dossiers.values():
-        found = [((), dossier)] + [(path, value) for path, value, _ in walk(dossier) if isinstance(value, Sourced)]
+        found = [((), dossier)] + [(path, value) for path, value, _ in walk(dossier) if _is_fact(value)]
         for path, sourced in found:
             if sourced.sources:
                 corroboration = provenance.corroborate(sourced.sources, provenance.in_conflict(sourced))
                 yield Fact(dossier, path, sourced, corroboration)
+
+
+def _is_fact(value: object) -> bool:
+    """A sourced thing a reader takes as reported; a reply's sources are where an answer is on record."""
+    return isinstance(value, Sourced) and not isinstance(value, Reply)
 
 
 def _unique(sources: Iterable[Source]) -> tuple[Source, ...]:

@@ -38,6 +38,7 @@ from casefile.content.model import (
 from casefile.diagnostics import Diagnostics, Location, did_you_mean
 from casefile.investigation.gallery import Gallery
 from casefile.investigation.quoted import Quotes
+from casefile.investigation.replies import reply_problems
 
 D = TypeVar("D", bound=Dossier)
 
@@ -186,6 +187,8 @@ class _ReferenceChecker:
             self._expect(target, marker.kinds, origin.location(path))
         for path, ref in source_refs(dossier):
             self._check_citing(ref, origin.location, path)
+        for problem in reply_problems(dossier):
+            self.diagnostics.add(problem)
         if isinstance(dossier, Actor) and dossier.country == dossier.id:
             self.diagnostics.error(
                 origin.location(("country",)),

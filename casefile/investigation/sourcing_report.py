@@ -3,21 +3,26 @@
 Besides the marked facts, it lists every plain citation of a report whose ``cites:`` says it relies on others:
 the pages can only say that the report "also relays" them; the editor knows whether it does for this fact.
 
+Last comes what is still to do before publication: who is named with no request for comment on record, which
+requests are still open, which dossiers are not signed off as they stand (:mod:`casefile.investigation.policy`).
+
 It is printed rather than published: an unlinked page of a static site is still public, and a list of the
 newsroom's weakest facts is a working document, not something for readers to stumble on.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 
-from casefile.content.model import Claim, DatedFact, Dossier, Item, Participant, Party, Role, Source, Value
+from casefile.content.model import Answerable, Claim, DatedFact, Dossier, Item, Participant, Party, Role, Source, Value
 from casefile.diagnostics import Location
 from casefile.investigation.archiving import unarchived
 from casefile.investigation.conflicts import unexplained
+from casefile.investigation.policy import DEFAULT_ASKED, review_lists, reviewed_at, unasked
 from casefile.investigation.provenance import SINGLE_ORIGIN, STATE_MEDIA, Fact, facts
 from casefile.investigation.resolve import Investigation
 
@@ -37,8 +42,10 @@ class DossierSourcing:
         return (self.single_origin / self.facts, self.state_media / self.facts)
 
 
-def sourcing_report(investigation: Investigation, root: Path) -> str:
-    """The report as text: each section a heading with its count, then one ``path:line:col: …`` line per item."""
+def sourcing_report(investigation: Investigation, root: Path, today: datetime.date | None = None) -> str:
+    """The report as text: each section a heading with its count, then one ``path:line:col: …`` line per item;
+    last, what is still to do before publication, with deadlines counted to ``today`` unless site.yaml says when
+    the investigation was published."""
     found = sorted(facts(investigation), key=lambda fact: fact.location)
     sections: list[tuple[str, list[str]]] = [
         ("Facts resting on a single independent origin", _flagged(found, SINGLE_ORIGIN.key, root)),
@@ -48,9 +55,79 @@ def sourcing_report(investigation: Investigation, root: Path) -> str:
         ("Fields the sources disagree on, without an editor's note", _unexplained(investigation, root)),
         ("Dossiers by sourcing, weakest first", _weakest(found, root)),
     ]
-    return "\n".join(
-        f"{title} ({len(lines)}):\n" + "".join(f"  {line}\n" for line in lines) for title, lines in sections
+    return (
+        "\n".join(_section(title, lines) for title, lines in sections)
+        + "\n"
+        + before_publication(investigation, root, today or datetime.date.today())
     )
+
+
+def _section(title: str, lines: list[str], indent: str = "") -> str:
+    return f"{indent}{title} ({len(lines)}):\n" + "".join(f"{indent}  {line}\n" for line in lines)
+
+
+def before_publication(investigation: Investigation, root: Path, today: datetime.date) -> str:
+    """Who has not been asked for comment, which requests are still open, which dossiers are not signed off as
+    they stand: a heading that says which day deadlines are counted to, then its sections, indented."""
+    config = investigation.config
+    if config.published is not None:
+        as_of, which = config.published.start.as_date, "site.yaml's `published:` date"
+    else:
+        as_of, which = today, "today's date: site.yaml has no `published:`"
+    kinds = config.policy.reply_required_for
+    whom = f"policy: {', '.join(kinds)}" if kinds else "every person and company: the policy names no kinds"
+    waiting, undated = _open_requests(investigation, as_of, root)
+    text = f"Before publication, as of {as_of.isoformat()} ({which}):\n" + "".join(
+        _section(title, lines, "  ")
+        for title, lines in (
+            (f"Named with no request for comment on record ({whom})", _unasked(investigation, kinds, root)),
+            ("Requests for comment still open: no answer, and the deadline has not passed", waiting),
+            ("Requests for comment with no deadline and no answer", undated),
+        )
+    )
+    reviews = review_lists(investigation)
+    if reviews is None:
+        return text + "  Sign-off is not in use: site.yaml's policy does not require it, and no dossier is signed\n"
+    unsigned, changed = reviews
+    return (
+        text
+        + _section(
+            "Dossiers not signed off", [f"{_where(d.origin.location(()), root)}: {d.id}" for d in unsigned], "  "
+        )
+        + _section("Dossiers changed since sign-off", [_changed(d, root) for d in changed], "  ")
+    )
+
+
+def _unasked(investigation: Investigation, kinds: list[str], root: Path) -> list[str]:
+    lines = []
+    for found in unasked(investigation, kinds or DEFAULT_ASKED):
+        places = ", ".join(
+            f"{_where(naming.location, root)} ({naming.role.removeprefix('as ')})" for naming in found.places
+        )
+        where = found.actor.origin.location(())
+        lines.append(f"{_where(where, root)}: {found.actor.id} ({found.actor.kind}) — named at {places}")
+    return lines
+
+
+def _open_requests(investigation: Investigation, as_of: datetime.date, root: Path) -> tuple[list[str], list[str]]:
+    """Requests with no response yet: those whose deadline is ``as_of`` or later, and those with no deadline."""
+    waiting, undated = [], []
+    for dossier in investigation.dossiers.values():
+        for index, reply in enumerate(dossier.replies if isinstance(dossier, Answerable) else []):
+            if reply.response != "none":
+                continue
+            asked = f"{dossier.id}: {', '.join(dossier.asked(reply))} asked on {reply.asked} by {reply.via}"
+            if reply.deadline is None:
+                undated.append(f"{_where(dossier.origin.location(('replies', index)), root)}: {asked}")
+            elif (reply.deadline.end or reply.deadline.start).last_date >= as_of:
+                where = dossier.origin.location(("replies", index, "deadline"))
+                waiting.append(f"{_where(where, root)}: {asked}, deadline {reply.deadline}")
+    return waiting, undated
+
+
+def _changed(dossier: Dossier, root: Path) -> str:
+    last = dossier.reviewed[-1]
+    return f"{_where(reviewed_at(dossier), root)}: {dossier.id} — signed off on {last.on} by {last.by}"
 
 
 def _flagged(found: Iterable[Fact], key: str, root: Path) -> list[str]:
