@@ -1,5 +1,5 @@
 """The verbs journalists type: ``build`` (default), ``check``, ``serve``, ``new``, ``init``, ``schema``,
-``archive`` and ``guide``."""
+``archive``, ``review`` and ``guide``."""
 
 from __future__ import annotations
 
@@ -48,13 +48,19 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         "verb",
         nargs="?",
         default="build",
-        choices=["build", "check", "serve", "new", "init", "schema", "archive", "guide"],
+        choices=["build", "check", "serve", "new", "init", "schema", "archive", "review", "guide"],
         help="build (default): write the site; check: validate only; serve: rebuild on save and reload the "
         "browser; new TYPE ID: start a dossier; init DIR: start a new investigation; schema: write the editor "
         "schemas into SITE/schemas; archive: list the sources without an archived copy, with a link that saves one; "
+        "review ID --by NAME: record that NAME, of site.yaml's staff, signed the dossier ID off as it stands; "
         "guide: build the guide to Casefile into your cache folder (or --out) and say where it is",
     )
-    parser.add_argument("args", nargs="*", help="new: actor|deal|event|source|page and the id; init: the new folder")
+    parser.add_argument(
+        "args", nargs="*", help="new: actor|deal|event|source|page and the id; init: the new folder; review: the id"
+    )
+    parser.add_argument(
+        "--by", default=None, help="review: who signs the dossier off, as site.yaml's staff: names them"
+    )
     parser.add_argument("--host", default="127.0.0.1", help="serve: address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="serve: port (default 8000)")
     parser.add_argument("--site", type=Path, default=Path("."), help="the investigation folder (default: .)")
@@ -120,6 +126,8 @@ def main(argv: list[str] | None = None, prog: str = "casefile") -> int:
         return _schema(site)
     if args.verb == "archive":
         return _archive(site)
+    if args.verb == "review":
+        return _review(site, args.args, args.by, prog)
     if args.verb == "guide":
         from casefile.commands.guide import guide_paths
 
@@ -306,4 +314,26 @@ def _archive(site: Path) -> int:
         report(diagnostics, Path.cwd(), strict=False)
         return 1
     print(ArchiveReport(investigation.sources, Path.cwd()).text(), end="")
+    return 0
+
+
+def _review(site: Path, words: list[str], by: str | None, prog: str) -> int:
+    """Record a sign-off in the dossier's file; 1 with every reason when it cannot be."""
+    if len(words) != 1 or not (by or "").strip():
+        print(f"usage: {prog} review ID --by NAME  (NAME as site.yaml's staff: lists it)", file=sys.stderr)
+        return 2
+    with importing():
+        from datetime import date
+
+        from casefile.commands.review import sign_off
+
+    signed, problems = sign_off(site, words[0], (by or "").strip(), date.today())
+    if signed is None:
+        report(Diagnostics(problems), Path.cwd(), strict=False)
+        return 1
+    where = f"{_shown(signed.path.parent)}{signed.path.name}"
+    if signed.written:
+        print(f"signed off {where}: reviewed by {signed.by} on {signed.on} (digest {signed.digest})", file=sys.stderr)
+    else:
+        print(f"{where} is signed off by {signed.by} on {signed.on} as it stands: nothing to add", file=sys.stderr)
     return 0
