@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from casefile.content.config import SiteConfig
 from casefile.content.model import DEAL_DATE_KINDS, SECTION_TITLES, Actor, Deal, Dossier, Event, Source
+from casefile.content.review import review_state
 from casefile.exports import csl, ftm
 from casefile.interrupt import held
 from casefile.investigation.resolve import Investigation, relations, typed_relations
@@ -36,6 +38,14 @@ class RecordCache:
     dossiers whose own object, or an object they point at, was replaced."""
 
     records: dict[str, tuple[Dossier, list[Dossier], str]] = field(default_factory=dict)
+    config: SiteConfig | None = None  # what the records were made with: a record holds the dossier's url, and
+    # its sign-offs where site.yaml says publish_reviews
+
+    def made_with(self, config: SiteConfig) -> None:
+        """Forget every record when site.yaml changed since they were made."""
+        if config is not self.config and config != self.config:
+            self.records.clear()
+        self.config = config
 
     def json(self, investigation: Investigation, dossier: Dossier) -> str:
         kept = self.records.get(dossier.id)
@@ -53,7 +63,7 @@ class RecordCache:
     def kept_from(cls, folder: Path, investigation: Investigation, changed: set[str]) -> RecordCache:
         """The JSON the last build wrote into ``folder`` for every dossier that neither changed nor points at
         one that did: what encoding it again would give (a record holds the dossier and what it points at)."""
-        cache = cls()
+        cache = cls(config=investigation.config)
         for dossier in investigation.dossiers.values():
             if dossier.type == "page" or dossier.id in changed:
                 continue
@@ -68,6 +78,7 @@ def data_files(investigation: Investigation, cache: RecordCache | None = None) -
     """Every export by site path: the whole-site files under ``data/`` and one JSON file beside each
     dossier's page (each dossier's record is encoded once for both)."""
     cache = cache or RecordCache()
+    cache.made_with(investigation.config)
     records = {d.page: cache.json(investigation, d) for d in investigation.dossiers.values() if d.type != "page"}
     config = investigation.config
     whole = _json({"title": config.title, "language": config.language, "base_url": config.base_url})
@@ -124,7 +135,14 @@ def dossier_data(investigation: Investigation, dossier: Dossier, targets: list[s
         "narrative": dossier.narrative.text if dossier.narrative else None,
         "references": {i: _reference(dossiers[i]) for i in targets},
         "cited_sources": {i: _source_record(dossiers[i]) for i in targets if dossiers[i].type == "source"},
-    }
+    } | (_reviews(dossier) if investigation.config.publish_reviews else {})
+
+
+def _reviews(dossier: Dossier) -> dict[str, Any]:
+    """The sign-offs, newest last, and whether the dossier is signed off as it stands ("signed"), changed since
+    ("changed") or never signed ("unsigned"): only where site.yaml says ``publish_reviews: true``."""
+    reviewed = [review.model_dump(mode="json") for review in dossier.reviewed]
+    return {"reviewed": reviewed, "review_state": review_state(dossier)}
 
 
 def _targets(investigation: Investigation, dossier: Dossier) -> list[str]:

@@ -4,7 +4,9 @@ FtM drops a value it cannot read without a word ("circa 2019", a link to a missi
 nothing here is written that FtM would clean away: dates are ISO prefixes, countries are
 ISO codes found from a state's names, and every entity link points at an entity in the file.
 What has no FtM property of its own (a state as someone's country when its code is unknown,
-a party that is neither buyer nor supplier) becomes an ``UnknownLink`` with its role.
+a party that is neither buyer nor supplier) becomes an ``UnknownLink`` with its role. Each right of reply
+(a request for comment and what came of it, or a report that a party has not commented) becomes a ``Note``
+on the dossier's entity and on each party asked, with the reports that carry it as its ``proof``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from casefile.content.model import Actor, Deal, Dossier, Event, Source
+from casefile.content.model import Actor, Answerable, Deal, Dossier, Event, Reply, Source
 from casefile.investigation.resolve import Investigation
 
 FILE = "entities.ftm.json"
@@ -115,6 +117,7 @@ class Exporter:
                 entity.add("position", role.title)
         yield entity
         yield from memberships
+        yield from self.replies(actor, entity)
         if actor.country and actor.country not in self.countries:
             yield _unknown_link(actor, self.investigation.dossiers[actor.country], "country")
 
@@ -132,6 +135,7 @@ class Exporter:
                 contract.add("currency", value.currency)
         contract.add("authority", *(entity_id("actor", p.actor) for p in deal.parties if p.role in AUTHORITY_ROLES))
         yield contract
+        yield from self.replies(deal, contract)
         for number, party in enumerate(deal.parties, 1):
             if party.role in SUPPLIER_ROLES:
                 award = Entity(entity_id("award", deal.id, str(number)), "ContractAward")
@@ -155,8 +159,22 @@ class Exporter:
         organizers = [p.actor for p in event.participants if p.role and ORGANIZER.search(p.role)]
         entity.add("organizer", *(entity_id("actor", actor) for actor in organizers))
         yield entity
+        yield from self.replies(event, entity)
         if event.part_of:
             yield _unknown_link(event, self.investigation.dossiers[event.part_of], "part of")
+
+    def replies(self, dossier: Answerable, main: Entity) -> Iterator[Entity]:
+        """Each reply as a Note that Aleph shows on the dossier's entity and on each party asked."""
+        dossiers = self.investigation.dossiers
+        for number, reply in enumerate(dossier.replies, 1):
+            asked = [dossiers[i] for i in dossier.asked(reply) if i in dossiers]
+            note = Entity(entity_id("reply", dossier.id, str(number)), "Note")
+            note.add("entity", main.id, *(entity_id("actor", actor.id) for actor in asked))
+            answered = [claim.text for claim in dossier.claims if claim.id and claim.id in reply.answers]
+            note.add("description", reply_text(reply, [actor.label for actor in asked], answered))
+            note.add("proof", *(entity_id("source", ref.id) for ref in reply.sources if ref.id in dossiers))
+            note.add("sourceUrl", self.investigation.config.absolute_url(dossier.page))
+            yield note
 
     def source(self, source: Source) -> Iterator[Entity]:
         article = self._main(source, "Article")
@@ -172,6 +190,24 @@ class Exporter:
                 yield _documentation(source, backlink, "cites")
         for cited in source.cites:
             yield _documentation(self.investigation.dossiers[cited.id], source, "relies on")
+
+
+def reply_text(reply: Reply, asked: list[str], answered: list[str]) -> str:
+    """The reply in a sentence or two, in English like the rest of the file: who was asked, when, how and by
+    when, what came of it, and the claims it answers."""
+    who = " and ".join(filter(None, [", ".join(asked[:-1]), *asked[-1:]])) or "the party"
+    if reply.response == "no-comment-reported":
+        text = f"No request for comment on record: a report says {who} had not commented."
+    else:
+        asked_on = f"{reply.asked.iso} " if reply.asked else ""
+        deadline = f", deadline {reply.deadline.iso}" if reply.deadline else ""
+        outcome = {"none": "no response", "declined": "declined", "answered": "answered"}[reply.response]
+        text = f"Request for comment to {who}, {asked_on}by {reply.via}{deadline}: {outcome}."
+    if reply.text:
+        text += f" “{reply.text}”"
+    if answered:
+        text += " In answer to: " + " ".join(f"“{claim}”" for claim in answered)
+    return text
 
 
 def _documentation(source: Dossier, dossier: Dossier, role: str) -> Entity:
