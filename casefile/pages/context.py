@@ -9,6 +9,7 @@ from markupsafe import Markup, escape
 
 from casefile.content import markdown
 from casefile.content.model import (
+    Answerable,
     Claim,
     Document,
     Dossier,
@@ -18,7 +19,7 @@ from casefile.content.model import (
 from casefile.investigation import provenance
 from casefile.investigation.provenance import Corroboration, Provenance
 from casefile.investigation.resolve import Investigation
-from casefile.pages import figures, i18n
+from casefile.pages import figures, i18n, replies
 from casefile.pages.footnotes import Footnotes, Note
 from casefile.text import contain_bidi
 
@@ -127,6 +128,18 @@ class PageContext:
 
     def inline(self, claim: Claim) -> Markup:
         return Markup(contain_bidi(markdown.render(claim.tokens, self)))
+
+    def responses(self, dossier: Answerable) -> list[replies.Entry]:
+        """The Response section's entries, as sentences with their footnotes (casefile.pages.replies)."""
+        return replies.entries(self, dossier)
+
+    def answers(self, dossier: Dossier, claim: Claim) -> list[replies.Answer]:
+        """The replies that answer ``claim``, each to link to beside it."""
+        return replies.answers(self, dossier, claim)
+
+    def sign_off(self, dossier: Dossier) -> replies.SignOff | None:
+        """The dossier's newest sign-off, where site.yaml publishes them."""
+        return replies.sign_off(self, dossier)
 
     @property
     def footnotes(self) -> list[Note]:
