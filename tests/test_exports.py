@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import re
+import shutil
+from datetime import date
 from pathlib import Path
 
 import networkx as nx
@@ -177,3 +179,93 @@ def test_crlf_and_cr_checkouts_publish_the_same_bytes_as_lf(tmp_path: Path) -> N
             if outputs["lf"].get(path) != outputs[name].get(path)
         )
         assert not differ, f"{name}: these files differ from the LF build: {differ}"
+
+
+REPLIES = BASE | {
+    "site.yaml": BASE["site.yaml"] + "staff: [Anna Editor]\n",
+    "content/events/naval-visit.yaml": BASE["content/events/naval-visit.yaml"].replace(
+        "  - text: The purpose of the visit was not made public.\n",
+        "  - text: The purpose of the visit was not made public.\n    id: purpose\n",
+    )
+    + """\
+replies:
+  - from: russia
+    asked: 2021-07-01
+    via: email
+    deadline: 2021-07-05
+    response: answered
+    text: The visit was a routine exchange.
+    answers: [purpose]
+    sources: [moscow-times-2021]
+  - from: [russia, tatmadaw]
+    response: no-comment-reported
+    text: Neither country has commented on the visit.
+    sources: [moscow-times-2021]
+""",
+    "content/actors/min-aung-hlaing.yaml": BASE["content/actors/min-aung-hlaing.yaml"]
+    + "replies:\n  - asked: 2021-07-01\n    via: letter\n    response: none\n",
+}
+
+
+@pytest.fixture(scope="module")
+def replied(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site with replies on an event and an actor, the event signed off with the real `review` command."""
+    site = make_site(tmp_path_factory.mktemp("replies") / "site", REPLIES)
+    signed = run_build(site, "review", "naval-visit", "--by", "Anna Editor")
+    assert signed.returncode == 0, signed.stderr
+    return site
+
+
+def test_followthemoney_carries_each_reply_as_a_valid_note_on_the_entity_and_whom_it_asked(
+    replied: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "output"
+    assert run_build(replied, out=out).returncode == 0
+    assert ftm_problems(out / "data" / "entities.ftm.json") == []
+    entities = {e["id"]: e for e in map(json.loads, (out / "data" / "entities.ftm.json").read_text().splitlines())}
+    answered = entities["casefile-reply-naval-visit-1"]
+    assert answered["schema"] == "Note"
+    assert answered["properties"]["entity"] == ["casefile-event-naval-visit", "casefile-actor-russia"]
+    assert answered["properties"]["proof"] == ["casefile-source-moscow-times-2021"]
+    assert answered["properties"]["description"] == [
+        "Request for comment to Russia, 2021-07-01 by email, deadline 2021-07-05: answered. "
+        "“The visit was a routine exchange.” In answer to: “The purpose of the visit was not made public.”"
+    ]
+    reported = entities["casefile-reply-naval-visit-2"]["properties"]
+    assert reported["entity"] == ["casefile-event-naval-visit", "casefile-actor-russia", "casefile-actor-tatmadaw"]
+    assert reported["description"][0].startswith("No request for comment on record: a report says Russia and Tatmadaw")
+    unanswered = entities["casefile-reply-min-aung-hlaing-1"]["properties"]
+    assert unanswered["entity"] == ["casefile-actor-min-aung-hlaing"], "on an actor, the actor itself was asked"
+    assert unanswered["description"] == ["Request for comment to Min Aung Hlaing, 2021-07-01 by letter: no response."]
+
+
+@pytest.mark.parametrize("published", [False, True])
+def test_json_has_the_replies_and_the_sign_offs_only_where_site_yaml_publishes_them(
+    replied: Path, tmp_path: Path, published: bool
+) -> None:
+    site = Path(shutil.copytree(replied, tmp_path / "site"))
+    if published:
+        make_site(site, {"site.yaml": REPLIES["site.yaml"] + "publish_reviews: true\n"})
+    assert run_build(site).returncode == 0
+    data = site / "output" / "data" / "casefile.json"
+    by_id = {d["id"]: d for d in json.loads(data.read_text(encoding="utf-8"))["dossiers"]}
+    event = by_id["naval-visit"]
+    assert [r["response"] for r in event["replies"]] == ["answered", "no-comment-reported"]
+    assert event["replies"][0]["from"] == ["russia"] and event["replies"][0]["answers"] == ["purpose"]
+    assert by_id["min-aung-hlaing"]["replies"][0]["via"] == "letter"
+    if not published:
+        assert "Anna Editor" not in data.read_text(encoding="utf-8")
+        assert not any("reviewed" in d or "review_state" in d for d in by_id.values())
+        return
+    (signed,) = event["reviewed"]
+    assert signed["by"] == "Anna Editor" and signed["on"] == date.today().isoformat()
+    assert re.fullmatch(r"[0-9a-f]{32}", signed["digest"])
+    assert event["review_state"] == "signed"
+    assert by_id["russia"]["reviewed"] == [] and by_id["russia"]["review_state"] == "unsigned"
+    beside = json.loads((site / "output" / "events" / "naval-visit.json").read_text(encoding="utf-8"))
+    assert beside == event
+    path = site / "content" / "events" / "naval-visit.yaml"  # an edit after the sign-off
+    path.write_text(path.read_text(encoding="utf-8").replace("Naypyitaw and Yangon", "Naypyitaw"), encoding="utf-8")
+    assert run_build(site).returncode == 0
+    again = json.loads((site / "output" / "events" / "naval-visit.json").read_text(encoding="utf-8"))
+    assert again["review_state"] == "changed" and again["reviewed"] == event["reviewed"]
