@@ -200,7 +200,7 @@ def test_check_report_lists_weak_facts_plain_relays_unarchived_sources_conflicts
     result = run_build(built, "check", "--report")
     assert result.returncode == 0, result.stderr
     report = result.stdout
-    single, state, relays, unarchived, unexplained, weakest = re.split(r"\n(?=\S)", report.strip())
+    single, state, relays, unarchived, unexplained, weakest, before = re.split(r"\n(?=\S)", report.strip())
     assert single.startswith("Facts resting on a single independent origin (")
     assert (
         "  content/events/provenance-visit.yaml:6:5: claim “Same upstream, both citing it.” — rests on Upstream; "
@@ -228,6 +228,7 @@ def test_check_report_lists_weak_facts_plain_relays_unarchived_sources_conflicts
         "  content/deals/pantsir-contract.yaml:15:1: the sources give 2 values for `values`",
     ]
     assert weakest.startswith("Dossiers by sourcing, weakest first (")
+    assert before.startswith("Before publication, as of "), "then what is left to do (tests/test_policy.py)"
 
 
 @example_only
