@@ -79,6 +79,11 @@ replies:
     via: email
     response: declined
     answers: [payd]
+  - from: [rosoboronexport, moscow-times-2021]
+    response: no-comment-reported
+    sources: [moscow-times-2021]
+  - response: no-comment-reported
+    sources: [moscow-times-2021]
 sources: [moscow-times-2021]
 """
 
@@ -99,10 +104,17 @@ def test_a_reply_from_an_unknown_actor_is_an_error_with_a_did_you_mean(reference
     assert hint_after(stderr, "unknown actor 'rosoboronexprot'") == "did you mean 'rosoboronexport'?"
 
 
+def test_a_reply_from_a_dossier_that_is_no_actor_is_an_error(reference_errors: tuple[int, str]) -> None:
+    _, stderr = reference_errors
+    assert problems(stderr)["content/deals/heli.yaml:23:29"] == ["'moscow-times-2021' is a source, not an actor"]
+
+
 def test_a_reply_on_a_deal_names_who_was_asked(reference_errors: tuple[int, str]) -> None:
     _, stderr = reference_errors
-    assert problems(stderr)["content/deals/heli.yaml:15:5"] == ["a reply on a deal names who was asked: add `from:`"]
+    found = problems(stderr)
+    assert found["content/deals/heli.yaml:15:5"] == ["a reply on a deal names who was asked: add `from:`"]
     assert "`from: rosoboronexport`" in hint_after(stderr, "a reply on a deal names who was asked")
+    assert found["content/deals/heli.yaml:26:5"] == ["a reply on a deal names who has not commented: add `from:`"]
 
 
 def test_answers_name_a_claim_of_the_same_dossier_by_its_id(reference_errors: tuple[int, str]) -> None:

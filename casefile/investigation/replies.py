@@ -40,11 +40,13 @@ def reply_problems(dossier: Dossier) -> Iterator[ContentError]:
         return
     for index, reply in enumerate(dossier.replies):
         if not reply.from_ and isinstance(dossier, (Deal, Event)):
+            on = "a deal" if isinstance(dossier, Deal) else "an event"
+            whom = "who was asked" if requested(reply) else "who has not commented"
             yield ContentError(
                 locate(("replies", index)),
-                f"a reply on {'a deal' if isinstance(dossier, Deal) else 'an event'} names who was asked: add `from:`",
-                "write the id of the actor asked for comment, e.g. `from: rosoboronexport`, or a list of ids "
-                "(`from: [a, b]`); on an actor's own dossier `from:` may be left out",
+                f"a reply on {on} names {whom}: add `from:`",
+                "write the id of the actor, e.g. `from: rosoboronexport`, or a list of ids (`from: [a, b]`); only on "
+                "an actor's own dossier may `from:` be left out",
             )
         for position, answered in enumerate(reply.answers):
             if answered not in claim_ids:

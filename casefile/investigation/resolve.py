@@ -221,7 +221,8 @@ class _ReferenceChecker:
             return
         wanted = " or ".join(kinds) if len(kinds) < len(_TYPES) else "dossier or page"
         if found is not None:
-            self.diagnostics.error(where, f"'{target}' is a {found.type}, not a {wanted}", f"point at a {wanted} here")
+            kind, wanted = _article(found.type), _article(wanted)
+            self.diagnostics.error(where, f"'{target}' is {kind}, not {wanted}", f"point at {wanted} here")
             return
         candidates = [i for i, d in self.dossiers.items() if d.type in kinds]
         create = f"content/{kinds[0]}s/{target}.yaml" if len(kinds) == 1 else "a dossier with that id"
@@ -250,6 +251,11 @@ class _ReferenceChecker:
                 f"the link '{href}' is not allowed",
                 "links may use http://, https://, mailto: or a relative address",
             )
+
+
+def _article(noun: str) -> str:
+    """``an actor``, ``a source``."""
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
 
 
 def _report_circles(dossiers: dict[str, Dossier], diagnostics: Diagnostics) -> None:
