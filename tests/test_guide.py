@@ -27,11 +27,12 @@ CHAPTERS = {  # the issue's list, in order
     "sourcing": "Sourcing and provenance",
     "evidence": "Evidence media",
     "languages": "Languages",
+    "right-of-reply": "Right of reply and sign-off",
     "publishing": "Publishing on GitHub Pages",
     "troubleshooting": "Troubleshooting errors",
     "developers": "For developers",
 }
-FORMAT = ["writing-dossiers", "sourcing", "evidence", "languages"]  # what docs/content-format.md became
+FORMAT = ["writing-dossiers", "sourcing", "evidence", "languages", "right-of-reply"]  # what docs/content-format.md became
 TEST_COMMAND = "bash scripts/test.sh"
 BUILD_COMMAND = "bash scripts/setup.sh && .venv/bin/python build.py"
 
