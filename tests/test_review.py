@@ -120,6 +120,15 @@ def test_a_dossier_with_its_narrative_and_a_page_are_signed_off_too(site: Path, 
     )
 
 
+def test_a_name_yaml_would_misread_is_written_in_quotes(site: Path) -> None:
+    make_site(site, {"site.yaml": BASE["site.yaml"] + "staff: ['Desk #2: Ann', 'yes']\n"})
+    assert review(site, "naval-visit", "Desk #2: Ann").returncode == 0
+    assert review(site, "russia", "yes").returncode == 0
+    assert '\n  - by: "Desk #2: Ann"\n' in (site / EVENT).read_text(encoding="utf-8")
+    assert [r.by for r in dossier(site, EVENT).reviewed] == ["Desk #2: Ann"]
+    assert [r.by for r in dossier(site, "content/actors/russia.yaml").reviewed] == ["yes"]
+
+
 def test_signing_again_unchanged_adds_nothing(site: Path) -> None:
     assert review(site, "naval-visit", "Anna Editor").returncode == 0
     text = (site / EVENT).read_text(encoding="utf-8")
@@ -135,6 +144,12 @@ REFUSED = {
         "content:1:1: error: no dossier or page has the id 'navl-visit'\n    hint: did you mean 'naval-visit'?",
     ),
     "not an id": ({}, ("../site", "Anna Editor"), "content:1:1: error: '../site' is not an id"),
+    "a file written as one {…}": (
+        {EVENT: "{title: A visit, kind: visit, sources: [moscow-times-2021]}\n"},
+        ("naval-visit", "Anna Editor"),
+        "content/events/naval-visit.yaml:1:1: error: the sign-off could not be added to this file without changing "
+        "what it says: nothing was written\n    hint: add it at the end of the file yourself: reviewed: [{by: ",
+    ),
     "unknown name": (
         {},
         ("naval-visit", "Ana Editor"),

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from casefile.commands.scaffold import write_failure
-from casefile.commands.signoff_text import Unwritable, with_sign_off
+from casefile.commands.signoff_text import Unwritable, flow_item, with_sign_off
 from casefile.content.config import SiteConfig, load_config
 from casefile.content.loader import STORED_TEXT, YAML_SUFFIXES, LoadedSite, load_site, split_front_matter
 from casefile.content.model import DOSSIER_TYPES, SLUG, Dossier
@@ -136,20 +136,21 @@ def _record(loaded: LoadedSite, path: Path, signed: SignOff) -> ContentError | N
     """Add the sign-off to the file, then read it again as the build does: a file that does not come back
     signed off, by ``signed.by``, is put back as it was."""
     entry = {"by": signed.by, "on": signed.on, "digest": signed.digest}
-    by_hand = f"add it by hand: reviewed: [{{by: {signed.by}, on: {signed.on}, digest: {signed.digest}}}]"
+    unchanged = "the sign-off could not be added to this file without changing what it says: nothing was written"
+    by_hand = f"add it at the end of the file yourself: reviewed: [{flow_item(entry)}]"
     try:
         raw = path.read_bytes()
         text, encoded = _as_lf(raw)
         start, end = _yaml_part(text, is_page=path.parent.name == PAGES)
         edited = text[:start] + with_sign_off(text[start:end], entry) + text[end:]
     except (OSError, UnicodeDecodeError, Unwritable):
-        return ContentError(Location(path), "the sign-off could not be added to this file", by_hand)
+        return ContentError(Location(path), unchanged, by_hand)
     try:
         _replace(path, encoded(edited))
         dossier = _read_again(loaded, path)
         if dossier is None or review_state(dossier) != "signed" or dossier.reviewed[-1].by != signed.by:
             _replace(path, raw)
-            return ContentError(Location(path), "the sign-off could not be added to this file", by_hand)
+            return ContentError(Location(path), unchanged, by_hand)
     except OSError as exc:
         return write_failure(exc, path, path.name, f"{path.parent.name}/")
     return None

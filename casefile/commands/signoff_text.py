@@ -42,7 +42,7 @@ def with_sign_off(text: str, entry: dict[str, str]) -> str:
     listed = isinstance(value, yaml.SequenceNode) and bool(value.value)
     if listed and value.flow_style:
         close = value.end_mark.index - 1  # the ]
-        return text[:close] + ", " + _flow(entry) + text[close:]
+        return text[:close] + ", " + flow_item(entry) + text[close:]
     if listed:
         after = _line_end(text, _last_scalar(value).end_mark.index)
         return _joined(text[:after], _block(entry, value.start_mark.column), text[after:])
@@ -86,7 +86,7 @@ def _block(entry: dict[str, str], indent: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _flow(entry: dict[str, str]) -> str:
+def flow_item(entry: dict[str, str]) -> str:
     """``entry`` as ``{key: value, …}``; text in quotes, where a comma or a brace would end it."""
     values = (json.dumps(v, ensure_ascii=False) if k == "by" else _scalar(v) for k, v in entry.items())
     return "{" + ", ".join(f"{key}: {value}" for key, value in zip(entry, values, strict=True)) + "}"
