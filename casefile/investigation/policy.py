@@ -58,7 +58,8 @@ class Unasked:
 
 
 def unasked(investigation: Investigation, kinds: tuple[str, ...] | list[str]) -> list[Unasked]:
-    """Actors of ``kinds`` named somewhere with no request for comment to them on record, in id order."""
+    """Actors of ``kinds`` named somewhere with no request for comment to them on record, in id order, each with
+    the places that name them in file order. A request recorded in a draft counts: the newsroom made it."""
     asked = asked_parties([*investigation.dossiers.values(), *investigation.drafts.values()])
     found: dict[str, Unasked] = {}
     for dossier in investigation.dossiers.values():
@@ -66,7 +67,7 @@ def unasked(investigation: Investigation, kinds: tuple[str, ...] | list[str]) ->
             actor = investigation.dossiers.get(naming.actor_id)
             if isinstance(actor, Actor) and actor.kind in kinds and actor.id not in asked:
                 found.setdefault(actor.id, Unasked(actor, [])).places.append(naming)
-    return [found[actor_id] for actor_id in sorted(found)]
+    return [Unasked(found[i].actor, sorted(found[i].places, key=lambda n: n.location)) for i in sorted(found)]
 
 
 def first_namings(investigation: Investigation, kinds: list[str]) -> Iterator[tuple[Actor, Naming]]:
