@@ -160,7 +160,8 @@ def test_without_a_deadline_the_by_part_is_left_out_and_a_refusal_needs_no_words
 def test_a_refusal_and_an_answer_quote_the_party_name_it_and_cite_where_it_is_on_record(
     sites: dict[str, Path],
 ) -> None:
-    """The Tatmadaw's words end without a full stop, so one follows the closing quote; Russia's end in one."""
+    """The Tatmadaw's words end without a full stop, so one follows the closing quote; Russia's end in one. The
+    deadline Russia was given is said too."""
     page = _page(sites["en"], "deals/pantsir-contract.html")
     declined, answered = page.section("Response").find_all("li")
     assert _read(declined) == (
@@ -168,7 +169,8 @@ def test_a_refusal_and_an_answer_quote_the_party_name_it_and_cite_where_it_is_on
         "“The Tatmadaw does not discuss contracts”.[3]"
     )
     assert _read(answered) == (
-        "Russia: asked for comment by phone on 3 July 2021; answered: “The contract was signed in 2018.”[1]"
+        "Russia: asked for comment by phone on 3 July 2021, to answer by 9 July 2021; answered: "
+        "“The contract was signed in 2018.”[1]"
     )
     assert declined.find("a").attrs["href"] == "../actors/tatmadaw.html"  # whom it records, linked
     assert answered.find("a").attrs["href"] == "../actors/russia.html"
@@ -222,7 +224,8 @@ def test_russian_replies_have_one_full_stop_and_russian_quotes(sites: dict[str, 
         "«The Tatmadaw does not discuss contracts».[3]"
     )
     assert answered == (
-        "Russia: комментарий запрошен по телефону 3 июля 2021 г.; ответ: «The contract was signed in 2018.»[1]"
+        "Russia: комментарий запрошен по телефону 3 июля 2021 г. с просьбой ответить до 9 июля 2021 г.; "
+        "ответ: «The contract was signed in 2018.»[1]"
     )
     (reported,) = (_read(e) for e in _entries(out, "events/naval-visit.html", "Ответ"))
     assert reported == (

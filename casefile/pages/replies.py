@@ -30,6 +30,8 @@ REQUESTS = {
     "in person": N_("asked for comment in person on %(asked)s"),
     "other": N_("asked for comment on %(asked)s"),
 }
+# The deadline, where the outcome does not say it ("did not respond by …")
+ANSWER_BY = N_("%(request)s, to answer by %(deadline)s")
 # What came of it, with and without the words (`text:`) or the deadline
 NO_ANSWER_BY = N_("did not respond by %(deadline)s")
 NO_ANSWER = N_("did not respond")
@@ -94,8 +96,9 @@ def answers(page: Page, dossier: Dossier, claim: Claim) -> list[Answer]:
     """The replies that answer ``claim`` (by its ``id:``), to link to beside it."""
     if claim.id is None or not isinstance(dossier, Answerable):
         return []
+    language = page.investigation.config.language
     return [
-        Answer(anchor(index), ", ".join(_label(page, who) for who in dossier.asked(reply)))
+        Answer(anchor(index), _listed([_label(page, who) for who in dossier.asked(reply)], language))
         for index, reply in enumerate(dossier.replies)
         if claim.id in reply.answers
     ]
@@ -138,6 +141,8 @@ def _entry(page: Page, dossier: Answerable, reply: Reply) -> Markup:
         else:
             outcome = say(NO_ANSWER_BY, deadline=when(reply.deadline)) if reply.deadline else say(NO_ANSWER)
         request = say(REQUESTS[reply.via], asked=when(reply.asked))
+        if reply.deadline and reply.response != "none":
+            request = say(ANSWER_BY, request=request, deadline=when(reply.deadline))
         said = say(REQUEST_AND_OUTCOME, request=request, outcome=outcome)
     whom = dossier.asked(reply)
     if whom and whom != [dossier.id]:  # the page's own actor needs no name
@@ -150,12 +155,17 @@ def _entry(page: Page, dossier: Answerable, reply: Reply) -> Markup:
     return said + page.cite(reply.sources)
 
 
-def _names(page: Page, ids: list[str], language: str) -> Markup:
-    """Links to the actors a reply records, listed as the site's language lists them ("Russia and Myanmar")."""
+def _listed(names: list[str], language: str) -> str:
+    """Names as the site's language lists them: "Russia and Myanmar", "Russia и Myanmar"."""
     from babel.lists import format_list
 
+    return format_list(names, locale=babel_locale(language)) if names else ""
+
+
+def _names(page: Page, ids: list[str], language: str) -> Markup:
+    """Links to the actors a reply records, listed as the site's language lists them."""
     marks = [f"\ue000{index}\ue001" for index in range(len(ids))]  # private-use marks, later each actor's link
-    listed = escape(format_list(marks, locale=babel_locale(language)))
+    listed = escape(_listed(marks, language))
     for mark, actor in zip(marks, ids, strict=True):
         listed = Markup(listed.replace(mark, page.link(actor)))
     return listed
