@@ -32,7 +32,8 @@ CHAPTERS = {  # the issue's list, in order
     "troubleshooting": "Troubleshooting errors",
     "developers": "For developers",
 }
-FORMAT = ["writing-dossiers", "sourcing", "evidence", "languages", "right-of-reply"]  # what docs/content-format.md became
+# what docs/content-format.md became, and the chapter on replies and sign-off that documents their fields
+FORMAT = ["writing-dossiers", "sourcing", "evidence", "languages", "right-of-reply"]
 TEST_COMMAND = "bash scripts/test.sh"
 BUILD_COMMAND = "bash scripts/setup.sh && .venv/bin/python build.py"
 
