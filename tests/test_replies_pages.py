@@ -193,12 +193,13 @@ def test_a_report_of_no_comment_names_both_parties_quotes_the_report_and_never_s
 
 
 def test_a_claim_a_reply_answers_links_to_it_and_can_be_linked_to(sites: dict[str, Path]) -> None:
-    """The price is answered twice: each link names whom; the delivery once: "Response on record"."""
+    """The price is answered twice: a link to each, by whom; the delivery once: "Response on record"."""
     page = _page(sites["en"], "deals/pantsir-contract.html")
     claims = page.section("What the sources report")
     price, delivery = claims.find("li", id="claim-price"), claims.find("li", id="claim-delivery")
-    notes = [(a.text, a.attrs["href"]) for a in price.find_all("a", class_="reply-note")]
-    assert notes == [("Response on record (Tatmadaw)", "#reply-1"), ("Response on record (Russia)", "#reply-2")]
+    (note,) = price.find_all("span", class_="reply-note")
+    assert note.text == "Responses on record: Tatmadaw, Russia"
+    assert [(a.text, a.attrs["href"]) for a in note.find_all("a")] == [("Tatmadaw", "#reply-1"), ("Russia", "#reply-2")]
     assert [(a.text, a.attrs["href"]) for a in delivery.find_all("a", class_="reply-note")] == [
         ("Response on record", "#reply-2")
     ]
