@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import BASE, ROOT, example_only, make_site, parse_html, run_build, run_builds
+from test_html_valid import validation_errors
 
 from casefile.content.loader import load_site
 from casefile.content.review import review_digest
@@ -269,6 +270,15 @@ def test_a_sign_off_shows_in_the_header_only_where_site_yaml_publishes_it(sites:
         for path in ("actors/tatmadaw.html", "actors/russia.html"):
             html = (sites[lang] / path).read_text(encoding="utf-8")
             assert 'class="reviewed"' not in html and "Aye Aye" not in html and "Ivan Petrov" not in html, path
+
+
+def test_replies_claim_anchors_and_sign_offs_are_valid_html(sites: dict[str, Path]) -> None:
+    """By the Nu HTML Checker, in every language: ids unique, the quotations and links well formed."""
+    shown = _page(sites["en"], "deals/pantsir-contract.html")
+    assert {"claim-price", "claim-delivery", "reply-1", "reply-2", "response-title"} <= shown.ids
+    assert _page(sites["en"], "actors/russia.html").find("p", class_="reviewed") is not None
+    errors = validation_errors(*sites.values())
+    assert errors == [], "\n".join(errors)
 
 
 # --------------------------------------------------------------------------------------------
