@@ -70,7 +70,8 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         "--report",
         action="store_true",
         help="check: also print, for the editor, the facts resting on one origin or only on state media, the "
-        "sources without an archived copy and the dossiers with the weakest sourcing",
+        "sources without an archived copy, the dossiers with the weakest sourcing and what is left before "
+        "publication (requests for comment, sign-offs)",
     )
     parser.add_argument(
         "--quotes",
