@@ -401,10 +401,14 @@ def test_check_report_says_what_is_left_before_publication(tmp_path: Path) -> No
         "  Requests for comment with no deadline and no answer (1):",
         "    content/deals/heli.yaml:24:5: heli: rosoboronexport asked on 2 July 2021 by phone",
     ]
-    assert sections[4].startswith("  Dossiers not signed off (")
-    assert "    content/deals/heli.yaml:1:1: heli" in sections[4]
-    assert "russia" not in sections[4]
-    assert sections[5].splitlines() == [
+    assert sections[4].splitlines() == [
+        "  Requests for comment past their deadline with no answer: the page says they did not respond (1):",
+        "    content/deals/heli.yaml:31:15: heli: rosoboronexport asked on 1 June 2021 by letter, deadline 5 June 2021",
+    ]
+    assert sections[5].startswith("  Dossiers not signed off (")
+    assert "    content/deals/heli.yaml:1:1: heli" in sections[5]
+    assert "russia" not in sections[5]
+    assert sections[6].splitlines() == [
         "  Dossiers changed since sign-off (1):",
         "    content/actors/russia.yaml:6:5: russia — signed off on 1 July 2021 by Anna Editor",
     ]

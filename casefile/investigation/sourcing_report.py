@@ -76,13 +76,14 @@ def before_publication(investigation: Investigation, root: Path, today: datetime
         as_of, which = today, "today's date: site.yaml has no `published:`"
     kinds = config.policy.reply_required_for
     whom = f"policy: {', '.join(kinds)}" if kinds else "every person and company: the policy names no kinds"
-    waiting, undated = _open_requests(investigation, as_of, root)
+    waiting, undated, lapsed = _open_requests(investigation, as_of, root)
     text = f"Before publication, as of {as_of.isoformat()} ({which}):\n" + "".join(
         _section(title, lines, "  ")
         for title, lines in (
             (f"Named with no request for comment on record ({whom})", _unasked(investigation, kinds, root)),
             ("Requests for comment still open: no answer, and the deadline has not passed", waiting),
             ("Requests for comment with no deadline and no answer", undated),
+            ("Requests for comment past their deadline with no answer: the page says they did not respond", lapsed),
         )
     )
     reviews = review_lists(investigation)
@@ -109,9 +110,12 @@ def _unasked(investigation: Investigation, kinds: list[str], root: Path) -> list
     return lines
 
 
-def _open_requests(investigation: Investigation, as_of: datetime.date, root: Path) -> tuple[list[str], list[str]]:
-    """Requests with no response yet: those whose deadline is ``as_of`` or later, and those with no deadline."""
-    waiting, undated = [], []
+def _open_requests(
+    investigation: Investigation, as_of: datetime.date, root: Path
+) -> tuple[list[str], list[str], list[str]]:
+    """Requests with no response recorded: those whose deadline is ``as_of`` or later, those with no deadline,
+    and those past it, which the page reports as unanswered."""
+    waiting, undated, lapsed = [], [], []
     for dossier in investigation.dossiers.values():
         for index, reply in enumerate(dossier.replies if isinstance(dossier, Answerable) else []):
             if reply.response != "none":
@@ -119,10 +123,11 @@ def _open_requests(investigation: Investigation, as_of: datetime.date, root: Pat
             asked = f"{dossier.id}: {', '.join(dossier.asked(reply))} asked on {reply.asked} by {reply.via}"
             if reply.deadline is None:
                 undated.append(f"{_where(dossier.origin.location(('replies', index)), root)}: {asked}")
-            elif (reply.deadline.end or reply.deadline.start).last_date >= as_of:
+            else:
                 where = dossier.origin.location(("replies", index, "deadline"))
-                waiting.append(f"{_where(where, root)}: {asked}, deadline {reply.deadline}")
-    return waiting, undated
+                late = (reply.deadline.end or reply.deadline.start).last_date < as_of
+                (lapsed if late else waiting).append(f"{_where(where, root)}: {asked}, deadline {reply.deadline}")
+    return waiting, undated, lapsed
 
 
 def _changed(dossier: Dossier, root: Path) -> str:
