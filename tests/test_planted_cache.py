@@ -229,7 +229,7 @@ JSON = st.recursive(
     max_leaves=20,
 )
 FIELDS = st.fixed_dictionaries(
-    {"key": JSON, "inputs": JSON, "out": JSON, "outputs": JSON, "warnings": JSON}
+    {"key": JSON, "inputs": JSON, "out": JSON, "outputs": JSON, "warnings": JSON, "pages": JSON}
 ) | st.fixed_dictionaries(
     {"suffix": st.sampled_from(["jpg", "png", "../x", ""]), "images": JSON, "document": JSON, "pages": JSON}
 )
@@ -250,3 +250,34 @@ def test_whatever_bytes_are_in_the_cache_check_and_build_ignore_them_or_start_ov
     clean_build(site, "check")
     clean_build(site, "--no-search")
     assert snapshot(site / "output") == reference
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pages=PLANTED | st.just(b'{"pages": {}, "marks": {"feed": null, "dossiers": {}}}'))
+def test_a_pages_json_the_state_does_not_vouch_for_means_a_full_build(site: Path, tmp_path: Path, pages: bytes) -> None:
+    """What each page showed decides which pages a partial build keeps: a pages.json that Casefile did not write
+    with the state is never read, and the build after an edit is a cold build's all the same."""
+    (cache_of(site) / "pages.json").write_bytes(pages)
+    edit = hashlib.blake2b(pages, digest_size=4).hexdigest()  # a new narrative each time: a partial build's edit
+    (site / "content/actors/russia.md").write_text(f"Edited ({edit}).\n", encoding="utf-8")
+    clean_build(site, "--no-search")
+    cold = tmp_path / "cold"
+    shutil.rmtree(cold, ignore_errors=True)
+    clean_build(site, "--no-cache", "--no-search", "--out", str(cold))
+    assert snapshot(site / "output") == snapshot(cold)
+
+
+def test_a_pages_json_changed_behind_the_states_back_is_never_read(site: Path, tmp_path: Path) -> None:
+    """A pages.json saying no page showed anything would keep every page that names Russia after its renaming;
+    it is not the one state.json vouches for, so it is never read and the build is right."""
+    pages = cache_of(site) / "pages.json"
+    data = json.loads(pages.read_bytes())
+    data["pages"] = {path: [[], []] for path in data["pages"]}
+    pages.write_text(json.dumps(data), encoding="utf-8")
+    russia = site / "content/actors/russia.yaml"
+    russia.write_text(russia.read_text(encoding="utf-8").replace("name: Russia", "name: Russian Federation"))
+    result = clean_build(site, "--no-search")
+    assert "was not readable and is rebuilt" in result.stderr
+    cold = tmp_path / "cold"
+    clean_build(site, "--no-cache", "--no-search", "--out", str(cold))
+    assert snapshot(site / "output") == snapshot(cold)
