@@ -348,9 +348,11 @@ def _number(value: object) -> int:
 
 
 def _stamp(value: object) -> Stamp:
-    if not isinstance(value, list) or len(value) != 4:
+    """Four whole numbers (``type is int``: no bool, no subclass); one check per part, as there are tens of
+    thousands of stamps at 10,000 dossiers and this runs before every build."""
+    if type(value) is not list or len(value) != 4 or not all(type(part) is int for part in value):
         raise TypeError(value)
-    mtime, ctime, size, inode = (_number(part) for part in value)
+    mtime, ctime, size, inode = value
     return (mtime, ctime, size, inode)
 
 
