@@ -12,6 +12,9 @@ import jsonschema
 import pytest
 from conftest import BASE, ROOT, built_site, example_only, make_site, parse_html, run_build, run_builds, snapshot
 
+from casefile.content.model import SOURCE_KINDS, Source
+from casefile.exports.csl import csl_item
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 BASE_URL = "https://example.org/inquiry/"
 CSL_SCHEMA = json.loads((Path(__file__).parent / "csl" / "csl-data.json").read_text(encoding="utf-8"))
@@ -216,3 +219,13 @@ def test_bad_corrections_and_archived_copies_are_located_errors(tmp_path: Path) 
     assert hint == "write the day the archive gives for the copy, e.g. 2021-07-08"
     # a correction's sources are checked like any citation
     assert "content/actors/russia.yaml:6:51: error: unknown source 'sipri'" in unresolved.stderr
+
+
+def test_every_kind_of_source_is_a_valid_csl_item() -> None:
+    """A source kind added to the model without a CSL type would stop every build at the bibliography."""
+    items = [
+        csl_item(Source.model_validate({"title": "T", "publisher": "P", "kind": kind}).model_copy(update={"id": kind}))
+        for kind in SOURCE_KINDS
+    ]
+    jsonschema.validate(items, CSL_SCHEMA)
+    assert {item["type"] for item in items if item["id"] == "letter"} == {"personal_communication"}

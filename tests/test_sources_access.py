@@ -362,3 +362,21 @@ def test_the_example_dates_make_sense_and_its_one_conflict_is_listed() -> None:
     assert [(c.dossier.id, c.field, c.note) for c in unexplained(investigation)] == [
         ("russian-arms-imports-myanmar", "values", None)
     ]
+
+
+def test_a_letter_is_confidential_unless_it_says_how_else_it_is_held(tmp_path: Path) -> None:
+    """A letter to or from a party asked for comment: without `access:`, its address or authors would name
+    whoever holds it, so they are refused as for a confidential source; its footnote says so; `access: on-file`
+    is taken at its word."""
+    letter = "title: Letter to the ministry\npublisher: The newsroom\nkind: letter\n"
+    files = {**BASE, "content/sources/letter.yaml": letter + "url: https://example.org/letter\n"}
+    result = run_build(make_site(tmp_path / "refused", files), "check")
+    assert result.returncode == 1
+    assert "content/sources/letter.yaml:4:1: error: 'letter' is confidential: `url:` is for online" in result.stderr
+    cited = BASE["content/actors/russia.yaml"].replace("sources: [moscow-times-2021]", "sources: [letter]")
+    files = {**BASE, "content/sources/letter.yaml": letter, "content/actors/russia.yaml": cited}
+    site, _ = built_site(tmp_path / "site", files)
+    assert "Confidential source" in (site / "output/actors/russia.html").read_text(encoding="utf-8")
+    filed = make_site(tmp_path / "filed", {**files, "content/sources/letter.yaml": letter + "access: on-file\n"})
+    assert run_build(filed).returncode == 0
+    assert "Document on file" in (filed / "output/actors/russia.html").read_text(encoding="utf-8")

@@ -26,6 +26,7 @@ CSL_TYPES = {  # the source's kind → its CSL item type
     "dataset": "dataset",
     "database": "dataset",
     "website": "webpage",
+    "letter": "personal_communication",  # as Zotero files a letter
     "other": "document",
 }
 _IN_A_PUBLICATION = {"article-newspaper", "webpage"}  # whose publisher is the container (the newspaper, the site)
