@@ -308,3 +308,18 @@ def test_the_example_event_records_that_neither_country_has_commented(example: P
     assert note.attrs["data-source"] == "moscow-times-2021-07-06"
     assert note.find("bdi").text == "The Moscow Times"
     assert "asked" not in entry.text.lower()
+
+
+def test_a_replys_words_are_shown_as_text_never_as_markup(tmp_path: Path) -> None:
+    """What a party wrote back is quoted: markup in it reaches the reader as the characters it is made of."""
+    hostile = '<script>alert(1)</script><a href="https://evil.example">click</a>'
+    russia = (
+        BASE["content/actors/russia.yaml"]
+        + f"replies:\n  - asked: 2021-07-01\n    via: email\n    response: answered\n    text: '{hostile}'\n"
+    )
+    site = make_site(tmp_path / "site", BASE | {"content/actors/russia.yaml": russia})
+    result = run_build(site)
+    assert result.returncode == 0, result.stderr
+    page = (site / "output/actors/russia.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in page and "evil.example" not in parse_html(page).hrefs()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
