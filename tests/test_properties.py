@@ -233,9 +233,11 @@ def investigations(draw: st.DrawFn) -> dict[str, str]:
 
     files = {"site.yaml": f"title: {name()}\n"}
     for i in sources:
+        kind = draw(st.sampled_from(SOURCE_KINDS))
         files[f"content/sources/{i}.yaml"] = (
             f"title: {name()}\npublisher: {name()}\nurl: https://example.org/{i}\n"
-            f"kind: {draw(st.sampled_from(SOURCE_KINDS))}\ndate: {draw(st.dates()).isoformat()}\n"
+            f"kind: {kind}\ndate: {draw(st.dates()).isoformat()}\n"
+            + ("access: online\n" if kind == "letter" else "")  # a letter is confidential unless it says otherwise
         )
     for i in actors:
         files[f"content/actors/{i}.yaml"] = (
