@@ -39,6 +39,10 @@ def test_every_example_dossier_is_valid_under_its_schema() -> None:
 
 # (file, YAML) pairs: each is one mistake a journalist makes; the build refuses each, and so must the editor.
 INVALID = {
+    "a letter held on file": (
+        "content/sources/moscow-times-2021.yaml",
+        "title: A letter\npublisher: The newsroom\nkind: letter\naccess: on-file\nauthors: [A. Clerk]\n",
+    ),
     "typo in a field name": ("content/actors/russia.yaml", "name: Russia\nkind: state\nsumary: typo\n"),
     "unknown kind": ("content/actors/russia.yaml", "name: Russia\nkind: country\n"),
     "missing name": ("content/actors/russia.yaml", "kind: state\n"),
@@ -56,12 +60,20 @@ INVALID = {
         "title: A visit\nkind: visit\ndate: 0000-02-29\nsources: [moscow-times-2021]\n",
     ),
     "id over 100 characters": ("content/actors/russia.yaml", f"name: Russia\nkind: state\ncountry: {'r' * 101}\n"),
+    "a letter's address, with no access said": (
+        "content/sources/moscow-times-2021.yaml",
+        "title: A letter\npublisher: The newsroom\nkind: letter\nurl: https://example.org/letter\n",
+    ),
     "party role not allowed": (
         "content/deals/pantsir-contract.yaml",
         "title: T\nkind: contract\nparties:\n  - actor: russia\n    role: vendor\n",
     ),
 }
 VALID = {
+    "a letter held on file": (
+        "content/sources/moscow-times-2021.yaml",
+        "title: A letter\npublisher: The newsroom\nkind: letter\naccess: on-file\nauthors: [A. Clerk]\n",
+    ),
     "citation shorthand and a year as a number": (
         "content/events/naval-visit.yaml",
         "title: A visit\nkind: visit\ndate: 2021\n"

@@ -52,7 +52,13 @@ def access_schema(schema: dict[str, Any], model: type) -> None:
         _rule({"properties": {"access": {"const": kind}}, "required": ["access"]}, access)
         for kind, access in ACCESS.items()
     ]
-    schema["allOf"] = [*rules, _rule({"not": {"required": ["access"]}}, UNSTATED)]
+    unstated = {"not": {"required": ["access"]}}
+    letter = {"properties": {"kind": {"const": "letter"}}, "required": ["kind"]}
+    schema["allOf"] = [
+        *rules,
+        _rule(unstated, UNSTATED),
+        _rule({"allOf": [unstated, letter]}, ACCESS["confidential"]),  # a letter is confidential unless it says
+    ]
 
 
 def _rule(condition: dict[str, Any], access: Access) -> dict[str, Any]:
