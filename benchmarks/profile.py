@@ -62,7 +62,7 @@ def instrument(totals: list[dict[str, float]]) -> None:
                 finally:
                     totals[-1][__key] += time.perf_counter() - start
 
-            setattr(owner, name, staticmethod(timed) if isinstance(original, staticmethod) else timed)
+            setattr(owner, name, timed)
 
 
 TOTALS: list[dict[str, float]] = []  # one per build, the stage timers add to the last

@@ -44,6 +44,7 @@ class BuiltSite:
 
     investigation: Investigation
     pages: list[PageRecord]
+    marks: Marks | None = None  # the investigation's marks, where a partial build worked them out to choose pages
 
 
 @dataclass(frozen=True)
@@ -117,11 +118,10 @@ class _Plan:
         made_here = {path: page_links(text) for path, text in self.files.items() if path.endswith(".html")}
         return {r.path: r.links for r in rendered if r.links is not None} | made_here
 
-    def keepable(self, last: LastBuild | None) -> dict[str, PageRecord]:
-        """The pages of the last build that this one would render byte for byte the same, by what they showed."""
-        if last is None:
-            return {}
-        staleness = Staleness(last.marks, Marks.of(self.renderer.investigation), last.changed)
+    def keepable(self, last: LastBuild, marks: Marks) -> dict[str, PageRecord]:
+        """The pages of the last build that this one, whose investigation has ``marks``, would render byte for byte
+        the same, by what they showed."""
+        staleness = Staleness(last.marks, marks, last.changed)
         stale = {spec.path for spec in staleness.stale(self.specs, last.shown)}
         return {
             spec.path: PageRecord(
@@ -170,7 +170,10 @@ def build(
     plan = _Plan.make(paths, diagnostics, options)
     if plan is None:
         return None
-    kept = plan.keepable(last)
+    marks, kept = None, {}
+    if last is not None:
+        marks = Marks.of(plan.renderer.investigation)
+        kept = plan.keepable(last, marks)
     records = RecordCache.kept_from(last.out, plan.renderer.investigation, last.changed) if last else RecordCache()
     kept_exports = {dossier_json_path(dossier.page) for dossier, _, _ in records.records.values()}
     built: list[BuiltSite] = []
@@ -190,7 +193,7 @@ def build(
             unchanged = _still_sound(kept, links, last, plan.specs)
             if not (check_folder(staging, root_path, paths.out, diagnostics, links, unchanged) and index_ready()):
                 return False
-        built.append(site)
+        built.append(dataclasses.replace(site, marks=marks))
         return True
 
     if not write_site(plan.files, paths.static, paths.out, finish=render_and_check, shared=[*kept, *kept_exports]):

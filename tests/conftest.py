@@ -265,6 +265,14 @@ def cached_and_cold(site: Path, tmp_path: Path) -> tuple[subprocess.CompletedPro
     return cached, snapshot(cold)
 
 
+def build_each(folders: dict[str, Path]) -> dict[str, Path]:
+    """Every site of ``folders`` (by a name such as its language) built at once; the name → its output folder."""
+    results = run_builds([(folder, ()) for folder in folders.values()])
+    for name, result in zip(folders, results, strict=True):
+        assert result.returncode == 0, f"{name}: {result.stderr}"
+    return {name: folder / "output" for name, folder in folders.items()}
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -332,6 +332,27 @@ def _axe_script() -> str:
     return Axe().axe_script
 
 
+def visit_each(holder: _Context, base: str, paths: list[str], check: Callable[[str, Visit], list[str]]) -> list[str]:
+    """``paths`` under ``base`` loaded one after another in one guarded tab of ``holder``: what ``check`` finds on
+    each loaded page, and every page that did not answer 200."""
+    page = holder.context.new_page()
+    visit = Visit(page=page)
+    _listen(page, lambda: visit)
+    failures = []
+    try:
+        for path in paths:
+            visit = holder.current = Visit(page=page)
+            response = page.goto(urljoin(base, path))
+            if response is None or response.status != 200:
+                failures.append(f"{path} answered HTTP {response.status if response else None}")
+                continue
+            failures += check(path, visit)
+    finally:
+        holder.current = None
+        page.close()
+    return failures
+
+
 def _axe_problems(page: Page, where: str) -> list[str]:
     """axe's serious and critical violations on the loaded page, each with the elements at fault."""
     if not page.evaluate("() => typeof axe !== 'undefined'"):
@@ -357,23 +378,13 @@ def test_every_page_loads_cleanly_fits_and_passes_axe(
     About 0.6 s a page (axe's colour-contrast check is most of it), so about a minute per view.
     """
     paths = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
-    holder = contexts(width, True, scheme, axe=True)
-    page = holder.context.new_page()
-    visit = Visit(page=page)
-    _listen(page, lambda: visit)
-    failures = []
-    try:
-        for path in paths:
-            visit = holder.current = Visit(page=page)
-            response = page.goto(urljoin(base_url, path))
-            if response is None or response.status != 200:
-                failures.append(f"{path} answered HTTP {response.status if response else None}")
-                continue
-            failures += _load_problems(path, width, visit, page.evaluate(OVERFLOW_JS))
-            failures += _axe_problems(page, f"{path} at {width} px, {scheme} colour scheme")
-    finally:
-        holder.current = None
-        page.close()
+
+    def check(path: str, visit: Visit) -> list[str]:
+        return _load_problems(path, width, visit, visit.page.evaluate(OVERFLOW_JS)) + _axe_problems(
+            visit.page, f"{path} at {width} px, {scheme} colour scheme"
+        )
+
+    failures = visit_each(contexts(width, True, scheme, axe=True), base_url, paths, check)
     assert len(paths) > 100, f"only {len(paths)} pages in the example"
     assert not failures, f"{len(failures)} problems on {len(paths)} pages:\n\n" + "\n\n".join(failures)
 
@@ -391,24 +402,12 @@ def test_no_page_scrolls_sideways_on_a_phone(
     contexts: Callable[..., _Context], editions: Callable[[str], str], site: Path, language: str, width: int
 ) -> None:
     """Every page of the example, with the site's own CSP, at the width of a small phone and a common one."""
-    base = editions(language)
     paths = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
-    holder = contexts(width)
-    page = holder.context.new_page()
-    visit = Visit(page=page)
-    _listen(page, lambda: visit)
-    failures = []
-    try:
-        for path in paths:
-            visit = holder.current = Visit(page=page)
-            response = page.goto(urljoin(base, path))
-            if response is None or response.status != 200:
-                failures.append(f"{path} answered HTTP {response.status if response else None}")
-                continue
-            failures += _load_problems(f"{path} ({language})", width, visit, page.evaluate(OVERFLOW_JS))
-    finally:
-        holder.current = None
-        page.close()
+
+    def check(path: str, visit: Visit) -> list[str]:
+        return _load_problems(f"{path} ({language})", width, visit, visit.page.evaluate(OVERFLOW_JS))
+
+    failures = visit_each(contexts(width), editions(language), paths, check)
     assert not failures, f"{len(failures)} problems on {len(paths)} pages:\n\n" + "\n\n".join(failures)
 
 

@@ -15,7 +15,6 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin
 
 import pytest
 from conftest import BUILD, static_server
@@ -28,9 +27,9 @@ from test_browser import (
     _blocker,
     _Context,
     _is_external,
-    _listen,
     _load_problems,
     _overflow_message,
+    visit_each,
 )
 
 if TYPE_CHECKING:
@@ -60,24 +59,18 @@ def visit_every_page(
     context.add_init_script(script=_axe_script())
     holder = _Context(context)
     context.route(_is_external, _blocker(holder))
-    page = context.new_page()
-    visit = Visit(page=page)
-    _listen(page, lambda: visit)
     paths = sorted(p.relative_to(guide).as_posix() for p in guide.rglob("*.html"))
     assert {"index.html", "pages/getting-started.html", "pages/developers.html", "search.html"} <= set(paths)
-    failures, widths = [], []
+    widths: list[tuple[str, dict[str, Any]]] = []
+
+    def check(path: str, visit: Visit) -> list[str]:
+        widths.append((path, visit.page.evaluate(OVERFLOW_JS)))
+        fits = {"scrollWidth": 0, "innerWidth": 0}  # sideways scrolling is the other test's
+        where = f"{path} at {width} px, {scheme} colour scheme"
+        return _load_problems(path, width, visit, fits) + _axe_problems(visit.page, where)
+
     try:
-        for path in paths:
-            visit = holder.current = Visit(page=page)
-            response = page.goto(urljoin(base_url, path))
-            if response is None or response.status != 200:
-                failures.append(f"{path} answered HTTP {response.status if response else None}")
-                continue
-            overflow = page.evaluate(OVERFLOW_JS)
-            widths.append((path, overflow))
-            fits = {"scrollWidth": 0, "innerWidth": 0}  # sideways scrolling is the other test's
-            failures += _load_problems(path, width, visit, fits)
-            failures += _axe_problems(page, f"{path} at {width} px, {scheme} colour scheme")
+        failures = visit_each(holder, base_url, paths, check)
     finally:
         context.close()
     failures += [f"a request tried to leave 127.0.0.1 between pages: {url}" for url in holder.stray]

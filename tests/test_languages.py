@@ -12,7 +12,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
-from conftest import BASE, ROOT, make_site, parse_html, run_builds, static_server
+from conftest import BASE, ROOT, build_each, load_html, make_site, run_builds, static_server
 
 from casefile.content.dates import FuzzyDate
 from casefile.content.languages import check_overrides
@@ -48,47 +48,40 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         lang: _site(root / lang, yaml, **{"content/actors/min-aung-hlaing.yaml": NAMES})
         for lang, yaml in LANGUAGES.items()
     }
-    results = run_builds([(folder, ()) for folder in folders.values()])
-    for lang, result in zip(folders, results, strict=True):
-        assert result.returncode == 0, f"{lang}: {result.stderr}"
-    return {lang: folder / "output" for lang, folder in folders.items()}
-
-
-def _page(out: Path, path: str):
-    return parse_html((out / path).read_text(encoding="utf-8"))
+    return build_each(folders)
 
 
 def _nav(out: Path) -> list[str]:
-    return [a.text for a in _page(out, "index.html").find("nav").find_all("a")][:6]
+    return [a.text for a in load_html(out / "index.html").find("nav").find_all("a")][:6]
 
 
 def test_burmese_site_has_burmese_labels_with_the_site_override(sites: dict[str, Path]) -> None:
     assert _nav(sites["my"]) == ["ပါဝင်သူများ", "အရောင်းအဝယ်များ", "ဖြစ်ရပ်များ", "ဖြစ်စဉ်ပြဇယား", "ကွန်ရက်", "ရင်းမြစ်များ"]
-    deal = _page(sites["my"], "deals/pantsir-contract.html")
+    deal = load_html(sites["my"] / "deals/pantsir-contract.html")
     assert deal.find("h2", id="parties-title").text == "စာချုပ်ဝင်များ"
     assert deal.find("p", class_="kicker").text == "စာချုပ်"  # the deal's kind, from the model's vocabulary
     assert deal.find("h2", id="footnotes-title").text == "ရင်းမြစ်များ"
-    assert _page(sites["my"], "timeline.html").find("title").text.startswith("ဖြစ်စဉ်ပြဇယား")
+    assert load_html(sites["my"] / "timeline.html").find("title").text.startswith("ဖြစ်စဉ်ပြဇယား")
 
 
 def test_burmese_dates_keep_their_precision_in_burmese_digits(sites: dict[str, Path]) -> None:
-    deal = _page(sites["my"], "deals/pantsir-contract.html")
+    deal = load_html(sites["my"] / "deals/pantsir-contract.html")
     signed = deal.find("time", datetime="2018-01")
     assert signed is not None and signed.text == "၂၀၁၈ ဇန်နဝါရီ"  # a month stays a month
-    event = _page(sites["my"], "events/naval-visit.html")
+    event = load_html(sites["my"] / "events/naval-visit.html")
     assert event.find("time", datetime="2021-06-13").text == "၂၀၂၁ ဇွန် ၁၃ – ၁၉"  # machine-readable stays ISO
     amounts = [d.text for d in deal.find_all("data")]
     assert "၁,၅၀၀,၀၀၀,၀၀၀.၀၀ US$" in amounts
-    headings = _page(sites["my"], "timeline.html").find_all("h2")
+    headings = load_html(sites["my"] / "timeline.html").find_all("h2")
     assert [h.text for h in headings if h.attrs.get("id", "").startswith("year-")] == ["၂၀၁၈", "၂၀၂၁"]
 
 
 def test_russian_site_has_russian_labels_and_dates(sites: dict[str, Path]) -> None:
     assert _nav(sites["ru"]) == ["Фигуранты", "Сделки", "События", "Хронология", "Сеть связей", "Источники"]
-    event = _page(sites["ru"], "events/naval-visit.html")
+    event = load_html(sites["ru"] / "events/naval-visit.html")
     assert event.find("time", datetime="2021-06-13").text == "13–19 июн. 2021 г."  # text() collapses the \u202f
     assert event.find("h2", id="participants-title").text == "Участники"
-    assert _page(sites["ru"], "sources/moscow-times-2021.html").find("time").text == "26 марта 2021 г."
+    assert load_html(sites["ru"] / "sources/moscow-times-2021.html").find("time").text == "26 марта 2021 г."
 
 
 def test_a_sentence_ending_in_a_date_has_one_full_stop_in_the_sites_language(sites: dict[str, Path]) -> None:
@@ -97,19 +90,19 @@ def test_a_sentence_ending_in_a_date_has_one_full_stop_in_the_sites_language(sit
     for lang, out in sites.items():
         pages = [p.read_text(encoding="utf-8") for p in out.rglob("*.html")]
         assert not any("г.." in page for page in pages), lang
-    russian = _page(sites["ru"], "actors/min-aung-hlaing.html").find("section", class_="footnotes").text
+    russian = load_html(sites["ru"] / "actors/min-aung-hlaing.html").find("section", class_="footnotes").text
     assert "26 марта 2021 г. " in russian or russian.rstrip().endswith("26 марта 2021 г.")
-    burmese = _page(sites["my"], "actors/min-aung-hlaing.html").find("section", class_="footnotes")
+    burmese = load_html(sites["my"] / "actors/min-aung-hlaing.html").find("section", class_="footnotes")
     firsts = [span.text for span in burmese.find_all("span", class_="fn-part") if span.text.startswith("The Moscow")]
     assert firsts and all(text.endswith("၂၀၂၁ မတ် ၂၆။") for text in firsts), firsts
-    sources = _page(sites["my"], "sources/index.html").find("main").text
+    sources = load_html(sites["my"] / "sources/index.html").find("main").text
     assert "၂၀၂၁ မတ် ၂၆." not in sources and "၂၀၂၁ မတ် ၂၆" in sources
 
 
 def test_a_sources_language_is_named_not_coded(sites: dict[str, Path]) -> None:
     """A source page said "Language: en"; it names the language as the site's readers do."""
     shown = {
-        lang: _page(out, "sources/moscow-times-2021.html").find("dl", class_="facts").text
+        lang: load_html(out / "sources/moscow-times-2021.html").find("dl", class_="facts").text
         for lang, out in sites.items()
     }
     assert "английский" in shown["ru"] and "အင်္ဂလိပ်" in shown["my"] and "الإنجليزية" in shown["ar"], shown
@@ -117,13 +110,13 @@ def test_a_sources_language_is_named_not_coded(sites: dict[str, Path]) -> None:
 
 def test_maps_describe_the_network_in_the_site_language(sites: dict[str, Path]) -> None:
     """The relation on a line's tooltip is the interface's word, translated; a role written in content stays."""
-    svg = _page(sites["ru"], "actors/russia.html").find("svg", class_="graph")
+    svg = load_html(sites["ru"] / "actors/russia.html").find("svg", class_="graph")
     edges = [title.text for title in svg.find_all("title") if "–" in title.text]
     assert "Russian naval delegation visits Myanmar – Russia: участник" in edges, edges
     assert "Pantsir-S1 contract – Russia: продавец" in edges, edges
     assert "Russia – Tatmadaw: Arms customer" in edges, edges  # a role's title, as the dossier writes it
     assert svg.find("desc").text.startswith("Фигуранты: "), svg.find("desc").text
-    network = _page(sites["ru"], "graph.html").find("svg", class_="graph")
+    network = load_html(sites["ru"] / "graph.html").find("svg", class_="graph")
     assert network.find("title").text == "Сеть фигурантов, сделок и событий"
 
 
@@ -163,28 +156,28 @@ def _catalog(name: str) -> dict[str, str]:
 
 
 def test_right_to_left_language_gets_dir_rtl_and_others_none(sites: dict[str, Path]) -> None:
-    assert _page(sites["ar"], "index.html").find("html").attrs.get("dir") == "rtl"
-    assert "dir" not in _page(sites["ru"], "index.html").find("html").attrs
+    assert load_html(sites["ar"] / "index.html").find("html").attrs.get("dir") == "rtl"
+    assert "dir" not in load_html(sites["ru"] / "index.html").find("html").attrs
 
 
 def test_name_in_several_scripts_shows_the_site_language_form_first(sites: dict[str, Path]) -> None:
-    burmese = _page(sites["my"], "actors/min-aung-hlaing.html")
+    burmese = load_html(sites["my"] / "actors/min-aung-hlaing.html")
     assert burmese.find("h1").text == "မင်းအောင်လှိုင်"
     other = burmese.find("p", class_="name-forms").find("bdi")
     assert (other.text, other.attrs["lang"]) == ("Min Aung Hlaing", "en")
-    russian = _page(sites["ru"], "actors/min-aung-hlaing.html")
+    russian = load_html(sites["ru"] / "actors/min-aung-hlaing.html")
     heading = russian.find("h1")  # no Russian form: the first written, marked as English
     assert (heading.text, heading.attrs.get("lang")) == ("Min Aung Hlaing", "en")
     assert russian.find("p", class_="name-forms").find("bdi").attrs["lang"] == "my"
-    links = [a.text for a in _page(sites["my"], "actors/index.html").find_all("a")]
+    links = [a.text for a in load_html(sites["my"] / "actors/index.html").find_all("a")]
     assert "မင်းအောင်လှိုင်" in links  # links name him in the site's language too
 
 
 def test_publisher_authors_and_contact_are_shown(sites: dict[str, Path]) -> None:
-    home = _page(sites["ru"], "index.html")
+    home = load_html(sites["ru"] / "index.html")
     assert home.find("meta", name="author").attrs["content"] == "Aye Aye, Ivan Petrov"
     assert home.find("p", class_="byline").text == "Текст: Aye Aye, Ivan Petrov, июль 2021 г."
-    footer = _page(sites["ru"], "actors/tatmadaw.html").find("footer")
+    footer = load_html(sites["ru"] / "actors/tatmadaw.html").find("footer")
     assert footer.find("p", class_="publisher").text.startswith("Издатель: Frontier Desk")
     contact = footer.find("p", class_="contact").find("a")
     assert contact.attrs["href"] == "mailto:tips@example.org"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import BASE, ROOT, example_only, make_site, parse_html, run_build, run_builds
+from conftest import BASE, ROOT, build_each, example_only, load_html, make_site, parse_html, run_build
 from test_html_valid import validation_errors
 
 from casefile.content.loader import load_site
@@ -118,18 +118,11 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """language → the built fixture site's output; English publishes the sign-offs, the others do not."""
     root = tmp_path_factory.mktemp("replies")
     folders = {lang: replies_site(root / lang, lang, publish_reviews=lang == "en") for lang in ("en", "ru", "my")}
-    results = run_builds([(folder, ()) for folder in folders.values()])
-    for lang, result in zip(folders, results, strict=True):
-        assert result.returncode == 0, f"{lang}: {result.stderr}"
-    return {lang: folder / "output" for lang, folder in folders.items()}
-
-
-def _page(out: Path, path: str):
-    return parse_html((out / path).read_text(encoding="utf-8"))
+    return build_each(folders)
 
 
 def _entries(out: Path, path: str, heading: str = "Response") -> list:
-    return _page(out, path).section(heading).find("ul", class_="replies").find_all("li")
+    return load_html(out / path).section(heading).find("ul", class_="replies").find_all("li")
 
 
 def _read(node) -> str:
@@ -163,7 +156,7 @@ def test_a_refusal_and_an_answer_quote_the_party_name_it_and_cite_where_it_is_on
 ) -> None:
     """The Tatmadaw's words end without a full stop, so one follows the closing quote; Russia's end in one. The
     deadline Russia was given is said too."""
-    page = _page(sites["en"], "deals/pantsir-contract.html")
+    page = load_html(sites["en"] / "deals/pantsir-contract.html")
     declined, answered = page.section("Response").find_all("li")
     assert _read(declined) == (
         "Tatmadaw: asked for comment by letter on 2 July 2021; declined to comment: "
@@ -184,7 +177,7 @@ def test_a_refusal_and_an_answer_quote_the_party_name_it_and_cite_where_it_is_on
 def test_a_report_of_no_comment_names_both_parties_quotes_the_report_and_never_says_asked(
     sites: dict[str, Path],
 ) -> None:
-    page = _page(sites["en"], "events/naval-visit.html")
+    page = load_html(sites["en"] / "events/naval-visit.html")
     (entry,) = page.section("Response").find_all("li")
     assert _read(entry) == "Russia and Tatmadaw: no comment reported. “Neither country has commented on the trip.”[2]"
     assert [a.attrs["href"] for a in entry.find_all("a")[:2]] == ["../actors/russia.html", "../actors/tatmadaw.html"]
@@ -195,7 +188,7 @@ def test_a_report_of_no_comment_names_both_parties_quotes_the_report_and_never_s
 
 def test_a_claim_a_reply_answers_links_to_it_and_can_be_linked_to(sites: dict[str, Path]) -> None:
     """The price is answered twice: a link to each, by whom; the delivery once: "Response on record"."""
-    page = _page(sites["en"], "deals/pantsir-contract.html")
+    page = load_html(sites["en"] / "deals/pantsir-contract.html")
     claims = page.section("What the sources report")
     price, delivery = claims.find("li", id="claim-price"), claims.find("li", id="claim-delivery")
     (note,) = price.find_all("span", class_="reply-note")
@@ -206,13 +199,13 @@ def test_a_claim_a_reply_answers_links_to_it_and_can_be_linked_to(sites: dict[st
     ]
     assert {"reply-1", "reply-2"} <= page.ids
     # a claim no reply answers, and one without an id, get neither
-    event = _page(sites["en"], "events/naval-visit.html").section("What the sources report")
+    event = load_html(sites["en"] / "events/naval-visit.html").section("What the sources report")
     assert not event.find_all("a", class_="reply-note") and "id" not in event.find("li").attrs
 
 
 def test_pages_without_replies_have_no_response_section(sites: dict[str, Path]) -> None:
     for path in ("actors/tatmadaw.html", "sources/moscow-times-2021.html"):
-        assert "Response" not in [h.text for h in _page(sites["en"], path).find_all("h2")], path
+        assert "Response" not in [h.text for h in load_html(sites["en"] / path).find_all("h2")], path
 
 
 def test_russian_replies_have_one_full_stop_and_russian_quotes(sites: dict[str, Path]) -> None:
@@ -257,7 +250,7 @@ def test_burmese_replies_end_with_the_burmese_full_stop(sites: dict[str, Path]) 
 
 
 def _sign_off(out: Path, path: str):
-    return _page(out, path).find("header", class_="dossier-header").find("p", class_="reviewed")
+    return load_html(out / path).find("header", class_="dossier-header").find("p", class_="reviewed")
 
 
 def test_a_sign_off_shows_in_the_header_only_where_site_yaml_publishes_it(sites: dict[str, Path]) -> None:
@@ -265,7 +258,7 @@ def test_a_sign_off_shows_in_the_header_only_where_site_yaml_publishes_it(sites:
     assert signed is not None and signed.text == "Reviewed by Aye Aye on 10 July 2021"
     changed = _sign_off(sites["en"], "actors/russia.html")
     assert changed is not None and changed.text == "Reviewed by Ivan Petrov on 11 July 2021 · changed since review"
-    assert _page(sites["en"], "actors/min-aung-hlaing.html").find("p", class_="reviewed") is None  # never signed
+    assert load_html(sites["en"] / "actors/min-aung-hlaing.html").find("p", class_="reviewed") is None  # never signed
     for lang in ("ru", "my"):  # publish_reviews is off: no names, no dates
         for path in ("actors/tatmadaw.html", "actors/russia.html"):
             html = (sites[lang] / path).read_text(encoding="utf-8")
@@ -274,9 +267,9 @@ def test_a_sign_off_shows_in_the_header_only_where_site_yaml_publishes_it(sites:
 
 def test_replies_claim_anchors_and_sign_offs_are_valid_html(sites: dict[str, Path]) -> None:
     """By the Nu HTML Checker, in every language: ids unique, the quotations and links well formed."""
-    shown = _page(sites["en"], "deals/pantsir-contract.html")
+    shown = load_html(sites["en"] / "deals/pantsir-contract.html")
     assert {"claim-price", "claim-delivery", "reply-1", "reply-2", "response-title"} <= shown.ids
-    assert _page(sites["en"], "actors/russia.html").find("p", class_="reviewed") is not None
+    assert load_html(sites["en"] / "actors/russia.html").find("p", class_="reviewed") is not None
     errors = validation_errors(*sites.values())
     assert errors == [], "\n".join(errors)
 
@@ -298,7 +291,7 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @example_only
 def test_the_example_event_records_that_neither_country_has_commented(example: Path) -> None:
-    page = _page(example, EXAMPLE_EVENT)
+    page = load_html(example / EXAMPLE_EVENT)
     (entry,) = page.section("Response").find_all("li")
     said = "Russia and Myanmar: no comment reported. “Neither country has commented on the trip.”"
     assert _read(entry).startswith(said)

@@ -1,8 +1,8 @@
 """Search on the example investigation, as a reader uses it: Debian's chromium driven by Playwright.
 
 The example is built once for the module with the real ``build.py``, Pagefind's real index with it, and
-served by ``python -m http.server`` on 127.0.0.1. Pages load under their own Content-Security-Policy (no
-``bypass_csp``): a CSP violation shows as a console error, and every test fails on one.
+served by ``python -m http.server`` on 127.0.0.1. Pages load under their own Content-Security-Policy, as in a
+reader's browser: a CSP violation shows as a console error, and every test fails on one.
 
 Without chromium or Playwright the tests skip, except under ``CI=true``, where they fail: CI must run them.
 """

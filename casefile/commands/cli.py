@@ -210,7 +210,8 @@ def _build(paths: SitePaths, options: Options, diagnostics: Diagnostics, cache: 
     with cache.recording():
         site = pipeline.build(paths, diagnostics, options, cache.last_build())
         if site is not None:
-            pages = shown_to_json({page.path: page for page in site.pages}, Marks.of(site.investigation))
+            marks = site.marks or Marks.of(site.investigation)  # a partial build has them already
+            pages = shown_to_json({page.path: page for page in site.pages}, marks)
             cache.save(diagnostics.warnings, pages)
     return site is not None
 

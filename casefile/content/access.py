@@ -32,6 +32,7 @@ ACCESS = {
     )
 }
 ACCESS_KINDS = tuple(ACCESS)
+KIND_ACCESS = {"letter": "confidential"}  # kinds of source held one way unless they say otherwise
 UNSTATED = Access("", ("url", "archived", "authors", "file"))  # no `access:` and no url: as before access kinds
 LOCATING_FIELDS = ("edition", "pages", "time", "url", "archived", "authors", "file")
 
@@ -53,12 +54,11 @@ def access_schema(schema: dict[str, Any], model: type) -> None:
         for kind, access in ACCESS.items()
     ]
     unstated = {"not": {"required": ["access"]}}
-    letter = {"properties": {"kind": {"const": "letter"}}, "required": ["kind"]}
-    schema["allOf"] = [
-        *rules,
-        _rule(unstated, UNSTATED),
-        _rule({"allOf": [unstated, letter]}, ACCESS["confidential"]),  # a letter is confidential unless it says
+    by_kind = [
+        _rule({"allOf": [unstated, {"properties": {"kind": {"const": kind}}, "required": ["kind"]}]}, ACCESS[access])
+        for kind, access in KIND_ACCESS.items()
     ]
+    schema["allOf"] = [*rules, _rule(unstated, UNSTATED), *by_kind]
 
 
 def _rule(condition: dict[str, Any], access: Access) -> dict[str, Any]:

@@ -29,11 +29,10 @@ from casefile.investigation.quotes import with_quotes
 from casefile.investigation.resolve import Investigation, ResolveCache, resolve
 from casefile.output import evidence
 from casefile.output.outdir import write_problem
-from casefile.output.parallel import PageRecord, render_pages
+from casefile.output.parallel import render_pages
 from casefile.output.search import Indexing, indexing
-from casefile.output.staleness import Marks, Staleness
+from casefile.output.staleness import Marks, Shown, Staleness
 from casefile.output.write import add_files, write_site
-from casefile.pages.context import PageContext
 from casefile.pages.render import (
     Network,
     PageSpec,
@@ -44,8 +43,6 @@ from casefile.pages.render import (
     page_specs,
 )
 from casefile.pipeline import SitePaths, publishing_files, template_problem
-
-Shown = PageContext | PageRecord  # what a page showed: its .used and .named dossiers
 
 
 def _tree_stamp(paths: list[Path]) -> tuple:

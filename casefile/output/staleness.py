@@ -164,7 +164,7 @@ def shown_from_json(data: object) -> tuple[dict[str, Shown], Marks]:
     for path, value in data["pages"].items():
         if not isinstance(value, list) or len(value) != 2:
             raise TypeError(value)
-        shown[_text(path)] = PageShown(ids(value[0]), ids(value[1]))
+        shown[_text(path)] = PageShown(_ids(value[0]), _ids(value[1]))
     return shown, marks_from_json(data["marks"])
 
 
@@ -203,10 +203,10 @@ def _mark(value: object) -> Mark:
         if not isinstance(edges, list) or not all(isinstance(e, list) and len(e) == 2 for e in edges):
             raise TypeError(edges)
         edges = tuple((_text(a), _text(b)) for a, b in edges)
-    return Mark(_text(kind), _text(link), ids(referrers), edges, ids(neighbours))
+    return Mark(_text(kind), _text(link), _ids(referrers), edges, _ids(neighbours))
 
 
-def ids(value: object) -> frozenset[str]:
+def _ids(value: object) -> frozenset[str]:
     """A list of texts from the cache as a set; TypeError for anything else."""
     if not isinstance(value, list):
         raise TypeError(value)

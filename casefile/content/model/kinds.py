@@ -14,7 +14,7 @@ from pydantic import (
 )
 from pydantic.json_schema import SkipJsonSchema
 
-from casefile.content.access import ACCESS_KINDS, access_schema
+from casefile.content.access import ACCESS_KINDS, KIND_ACCESS, access_schema
 from casefile.content.archive import archived_url_moved
 from casefile.content.dates import FuzzyDate
 from casefile.content.model.dossier import Answerable, Dossier, Name
@@ -156,10 +156,10 @@ class Source(Dossier):
 
     @model_validator(mode="before")
     @classmethod
-    def _letters_are_confidential(cls, data: Any) -> Any:
-        """A letter to or from a party is on file, and confidential unless the source says how else it is held."""
-        if isinstance(data, dict) and data.get("kind") == "letter" and "access" not in data:
-            return {**data, "access": "confidential"}
+    def _access_of_its_kind(cls, data: Any) -> Any:
+        """A letter to or from a party is confidential unless the source says how else it is held (KIND_ACCESS)."""
+        if isinstance(data, dict) and data.get("kind") in KIND_ACCESS and "access" not in data:
+            return {**data, "access": KIND_ACCESS[data["kind"]]}
         return data
 
     def keep_text(self, stored: StoredText) -> None:
