@@ -14,7 +14,8 @@ from pathlib import Path
 from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
 from jinja2.sandbox import SecurityError
 
-from casefile.content.loader import load_site
+from casefile.content.loader import LoadedSite, load_site
+from casefile.content.translations import in_language
 from casefile.diagnostics import ContentError, Diagnostics, Location
 from casefile.exports.data import RecordCache, data_files, dossier_json_path
 from casefile.investigation.chronology import check_dates
@@ -31,7 +32,7 @@ from casefile.output.staleness import LastBuild, Marks, Staleness
 from casefile.output.write import add_files, link_files, write_site
 from casefile.pages import graphlayout
 from casefile.pages.i18n import site_labels
-from casefile.pages.publish import NOT_FOUND_PAGE, site_files
+from casefile.pages.publish import NOT_FOUND_PAGE, edition_files, site_files
 from casefile.pages.render import PageSpec, Renderer, make_environment, page_specs
 from casefile.settings import Options, SitePaths
 
@@ -48,39 +49,54 @@ class BuiltSite:
 
 
 @dataclass(frozen=True)
-class _Plan:
-    """A resolved investigation, ready to render: its pages, and the files made from the list of them."""
+class _Edition:
+    """The investigation in one language, ready to render: its renderer and its pages."""
 
     renderer: Renderer
     specs: list[PageSpec]
-    files: dict[str, str]  # the 404 page, sitemap, feed and friends (the exports come after the pages)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A resolved investigation, ready to render: one edition per language (the default first), every page of
+    them, and the files made from the list of them."""
+
+    editions: list[_Edition]
+    files: dict[str, str]  # the 404 page, sitemap, feeds and friends (the exports come after the pages)
+
+    @property
+    def renderer(self) -> Renderer:
+        """The default edition's: its investigation is the one checked, exported and linted."""
+        return self.editions[0].renderer
+
+    @property
+    def specs(self) -> list[PageSpec]:
+        return [spec for edition in self.editions for spec in edition.specs]
 
     @classmethod
     def make(cls, paths: SitePaths, diagnostics: Diagnostics, options: Options, keep: bool = True) -> _Plan | None:
         """The plan, or None on errors; ``keep``: processed media are kept in the cache (not by ``check``)."""
         with _collector_spared():
-            investigation = resolve(load_site(paths.site, diagnostics), diagnostics)
-            if investigation is not None and not options.drafts:
-                investigation = without_drafts(investigation, diagnostics)
-        if investigation is None:
-            return None
-        gallery = evidence.prepare(investigation, diagnostics, keep)
-        if gallery is None:
-            return None
-        investigation = with_quotes(dataclasses.replace(investigation, media=gallery))  # footnotes link passages
-        # before any page, with stops held (networkx imports numpy on its own, unguarded); only now, so that content
-        # with errors is reported without waiting 0.7 s for numpy and scipy
-        graphlayout.preload()
-        if options.base_url is not None:
-            config = investigation.config.model_copy(update={"base_url": options.base_url})
-            investigation = dataclasses.replace(investigation, config=config)
-        renderer = Renderer(investigation, make_environment(paths.templates))
-        specs = page_specs(investigation)
+            loaded = load_site(paths.site, diagnostics)
+        languages = loaded.config.editions if loaded.config is not None else [None]
+        editions = []
+        for language in languages:
+            with _collector_spared():
+                investigation = resolve(edition_of(loaded, language), diagnostics)
+                if investigation is not None and not options.drafts:
+                    investigation = without_drafts(investigation, diagnostics)
+            edition = _edition(investigation, paths, diagnostics, options, keep)
+            if edition is None:
+                return None
+            editions.append(edition)
         try:
-            return cls(renderer, specs, publishing_files(renderer, [s.path for s in specs]))
+            files = publishing_files(editions[0].renderer, [s.path for s in editions[0].specs])
+            for edition in editions[1:]:
+                files |= edition_files(edition.renderer.investigation)
         except TemplateError as exc:
             diagnostics.add(template_problem(exc, paths))
             return None
+        return cls(editions, files)
 
     def render(
         self,
@@ -93,12 +109,17 @@ class _Plan:
         """Every page but the ``kept`` ones rendered (into the folder ``into``, if any), and all linted;
         None when there are errors."""
         kept = kept or {}
-        specs = [spec for spec in self.specs if spec.path not in kept]
-        rendered = render_pages(self.renderer, specs, into, options.jobs, lambda exc: template_problem(exc, paths))
-        if isinstance(rendered, ContentError):
-            diagnostics.add(rendered)
-            return None
-        rendered = sorted([*rendered, *kept.values()], key=lambda r: r.path)
+        rendered: list[PageRecord] = list(kept.values())
+        for edition in self.editions:
+            specs = [spec for spec in edition.specs if spec.path not in kept]
+            records = render_pages(
+                edition.renderer, specs, into, options.jobs, lambda exc: template_problem(exc, paths)
+            )
+            if isinstance(records, ContentError):
+                diagnostics.add(records)
+                return None
+            rendered += records
+        rendered.sort(key=lambda r: r.path)
         investigation = self.renderer.investigation
         sizes = {r.path: r.size for r in rendered} | {
             path: len(text.encode("utf-8")) for path, text in self.files.items() if path.endswith(".html")
@@ -136,6 +157,34 @@ class _Plan:
         }
 
 
+def edition_of(loaded: LoadedSite, language: str | None) -> LoadedSite:
+    """What was loaded, as the edition in ``language`` shows it (None: the site.yaml is broken, so is the edition)."""
+    if loaded.config is None or language is None:
+        return loaded
+    default = loaded.config.default_language
+    dossiers = [in_language(dossier, language, default) for dossier in loaded.dossiers]
+    return dataclasses.replace(loaded, config=loaded.config.in_language(language), dossiers=dossiers)
+
+
+def _edition(
+    investigation: Investigation | None, paths: SitePaths, diagnostics: Diagnostics, options: Options, keep: bool
+) -> _Edition | None:
+    """One edition's resolved investigation, its evidence and quotations checked, ready to render; None on errors."""
+    if investigation is None:
+        return None
+    gallery = evidence.prepare(investigation, diagnostics, keep)
+    if gallery is None:
+        return None
+    investigation = with_quotes(dataclasses.replace(investigation, media=gallery))  # footnotes link passages
+    # before any page, with stops held (networkx imports numpy on its own, unguarded); only now, so that content
+    # with errors is reported without waiting 0.7 s for numpy and scipy
+    graphlayout.preload()
+    if options.base_url is not None:
+        config = investigation.config.model_copy(update={"base_url": options.base_url})
+        investigation = dataclasses.replace(investigation, config=config)
+    return _Edition(Renderer(investigation, make_environment(paths.templates)), page_specs(investigation))
+
+
 @contextmanager
 def _collector_spared() -> Iterator[None]:
     """The cyclic garbage collector off while loading, and what was loaded frozen out of its sight.
@@ -170,6 +219,8 @@ def build(
     plan = _Plan.make(paths, diagnostics, options)
     if plan is None:
         return None
+    if len(plan.editions) > 1:
+        last = None  # partial builds know one edition; a site in several languages is built whole
     marks, kept = None, {}
     if last is not None:
         marks = Marks.of(plan.renderer.investigation)

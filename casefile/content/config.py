@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, Field, TypeAdapter, ValidationError
+from pydantic import AfterValidator, Field, TypeAdapter, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
 from casefile.content.dates import Date
@@ -38,6 +38,16 @@ def _check_domain(value: str) -> str:
             {"value": value},
         )
     return value
+
+
+def _distinct(tags: list[str]) -> list[str]:
+    """Each language once: two editions in one folder would overwrite each other."""
+    twice = sorted({tag for tag in tags if tags.count(tag) > 1})
+    if twice:
+        raise PydanticCustomError(
+            "languages", "'{tag}' is listed twice in languages:", {"tag": twice[0], "hint": "list each language once"}
+        )
+    return tags
 
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -94,7 +104,10 @@ class Policy(Strict):
 class SiteConfig(Strict):
     title: str
     description: str | None = None
-    language: Annotated[str, AfterValidator(check_language)] = "en"
+    language: Annotated[str, AfterValidator(check_language)] = "en"  # the interface's; with languages:, the first
+    # one edition per language, the first at the site's root and the others in folders of their own (ru/…)
+    languages: Annotated[list[Annotated[str, AfterValidator(check_language)]], AfterValidator(_distinct)] = []
+    require_translations: bool = False  # every text in every language, or `check --strict` fails
     base_url: BaseUrl | None = None
     domain: Domain | None = None
     accepted_warnings: AcceptedWarnings = AcceptedWarnings()
@@ -112,6 +125,45 @@ class SiteConfig(Strict):
     contact: Annotated[str, AfterValidator(_check_contact)] | None = None  # for tips and right of reply
     # English label → the site's own wording
     labels: Annotated[dict[Annotated[str, AfterValidator(check_label)], str], AfterValidator(check_overrides)] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_language(cls, data: Any) -> Any:
+        """``languages: [en, ru]`` makes the first the site's ``language:``; both written, they must agree."""
+        if not isinstance(data, dict) or not isinstance(data.get("languages"), list) or not data["languages"]:
+            return data
+        first = data["languages"][0]
+        if "language" in data and data["language"] != first:
+            raise PydanticCustomError(
+                "languages",
+                "'language: {language}' is not the first of 'languages:'",
+                {
+                    "language": data["language"],
+                    "hint": "remove `language:`: the first of `languages:` is the site's default language",
+                },
+            )
+        return {**data, "language": first}
+
+    @property
+    def editions(self) -> list[str]:
+        """The languages the site is published in, the default first; one without ``languages:``."""
+        return self.languages or [self.language]
+
+    @property
+    def default_language(self) -> str:
+        return self.editions[0]
+
+    @property
+    def folder(self) -> str:
+        """Where this edition's pages are: the root for the default language, ``ru/`` for Russian."""
+        return self.folder_of(self.language)
+
+    def folder_of(self, language: str) -> str:
+        return "" if language == self.default_language else language + "/"
+
+    def in_language(self, language: str) -> SiteConfig:
+        """The configuration of the edition in ``language``: its interface, dates and numbers."""
+        return self.model_copy(update={"language": language})
 
     @property
     def contact_url(self) -> str | None:

@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
-from casefile.content import markdown
+from casefile.content import markdown, translations
 from casefile.content.access_checks import access_problems
 from casefile.content.config import SiteConfig, load_config
 from casefile.content.links import is_editor_noise, unsafe_links
@@ -153,6 +153,8 @@ def load_site(
             )
             continue
         seen[dossier.id] = dossier.path
+        for problem in translations.problems(dossier, config.editions) if config is not None else ():
+            diagnostics.add(problem)
         site.dossiers.append(dossier)
     return site
 
@@ -250,11 +252,12 @@ def _files(
         return []
     narratives = suffixes != (".md",)
     texts = folder.name == Source.section
+    translated = translations.narratives_beside(entries, suffixes, folder, diagnostics)
     found = []
     for name in sorted(entries):
         stem, dot, suffix = name.rpartition(".")
         suffix = dot + suffix
-        if is_editor_noise(name):
+        if is_editor_noise(name) or name in translated:
             continue
         if narratives and suffix == ".md":
             if not any(stem + s in entries for s in suffixes) and SLUG.fullmatch(stem):
@@ -296,7 +299,10 @@ def _files(
         narrative = entries.get(stem + ".md") if narratives else None
         text = entries.get(stem + STORED_TEXT) if texts else None
         stamp = (_stat_stamp(entry.path), *(_stat_stamp(e.path) if e else None for e in (narrative, text)))
-        found.append(ContentFile(f"{folder}/{name}", stem, stamp, read))
+        tags = tuple(sorted(tag for tag, owner in translated.values() if owner == stem))
+        if tags:  # its translations' stamps too: an edit to one is an edit to the dossier
+            stamp += tuple(_stat_stamp(f"{folder}/{stem}.{tag}.md") for tag in tags)
+        found.append(ContentFile(f"{folder}/{name}", stem, stamp, partial(read, tags=tags) if tags else read))
     return found
 
 
@@ -317,7 +323,7 @@ def shortened(slug: str) -> str:
     return cut.strip("-")
 
 
-def _read_dossier(model: type[Dossier], path: Path) -> FileResult:
+def _read_dossier(model: type[Dossier], path: Path, tags: tuple[str, ...] = ()) -> FileResult:
     try:
         doc = parse_yaml(read_text(path), path)
         narrative_path = path.with_suffix(".md")
@@ -327,13 +333,18 @@ def _read_dossier(model: type[Dossier], path: Path) -> FileResult:
             narrative = Document(narrative_path, text, markdown.parse(text))
         text_path = path.with_suffix(STORED_TEXT)
         stored = StoredText(text_path, read_text(text_path)) if model is Source and text_path.is_file() else None
+        translated = translations.read_narratives(path, tags)
     except ContentError as problem:
         return None, [problem]
-    return _build(model, doc, narrative, stored)
+    return _build(model, doc, narrative, stored, translated)
 
 
 def _build(
-    model: type[Dossier], doc: YamlDocument, narrative: Document | None, stored: StoredText | None = None
+    model: type[Dossier],
+    doc: YamlDocument,
+    narrative: Document | None,
+    stored: StoredText | None = None,
+    translations: dict[str, Document] | None = None,
 ) -> FileResult:
     if isinstance(doc.data, dict) and "id" in doc.data:
         problem = ContentError(
@@ -343,6 +354,8 @@ def _build(
         )
         return None, [problem]
     extra = {"id": doc.path.stem, "path": doc.path, "origin": doc, "narrative": narrative}
+    if translations:
+        extra["translations"] = translations
     dossier, problems = validate(model, doc, extra)
     if isinstance(dossier, Source) and stored is not None:
         dossier.keep_text(stored)
@@ -360,7 +373,7 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
     return "", text, 0
 
 
-def _read_page(path: Path) -> FileResult:
+def _read_page(path: Path, tags: tuple[str, ...] = ()) -> FileResult:
     try:
         text = read_text(path)
         front, body, offset = split_front_matter(text)
@@ -371,6 +384,7 @@ def _read_page(path: Path) -> FileResult:
                 "start the file with three lines: ---, title: …, ---",
             )
         doc = parse_yaml(front, path, line_offset=1)
+        translated = translations.read_narratives(path, tags)
     except ContentError as problem:
         return None, [problem]
-    return _build(Page, doc, Document(path, body, markdown.parse(body), offset))
+    return _build(Page, doc, Document(path, body, markdown.parse(body), offset), translations=translated)

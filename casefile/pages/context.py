@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from casefile.content import markdown
+from casefile.content import markdown, translations
 from casefile.content.model import (
     Answerable,
     Claim,
@@ -16,6 +16,7 @@ from casefile.content.model import (
     Sourced,
     SourceRef,
 )
+from casefile.content.translations import lang_attribute
 from casefile.investigation import provenance
 from casefile.investigation.provenance import Corroboration, Provenance
 from casefile.investigation.resolve import Investigation
@@ -47,11 +48,36 @@ class PageContext:
         self.notes = Footnotes(self.investigation)
 
     def url(self, target: Dossier | str) -> str:
-        """``target`` (a dossier or a site path) relative to this page."""
+        """``target`` (a dossier, or a path within the edition) relative to this page: pages and feeds are the
+        edition's own, the rest (styles, evidence, data, the search index) is shared by every edition."""
         if not isinstance(target, str):
             self.named.add(target.id)
             target = target.page
+        if _in_edition(target):
+            target = self.investigation.config.folder + target
         return relative_url(self.path, target)
+
+    def editions(self) -> list[Alternate]:
+        """This page in each language of the site, for its alternates and the language switcher; none when
+        the site has one language."""
+        config = self.investigation.config
+        if len(config.editions) < 2:
+            return []
+        local = self.path[len(config.folder) :]
+        alternates = []
+        for language in config.editions:
+            path = config.folder_of(language) + local
+            href = relative_url(self.path, path)
+            name = _capitalised(i18n.language_name(language, language))
+            alternates.append(
+                Alternate(language, name, href, config.absolute_url(path) or href, language == config.language)
+            )
+        return alternates
+
+    def untranslated(self, dossier: Dossier) -> list[str]:
+        """The names of the languages the page shows ``dossier``'s untranslated texts in, for the note above them."""
+        config = self.investigation.config
+        return [i18n.language_name(tag, config.language) for tag in translations.shown_in_other(dossier)]
 
     def name(self, dossier: Dossier) -> str:
         """A dossier's name as shown in lists that do not link to it."""
@@ -65,8 +91,9 @@ class PageContext:
         if isinstance(target, str) and target in self.investigation.drafts:  # left out: its name, unlinked
             return Markup("<bdi>%s</bdi>") % contain_bidi(text or self.investigation.drafts[target].label)
         dossier = self.investigation.dossiers[target] if isinstance(target, str) else target
-        label = escape(contain_bidi(text or dossier.label))
-        return Markup(f'<a href="{escape(self.url(dossier))}"><bdi>{label}</bdi></a>')
+        label = text or dossier.label
+        shown = escape(contain_bidi(label))
+        return Markup(f'<a href="{escape(self.url(dossier))}"><bdi{lang_attribute(label)}>{shown}</bdi></a>')
 
     def cite(self, refs: list[SourceRef] | list[markdown.Citation]) -> Markup:
         """Footnote markers for ``refs``, ordered by number, joined to the word before them.
@@ -124,10 +151,16 @@ class PageContext:
         return Markup('<a href="%s"><bdi>%s</bdi></a>') % (self.url(target.path), contain_bidi(text))
 
     def markdown(self, document: Document | None) -> Markup:
-        return Markup(contain_bidi(markdown.render(document.tokens, self))) if document else Markup("")
+        """A narrative; one not yet translated in a block marked with the language it is written in."""
+        if document is None:
+            return Markup("")
+        html = Markup(contain_bidi(markdown.render(document.tokens, self)))
+        return Markup('<div lang="%s">%s</div>') % (document.lang, html) if document.lang else html
 
     def inline(self, claim: Claim) -> Markup:
-        return Markup(contain_bidi(markdown.render(claim.tokens, self)))
+        html = Markup(contain_bidi(markdown.render(claim.tokens, self)))
+        language = lang_attribute(claim.text)
+        return Markup(f"<span{language}>{html}</span>") if language else html
 
     def responses(self, dossier: Answerable) -> list[replies.Entry]:
         """The Response section's entries, as sentences with their footnotes (casefile.pages.replies)."""
@@ -146,9 +179,32 @@ class PageContext:
         return self.notes.in_order
 
 
+@dataclass(frozen=True)
+class Alternate:
+    """A page in one of the site's languages: its tag, the language's own name for itself, its address from the
+    page that links to it, and its public address where the site's is known."""
+
+    language: str
+    name: str
+    href: str
+    address: str
+    current: bool
+
+
+def _capitalised(name: str) -> str:
+    """A language's name as a switcher shows it: "Русский", as a menu item starts."""
+    return name[:1].upper() + name[1:]
+
+
+def _in_edition(target: str) -> bool:
+    """Whether a site path is a page or a feed, which each edition has in its own language."""
+    return target.partition("#")[0].endswith((".html", ".xml"))
+
+
 def relative_url(page: str, target: str) -> str:
-    """``target`` as seen from ``page`` (both site paths): up to the root, then down; same folder stays short."""
-    folder, _, _ = page.rpartition("/")
-    if folder and target.startswith(folder + "/"):
-        return target[len(folder) + 1 :]
-    return "../" * page.count("/") + target
+    """``target`` as seen from ``page`` (both site paths): up to the folder they share, then down."""
+    folders, parts = page.split("/")[:-1], target.split("/")
+    shared = 0
+    while shared < len(folders) and shared < len(parts) - 1 and folders[shared] == parts[shared]:
+        shared += 1
+    return "../" * (len(folders) - shared) + "/".join(parts[shared:])

@@ -22,22 +22,30 @@ from casefile.pages.i18n import site_labels
 NOT_FOUND_PAGE = "404.html"
 FEED = "feed.xml"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def site_files(investigation: Investigation, page_paths: Iterable[str]) -> dict[str, str]:
-    """The extra files, by site path."""
+    """The extra files, by site path, for the default edition with ``page_paths``: the site's own and its feeds."""
     config = investigation.config
     files = {".nojekyll": "", "robots.txt": robots_txt(config)}
     if config.domain:
         files["CNAME"] = config.domain + "\n"
     if config.base_url:
         files["sitemap.xml"] = sitemap(config, page_paths)
+    return files | edition_files(investigation)
+
+
+def edition_files(investigation: Investigation) -> dict[str, str]:
+    """The feeds of one edition, in its language and its folder."""
+    files = {}
+    folder = investigation.config.folder
     if feed_path(investigation):
-        files[FEED] = atom_feed(investigation)
+        files[folder + FEED] = atom_feed(investigation)
     if corrections.feed_path(investigation):
-        files[corrections.FEED] = corrections_feed(investigation)
+        files[folder + corrections.FEED] = corrections_feed(investigation)
     return files
 
 
@@ -57,10 +65,17 @@ def robots_txt(config: SiteConfig) -> str:
 
 
 def sitemap(config: SiteConfig, page_paths: Iterable[str]) -> str:
-    """Every HTML page but the 404 page, at the address its canonical link names."""
-    urlset = ET.Element("urlset", xmlns=SITEMAP_NS)
+    """Every HTML page of the default edition but the 404 page, at the address its canonical link names; with
+    more languages, the page in each, each naming all of them as alternates (as search engines ask)."""
+    attributes = {"xmlns": SITEMAP_NS} | ({"xmlns:xhtml": XHTML_NS} if len(config.editions) > 1 else {})
+    urlset = ET.Element("urlset", attributes)
     for path in sorted(p for p in page_paths if p.endswith(".html") and p != NOT_FOUND_PAGE):
-        ET.SubElement(ET.SubElement(urlset, "url"), "loc").text = config.absolute_url(path)
+        addresses = {language: config.absolute_url(config.folder_of(language) + path) for language in config.editions}
+        for address in addresses.values():
+            url = ET.SubElement(urlset, "url")
+            ET.SubElement(url, "loc").text = address
+            for language, alternate in addresses.items() if len(addresses) > 1 else ():
+                ET.SubElement(url, "xhtml:link", rel="alternate", hreflang=language, href=alternate or "")
     return _xml(urlset)
 
 
@@ -69,14 +84,15 @@ def atom_feed(investigation: Investigation) -> str:
     dated = [d for d in investigation.dossiers.values() if last_updated(d) is not None]
     newest_first = sorted(dated, key=lambda d: last_updated(d).sort_key, reverse=True)  # type: ignore[union-attr]
     config = investigation.config
-    return _feed(config, FEED, config.base_url, [_entry(dossier, config) for dossier in newest_first])
+    feed_id = config.absolute_url(config.folder) or ""
+    return _feed(config, FEED, feed_id, [_entry(dossier, config) for dossier in newest_first])
 
 
 def corrections_feed(investigation: Investigation) -> str:
     """Every correction, newest first (there is one: see :func:`corrections.feed_path`)."""
     config = investigation.config
     entries = [_correction_entry(listed, config) for listed in all_corrections(investigation)]
-    return _feed(config, corrections.FEED, config.absolute_url(corrections.FEED) or "", entries)
+    return _feed(config, corrections.FEED, config.absolute_url(config.folder + corrections.FEED) or "", entries)
 
 
 def _feed(config: SiteConfig, path: str, feed_id: str, entries: list[ET.Element]) -> str:
@@ -88,8 +104,8 @@ def _feed(config: SiteConfig, path: str, feed_id: str, entries: list[ET.Element]
     ET.SubElement(feed, "title").text = config.title
     if config.description:
         ET.SubElement(feed, "subtitle").text = config.description
-    ET.SubElement(feed, "link", href=config.base_url)
-    ET.SubElement(feed, "link", rel="self", href=config.absolute_url(path) or "")
+    ET.SubElement(feed, "link", href=config.absolute_url(config.folder) or "")
+    ET.SubElement(feed, "link", rel="self", href=config.absolute_url(config.folder + path) or "")
     ET.SubElement(feed, "id").text = feed_id
     ET.SubElement(feed, "updated").text = entries[0].findtext("updated")
     ET.SubElement(ET.SubElement(feed, "author"), "name").text = config.title
@@ -98,7 +114,7 @@ def _feed(config: SiteConfig, path: str, feed_id: str, entries: list[ET.Element]
 
 
 def _entry(dossier: Dossier, config: SiteConfig) -> ET.Element:
-    url = config.absolute_url(dossier.page) or ""
+    url = config.absolute_url(config.folder + dossier.page) or ""
     entry = _entry_head(dossier.label, url, last_updated(dossier))  # type: ignore[arg-type]
     ET.SubElement(entry, "category", term=dossier.type)
     if dossier.summary:
@@ -111,7 +127,7 @@ def _correction_entry(listed: Listed, config: SiteConfig) -> ET.Element:
     gettext = site_labels(config).gettext
     title = gettext("Correction to %(name)s") % {"name": listed.dossier.label}
     correction = listed.correction
-    entry = _entry_head(title, config.absolute_url(listed.page) or "", correction.date)
+    entry = _entry_head(title, config.absolute_url(config.folder + listed.page) or "", correction.date)
     ET.SubElement(entry, "category", term="correction")
     what, why = gettext("What changed:"), gettext("Why:")
     ET.SubElement(entry, "summary").text = f"{what} {correction.what}\n{why} {correction.why}"

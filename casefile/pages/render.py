@@ -8,7 +8,7 @@ numbers footnotes in the order the template first cites them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import groupby
 from pathlib import Path
@@ -29,6 +29,7 @@ from casefile.content.model import (
     Dossier,
     list_page,
 )
+from casefile.content.translations import lang_attribute
 from casefile.exports.data import dossier_json_path, downloads
 from casefile.investigation import corrections, graph, provenance
 from casefile.investigation.bibliography import bibliography
@@ -65,6 +66,12 @@ class PageSpec:
     shows_all: frozenset[str] = frozenset()  # dossier types listed in full (index pages)
     shows_network: bool = False  # the whole graph: changes when any relation does
     searches: bool = False  # the search page: its CSP lets Pagefind compile its WebAssembly
+    folder: str = ""  # the edition's folder (``ru/``): ``path`` starts with it
+
+    @property
+    def local(self) -> str:
+        """The page's path within its edition: the same in every language."""
+        return self.path[len(self.folder) :]
 
 
 def by_date(dossiers: list[D]) -> list[D]:
@@ -137,7 +144,10 @@ def page_specs(investigation: Investigation) -> list[PageSpec]:
             shows_network=True,
         ),
     ]
-    return sorted(specs, key=lambda s: s.path)
+    folder = investigation.config.folder
+    return sorted(
+        (replace(s, path=folder + s.path, folder=folder) if folder else s for s in specs), key=lambda s: s.path
+    )
 
 
 def dossier_spec(dossier: Dossier) -> PageSpec:
@@ -257,6 +267,7 @@ def make_environment(templates: list[Path]) -> Environment:
     env.filters["full_stop"] = full_stop
     env.filters["sentence"] = sentence
     env.filters["language_name"] = language_name
+    env.filters["lang_attr"] = lambda text: Markup(lang_attribute(text))
     env.filters["data_path"] = lambda dossier: dossier_json_path(dossier.page)
     env.filters["last_updated"] = corrections.last_updated
     env.globals["correction_anchor"] = corrections.anchor

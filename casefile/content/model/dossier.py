@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 from casefile.content.dates import Date, FuzzyDate
 from casefile.content.languages import check_language
 from casefile.content.model.facts import Claim, Correction, Document, MediaList, Reply, Review, Sourced
+from casefile.content.model.fields import Text
 from casefile.content.model.walk import Pointers, find_pointers
 
 
@@ -28,14 +29,16 @@ class Dossier(Sourced):
     path: SkipJsonSchema[Path] = Field(Path(), exclude=True)
     origin: SkipJsonSchema[Any] = Field(None, exclude=True, repr=False)
     narrative: SkipJsonSchema[Document | None] = Field(None, exclude=True, repr=False)
-    summary: str | None = None
+    # ID.ru.md beside ID.md: the narrative in other languages, by language tag
+    translations: SkipJsonSchema[dict[str, Document]] = Field({}, exclude=True, repr=False)
+    summary: Text | None = None
     claims: list[Claim] = []
     updated: Date | None = None
     corrections: list[Correction] = []
     draft: bool = False  # checked, but left out of the published site unless built with --drafts
     media: MediaList = []
     reviewed: list[Review] = Field([], exclude=True)  # sign-offs: exported only where site.yaml says so
-    _pointers: Pointers = PrivateAttr(default_factory=lambda: ([], []))
+    _pointers: Pointers = PrivateAttr(default_factory=lambda: ([], [], []))
 
     def model_post_init(self, context: Any) -> None:
         self._pointers = find_pointers(self)  # from the fields alone, so equal dossiers stay equal

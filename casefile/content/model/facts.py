@@ -32,10 +32,12 @@ from casefile.content.model.fields import (
     Slug,
     SourceId,
     Strict,
+    Text,
     Url,
     date_shorthand,
     id_shorthand,
     one_or_more,
+    plain,
 )
 
 
@@ -108,12 +110,14 @@ class Claim(Fact, MarkdownText):
     """A statement that fits no field; its text may hold inline markdown. An ``id`` lets a reply say it
     answers the claim (``answers:``)."""
 
-    text: str
+    text: Text
     id: Slug | None = None
     _tokens: list[Any] = PrivateAttr(default_factory=list)
 
     def model_post_init(self, context: Any) -> None:
-        self._tokens = markdown.parse_inline(self.text)
+        """The text parsed: one edition's (casefile.content.translations parses it again for each), or as
+        written, the first language's."""
+        self._tokens = markdown.parse_inline(plain(self.text))
 
     @property
     def tokens(self) -> list[Any]:
@@ -251,7 +255,7 @@ class Media(Sourced):
 
     file: str = Field(exclude=True)  # beside the dossier, or in content/media/; its name stays out of the exports
     id: Slug | None = None  # for ![[id]] in markdown; the file name made an id when left out
-    caption: str | None = None
+    caption: Text | None = None
     credit: str | None = None
     alt: str | None = None  # what the image shows, for readers who cannot see it: required for images
     date: FactDate | None = None
@@ -275,6 +279,7 @@ class Document(MarkdownText):
     text: str
     tokens: list[Any]
     line_offset: int = 0
+    lang: str | None = None  # shown in an edition of another language: the language it is written in
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     WithJsonSchema,
 )
@@ -83,6 +84,36 @@ Slug = Annotated[
 Url = Annotated[
     str, AfterValidator(check_url), WithJsonSchema({"type": "string", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"})
 ]
+
+
+@dataclass(frozen=True)
+class Translatable:
+    """Marks a text field that may be written once per language: ``summary: {en: …, ru: …}``."""
+
+
+def _check_text(value: Any) -> Any:
+    """Text, or a mapping of language tags to the text in each language (checked against site.yaml later)."""
+    if isinstance(value, dict):
+        if not value:
+            raise PydanticCustomError("text_forms", "the text is an empty mapping", {"hint": _TEXT_HINT})
+        for tag, form in value.items():
+            if not isinstance(tag, str) or not isinstance(form, str) or not form.strip():
+                raise PydanticCustomError(
+                    "text_forms", "the text in '{tag}' is not text", {"tag": str(tag), "hint": _TEXT_HINT}
+                )
+    return value
+
+
+_TEXT_HINT = "write the text, or one line per language under the key, e.g. `en: …` and `ru: …`"
+# a text in the site's default language, or one per language; casefile.content.translations picks an edition's
+Text = Annotated[str | dict[str, str], BeforeValidator(_check_text), Translatable()]
+
+
+def plain(text: str | dict[str, str]) -> str:
+    """A text as one string: itself, or the first language it is written in (before an edition picks one)."""
+    return text if isinstance(text, str) else next(iter(text.values()))
+
+
 ActorId = Annotated[Slug, RefTo(("actor",))]
 EventId = Annotated[Slug, RefTo(("event",))]
 SourceId = Annotated[Slug, RefTo(("source",))]

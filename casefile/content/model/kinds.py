@@ -41,8 +41,10 @@ from casefile.content.model.fields import (
     RefTo,
     Slug,
     SourceId,
+    Text,
     Url,
     id_shorthand,
+    plain,
 )
 
 
@@ -85,7 +87,7 @@ class Actor(Answerable):
 class Deal(Answerable):
     type: ClassVar[str] = "deal"
     section: ClassVar[str] = "deals"
-    title: str
+    title: Text
     kind: Literal[DEAL_KINDS]  # type: ignore[valid-type]
     parties: list[Party] = []
     items: list[Item] = []
@@ -97,7 +99,7 @@ class Deal(Answerable):
 
     @property
     def label(self) -> str:
-        return self.title
+        return plain(self.title)
 
     @property
     def when(self) -> FuzzyDate | None:
@@ -111,7 +113,7 @@ class Deal(Answerable):
 class Event(Answerable):
     type: ClassVar[str] = "event"
     section: ClassVar[str] = "events"
-    title: str
+    title: Text
     kind: Literal[EVENT_KINDS]  # type: ignore[valid-type]
     date: FactDate | None = None
     place: str | None = None
@@ -120,7 +122,7 @@ class Event(Answerable):
 
     @property
     def label(self) -> str:
-        return self.title
+        return plain(self.title)
 
     @property
     def when(self) -> FuzzyDate | None:
@@ -172,7 +174,7 @@ class Source(Dossier):
 
     @property
     def label(self) -> str:
-        return self.title
+        return plain(self.title)
 
     @property
     def when(self) -> FuzzyDate | None:
@@ -185,13 +187,13 @@ class Page(Dossier):
 
     type: ClassVar[str] = "page"
     section: ClassVar[str] = "pages"
-    title: str
+    title: Text
     order: int = 0
     main_actors: list[ActorId] = []
 
     @property
     def label(self) -> str:
-        return self.title
+        return plain(self.title)
 
     @classmethod
     def page_for(cls, dossier_id: str) -> str:

@@ -11,15 +11,17 @@ from pydantic import (
 )
 
 from casefile.content.model.facts import SourceRef
-from casefile.content.model.fields import RefTo, YamlPath
+from casefile.content.model.fields import RefTo, Translatable, YamlPath
 
-Pointers = tuple[list[tuple[YamlPath, str, RefTo]], list[tuple[YamlPath, SourceRef]]]
+# the ids a dossier points at, the sources it cites, and where its texts are that an edition may translate
+Pointers = tuple[list[tuple[YamlPath, str, RefTo]], list[tuple[YamlPath, SourceRef]], list[YamlPath]]
+Marker = RefTo | Translatable | None
 
 
-def _ref_marker(annotation: Any) -> RefTo | None:
-    """The RefTo inside an annotation, looking through Optional and list."""
+def _ref_marker(annotation: Any) -> Marker:
+    """The RefTo or Translatable inside an annotation, looking through Optional and list."""
     if get_origin(annotation) is Annotated:
-        found = next((m for m in annotation.__metadata__ if isinstance(m, RefTo)), None)
+        found = next((m for m in annotation.__metadata__ if isinstance(m, RefTo | Translatable)), None)
         return found or _ref_marker(get_args(annotation)[0])
     for arg in get_args(annotation):
         if arg is not type(None) and (found := _ref_marker(arg)):
@@ -28,13 +30,14 @@ def _ref_marker(annotation: Any) -> RefTo | None:
 
 
 @cache
-def _fields(model: type[BaseModel]) -> list[tuple[str, str, RefTo | None]]:
-    """(attribute, YAML key, RefTo) of a model's fields, worked out once per class: walk runs per value."""
+def _fields(model: type[BaseModel]) -> list[tuple[str, str, Marker]]:
+    """(attribute, YAML key, marker) of a model's fields, worked out once per class: walk runs per value."""
     return [
         (
             name,
             info.alias or name,
-            next((m for m in info.metadata if isinstance(m, RefTo)), None) or _ref_marker(info.annotation),
+            next((m for m in info.metadata if isinstance(m, RefTo | Translatable)), None)
+            or _ref_marker(info.annotation),
         )
         for name, info in model.model_fields.items()
         if not info.exclude
@@ -43,11 +46,11 @@ def _fields(model: type[BaseModel]) -> list[tuple[str, str, RefTo | None]]:
 
 def walk(
     obj: Any, path: YamlPath = (), descend: Callable[[BaseModel], bool] = lambda model: True
-) -> Iterator[tuple[YamlPath, Any, RefTo | None]]:
-    """Every value inside ``obj`` (not ``obj`` itself) with its YAML path and, for an id field, its RefTo;
-    models for which ``descend`` is false are yielded but not looked into."""
+) -> Iterator[tuple[YamlPath, Any, Marker]]:
+    """Every value inside ``obj`` (not ``obj`` itself) with its YAML path and, for an id field, its RefTo (for a
+    translatable text, Translatable); models for which ``descend`` is false are yielded but not looked into."""
     if isinstance(obj, BaseModel):
-        children: Iterator[tuple[YamlPath, Any, RefTo | None]] = (
+        children: Iterator[tuple[YamlPath, Any, Marker]] = (
             (path + (key,), getattr(obj, name), marker) for name, key, marker in _fields(type(obj))
         )
     elif isinstance(obj, list):
@@ -59,7 +62,13 @@ def walk(
     for child in children:
         yield child
         value = child[1]
-        if isinstance(value, BaseModel) and descend(value) or isinstance(value, list | dict) and value:
+        if (
+            isinstance(value, BaseModel)
+            and descend(value)
+            or isinstance(value, list | dict)
+            and value
+            and not isinstance(child[2], Translatable)
+        ):
             yield from walk(value, child[0], descend)
 
 
@@ -80,15 +89,24 @@ def _pointers(obj: Any) -> Pointers:
 
 
 def find_pointers(obj: Any) -> Pointers:
-    """The ids and the citations in ``obj``, from one walk; a dossier keeps its own, as resolving, lint
-    and the bibliography each ask for them (walking every dossier five times took seconds at 10,000)."""
+    """The ids, the citations and the texts in ``obj``, from one walk; a dossier keeps its own, as resolving,
+    lint, the bibliography and each edition ask for them (walking every dossier five times took seconds at 10,000)."""
     ids: list[tuple[YamlPath, str, RefTo]] = []
     citations: list[tuple[YamlPath, SourceRef]] = []
+    texts: list[YamlPath] = []
     for path, value, marker in walk(obj):
-        if marker and isinstance(value, str):
+        if isinstance(marker, Translatable):
+            if value is not None:
+                texts.append(path)
+        elif marker and isinstance(value, str):
             ids.append((path, value, marker))
         elif marker and isinstance(value, list):
             ids.extend((path + (i,), v, marker) for i, v in enumerate(value) if isinstance(v, str))
         if isinstance(value, SourceRef):
             citations.append((path, value))
-    return ids, citations
+    return ids, citations, texts
+
+
+def texts(obj: Any) -> list[YamlPath]:
+    """Where the texts an edition may translate are in ``obj`` (a summary, a claim's text, a caption…)."""
+    return _pointers(obj)[2]
