@@ -64,6 +64,8 @@ def in_language(dossier: Dossier, language: str, default: str) -> Dossier:
     # in another edition, always a copy: resolve names each actor in its edition's language
     if narrative is not dossier.narrative or (edition is dossier and language != default):
         edition = edition.model_copy(update={"narrative": narrative})
+    if edition is not dossier:
+        edition.written_as(dossier)
     return edition
 
 

@@ -39,9 +39,19 @@ class Dossier(Sourced):
     media: MediaList = []
     reviewed: list[Review] = Field([], exclude=True)  # sign-offs: exported only where site.yaml says so
     _pointers: Pointers = PrivateAttr(default_factory=lambda: ([], [], []))
+    _written: Dossier | None = PrivateAttr(None)  # an edition's copy: the dossier as its files say it
 
     def model_post_init(self, context: Any) -> None:
         self._pointers = find_pointers(self)  # from the fields alone, so equal dossiers stay equal
+
+    @property
+    def as_written(self) -> Dossier:
+        """The dossier with every language's texts, as its files say it: what the data exports carry."""
+        return self._written or self
+
+    def written_as(self, original: Dossier) -> None:
+        """Mark this dossier as an edition's copy of ``original``."""
+        self._written = original.as_written
 
     @property
     def label(self) -> str:
