@@ -99,6 +99,7 @@ class Policy(Strict):
     reply_required_for: list[Literal[ACTOR_KINDS]] = []  # type: ignore[valid-type]  # kinds of actor to ask
     min_origins: int = Field(1, ge=1, le=10)  # a fact on fewer independent origins needs a confidence or label
     review_required: bool = False  # every dossier signed off by someone on the staff, and unchanged since
+    complete_editions: bool = False  # every text in every language of `languages:`
 
 
 class SiteConfig(Strict):
@@ -107,7 +108,6 @@ class SiteConfig(Strict):
     language: Annotated[str, AfterValidator(check_language)] = "en"  # the interface's; with languages:, the first
     # one edition per language, the first at the site's root and the others in folders of their own (ru/…)
     languages: Annotated[list[Annotated[str, AfterValidator(check_language)]], AfterValidator(_distinct)] = []
-    require_translations: bool = False  # every text in every language, or `check --strict` fails
     base_url: BaseUrl | None = None
     domain: Domain | None = None
     accepted_warnings: AcceptedWarnings = AcceptedWarnings()

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from jinja2 import Environment, TemplateError
 
+from casefile.content.config import load_config
 from casefile.content.loader import LoadCache, LoadedSite, load_site
 from casefile.diagnostics import ContentError, Diagnostics
 from casefile.exports.data import RecordCache, data_files, dossier_json_path
@@ -42,7 +43,8 @@ from casefile.pages.render import (
     make_environment,
     page_specs,
 )
-from casefile.pipeline import SitePaths, publishing_files, template_problem
+from casefile.pipeline import SitePaths, build, publishing_files, template_problem
+from casefile.settings import Options
 
 
 def _tree_stamp(paths: list[Path]) -> tuple:
@@ -96,6 +98,8 @@ class Session:
         straight into the staged site, then the search index made while the exports are written."""
         self.settle()  # the whole output is replaced: an index being written into it must be done first
         layout = self._layout()  # kept only once built: a failed full build must be tried again at the next save
+        if self._in_several_languages():
+            return self._build_every_edition()
         self.environment = make_environment(self.paths.templates)
         investigation = self._check()
         if investigation is None:
@@ -126,6 +130,18 @@ class Session:
         self.investigation = investigation
         self.specs = {s.path: s for s in specs}
         return True
+
+    def _in_several_languages(self) -> bool:
+        config, _ = load_config(self.paths.site)
+        return config is not None and len(config.editions) > 1
+
+    def _build_every_edition(self) -> bool:
+        """The whole site built as ``build`` builds it, drafts shown: the pages an edit affects are worked out for
+        one edition only, so with several each save builds them all."""
+        self.diagnostics = Diagnostics()
+        built = build(self.paths, self.diagnostics, Options(drafts=True, jobs=self.jobs)) is not None
+        self.investigation = None  # the next save builds every edition again
+        return built
 
     def rebuild(self, edited: set[str] | None = None) -> bool:
         """Apply the edits since the last build, every affected page; False when nothing changed."""

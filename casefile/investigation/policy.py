@@ -7,6 +7,7 @@ investigation.
 - ``review_required: true``: every dossier is signed off (``reviewed:``), and unchanged since its newest sign-off.
 - ``min_origins: N``: a fact resting on fewer than N independent origins says how sure the reporting is
   (``confidence:``) or is marked as one the sources disagree on.
+- ``complete_editions: true``: every text in every language of ``languages:`` (:mod:`casefile.investigation.editions`).
 - ``staff:``: every sign-off is by someone on it. This one is an error whenever ``staff:`` is set.
 
 A breach of the policy is a warning of its own kind, so ``check --strict`` fails on it, at the line that needs the
@@ -22,6 +23,7 @@ from casefile.content.config import SiteConfig
 from casefile.content.model import Actor, Dossier, Fact
 from casefile.content.review import last_review, review_state
 from casefile.diagnostics import Diagnostics, Location, did_you_mean
+from casefile.investigation.editions import check_complete
 from casefile.investigation.lint import LintWarning, describe
 from casefile.investigation.provenance import facts
 from casefile.investigation.replies import NOT_A_REQUEST, Naming, asked_parties, namings
@@ -47,6 +49,8 @@ def check_policy(investigation: Investigation, diagnostics: Diagnostics) -> None
             _check_review(dossier, diagnostics)
     if config.policy.min_origins > 1:
         _check_origins(investigation, config.policy.min_origins, diagnostics)
+    if config.policy.complete_editions:
+        check_complete(investigation, diagnostics)
 
 
 @dataclass(frozen=True)

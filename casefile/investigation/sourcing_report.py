@@ -22,6 +22,7 @@ from casefile.content.model import Answerable, Claim, DatedFact, Dossier, Item, 
 from casefile.diagnostics import Location
 from casefile.investigation.archiving import unarchived
 from casefile.investigation.conflicts import unexplained
+from casefile.investigation.editions import missing
 from casefile.investigation.policy import DEFAULT_ASKED, review_lists, reviewed_at, unasked
 from casefile.investigation.provenance import SINGLE_ORIGIN, STATE_MEDIA, Fact, facts
 from casefile.investigation.resolve import Investigation
@@ -59,7 +60,28 @@ def sourcing_report(investigation: Investigation, root: Path, today: datetime.da
         "\n".join(_section(title, lines) for title, lines in sections)
         + "\n"
         + before_publication(investigation, root, today or datetime.date.today())
+        + _untranslated(investigation, root)
     )
+
+
+def _untranslated(investigation: Investigation, root: Path) -> str:
+    """What each edition shows untranslated, language by language; nothing for a site in one language."""
+    config = investigation.config
+    if len(config.editions) < 2:
+        return ""
+    found = missing(investigation)
+    sections = [
+        (
+            f"Not yet translated into {language}",
+            [
+                f"{_where(item.location, root)}: {item.dossier.id} — {item.what}"
+                for item in found
+                if item.language == language
+            ],
+        )
+        for language in config.editions
+    ]
+    return "\n" + "".join(_section(title, lines) for title, lines in sections)
 
 
 def _section(title: str, lines: list[str], indent: str = "") -> str:
