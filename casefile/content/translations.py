@@ -191,5 +191,11 @@ def read_narratives(path: Path, tags: tuple[str, ...]) -> dict[str, Document]:
     for tag in tags:
         translation = path.with_name(f"{path.stem}.{tag}.md")
         text = read_text(translation)
+        if text.startswith("---\n") and "\n---\n" in text:
+            raise ContentError(
+                Location(translation, 1, 1),
+                "a translation holds only the text, without front matter",
+                f"write the translated title and summary in {path.name} as mappings, e.g. `title: {{en: …, {tag}: …}}`",
+            )
         found[tag] = Document(translation, text, markdown.parse(text))
     return found

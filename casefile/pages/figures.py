@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from markupsafe import Markup, escape
 
+from casefile.content.translations import lang_attribute
 from casefile.investigation.gallery import Published
 from casefile.investigation.resolve import Investigation
 from casefile.pages.i18n import format_date, site_labels
@@ -65,7 +66,8 @@ def _caption(item: Published, page: Page, _) -> Markup:
     media = item.media
     bits: list[Markup] = []
     if media and media.caption:
-        bits.append(Markup('<span class="caption" dir="auto">%s</span>') % contain_bidi(media.caption))
+        language = Markup(lang_attribute(media.caption))  # an untranslated caption, in the language it is written in
+        bits.append(Markup('<span class="caption" dir="auto"%s>%s</span>') % (language, contain_bidi(media.caption)))
     if item.document:
         bits.append(Markup('<span class="media-facts">%s</span>') % label(item, _))
     facts = [format_date(media.date.date, page.investigation.config.language)] if media and media.date else []

@@ -257,7 +257,7 @@ class Media(Sourced):
     id: Slug | None = None  # for ![[id]] in markdown; the file name made an id when left out
     caption: Text | None = None
     credit: str | None = None
-    alt: str | None = None  # what the image shows, for readers who cannot see it: required for images
+    alt: Text | None = None  # what the image shows, for readers who cannot see it: required for images
     date: FactDate | None = None
     place: str | None = None
     publish: bool = True  # false: kept in the repository, left out of the site
