@@ -40,9 +40,28 @@ def _check_domain(value: str) -> str:
     return value
 
 
+_EDITION_TAG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+
+
+def _edition_tag(tag: str) -> str:
+    """An edition's language names its folder and its pages' ``lang``: a lowercase BCP 47 tag (``pt-BR``)."""
+    if not _EDITION_TAG.fullmatch(tag):
+        shown = tag.replace("_", "-")
+        hint = (
+            f"write it as in BCP 47: '{shown[:2].lower() + shown[2:]}'"
+            if tag[:2].isalpha()
+            else "write e.g. en, my or ru"
+        )
+        raise PydanticCustomError(
+            "language", "'{value}' is not a language tag as web pages write them", {"value": tag, "hint": hint}
+        )
+    return tag
+
+
 def _distinct(tags: list[str]) -> list[str]:
     """Each language once: two editions in one folder would overwrite each other."""
-    twice = sorted({tag for tag in tags if tags.count(tag) > 1})
+    lowered = [tag.lower() for tag in tags]
+    twice = sorted({tag for tag in tags if lowered.count(tag.lower()) > 1})
     if twice:
         raise PydanticCustomError(
             "languages", "'{tag}' is listed twice in languages:", {"tag": twice[0], "hint": "list each language once"}
@@ -107,7 +126,9 @@ class SiteConfig(Strict):
     description: str | None = None
     language: Annotated[str, AfterValidator(check_language)] = "en"  # the interface's; with languages:, the first
     # one edition per language, the first at the site's root and the others in folders of their own (ru/…)
-    languages: Annotated[list[Annotated[str, AfterValidator(check_language)]], AfterValidator(_distinct)] = []
+    languages: Annotated[
+        list[Annotated[str, AfterValidator(check_language), AfterValidator(_edition_tag)]], AfterValidator(_distinct)
+    ] = []
     base_url: BaseUrl | None = None
     domain: Domain | None = None
     accepted_warnings: AcceptedWarnings = AcceptedWarnings()
