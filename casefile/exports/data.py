@@ -5,6 +5,10 @@ two builds of the same content give the same bytes.  CSV files are written for s
 with a byte-order mark (Excel reads Burmese and Cyrillic names right only with it), ISO dates, one
 value per cell with lists joined by "; ", and cells that a spreadsheet would run as a formula
 defused.
+
+A site in several languages is exported once, from its default edition, with every language's text: the JSON
+carries each text as written (the text, or the mapping by language) and the narrative's translations, a CSV
+a column per other language after each text's (``summary_ru``).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from xml.sax.saxutils import escape, quoteattr
 from casefile.content.config import SiteConfig
 from casefile.content.model import DEAL_DATE_KINDS, SECTION_TITLES, Actor, Deal, Dossier, Event, Source
 from casefile.content.review import review_state
+from casefile.content.translations import pick
 from casefile.exports import csl, ftm
 from casefile.interrupt import held
 from casefile.investigation.resolve import Investigation, relations, typed_relations
@@ -89,7 +94,8 @@ def data_files(investigation: Investigation, cache: RecordCache | None = None) -
         f"{DATA}/{ftm.FILE}": ftm.entities_jsonl(investigation),
         f"{DATA}/{csl.FILE}": csl.csl_json(investigation),
     }
-    for cls, columns in CSV_COLUMNS.items():
+    for cls, written in CSV_COLUMNS.items():
+        columns = _with_languages(written, config.editions)
         files[f"{DATA}/{cls.section}.csv"] = _csv(columns, [_row(columns, d) for d in investigation.all(cls)])
     return files | {dossier_json_path(page): record for page, record in records.items()}
 
@@ -124,18 +130,27 @@ def dossier_json_path(page: str) -> str:
 
 
 def dossier_data(investigation: Investigation, dossier: Dossier, targets: list[str]) -> dict[str, Any]:
-    """The dossier as written, plus what it points at (``targets``) resolved and the sources it rests on attached."""
+    """The dossier as written, every language's texts with it, plus what it points at (``targets``) resolved and
+    the sources it rests on attached."""
     dossiers = investigation.dossiers
+    written = dossier.as_written
     return {
         "id": dossier.id,
         "type": dossier.type,
         "page": dossier.page,
         "url": investigation.config.absolute_url(dossier.page),
-        **dossier.model_dump(mode="json", by_alias=True),
-        "narrative": dossier.narrative.text if dossier.narrative else None,
+        **written.model_dump(mode="json", by_alias=True),
+        "narrative": written.narrative.text if written.narrative else None,
+        **_narrative_translations(written, investigation.config.editions),
         "references": {i: _reference(dossiers[i]) for i in targets},
         "cited_sources": {i: _source_record(dossiers[i]) for i in targets if dossiers[i].type == "source"},
     } | (_reviews(dossier) if investigation.config.publish_reviews else {})
+
+
+def _narrative_translations(written: Dossier, languages: list[str]) -> dict[str, Any]:
+    """The narrative in the other languages (``ID.ru.md``), in the site's order of them; nothing when there is none."""
+    found = {tag: written.translations[tag].text for tag in languages if tag in written.translations}
+    return {"narrative_translations": found} if found else {}
 
 
 def _reviews(dossier: Dossier) -> dict[str, Any]:
@@ -165,9 +180,53 @@ def _source_record(source: Dossier) -> dict[str, Any]:
 # Columns: header → how to get the cell from the dossier.
 Columns = dict[str, Callable[[Any], object]]
 
+
+@dataclass(frozen=True)
+class TextColumn:
+    """The column of a text that may be written per language (:func:`_with_languages` gives its cells)."""
+
+    field: str
+
+    def __call__(self, dossier: Dossier) -> object:
+        """The text as the dossier holds it."""
+        return getattr(dossier, self.field)
+
+    def in_default(self, default: str) -> Callable[[Dossier], str | None]:
+        """The text in the ``default`` language, else the first form written (an edition's text is picked already,
+        the one ``serve`` resolves for a site in one language is not)."""
+
+        def form(dossier: Dossier) -> str | None:
+            text = getattr(dossier, self.field)
+            return None if text is None else pick(text, default, default)
+
+        return form
+
+    def in_language(self, language: str) -> Callable[[Dossier], str | None]:
+        """The text's form in ``language`` as written, or None (an empty cell) where it is not translated."""
+
+        def form(dossier: Dossier) -> str | None:
+            text = getattr(dossier.as_written, self.field)
+            return text.get(language) if isinstance(text, dict) else None
+
+        return form
+
+
+def _with_languages(columns: Columns, languages: list[str]) -> Columns:
+    """``columns`` with each text's in the first of ``languages``, the default, followed by a column for each
+    other language (``summary_ru``)."""
+    found: Columns = {}
+    for header, get in columns.items():
+        if isinstance(get, TextColumn):
+            found[header] = get.in_default(languages[0])
+            found |= {f"{header}_{language}": get.in_language(language) for language in languages[1:]}
+        else:
+            found[header] = get
+    return found
+
+
 _COMMON: Columns = {"id": lambda d: d.id}
 _TAIL: Columns = {
-    "summary": lambda d: d.summary,
+    "summary": TextColumn("summary"),
     "updated": lambda d: d.updated and d.updated.iso,
     "page": lambda d: d.page,
     "sources": lambda d: [ref.id for ref in d.sources],
@@ -184,7 +243,7 @@ CSV_COLUMNS: dict[type[Dossier], Columns] = {
     }
     | _TAIL,
     Deal: _COMMON
-    | {"title": lambda d: d.title, "kind": lambda d: d.kind, "status": lambda d: d.status}
+    | {"title": TextColumn("title"), "kind": lambda d: d.kind, "status": lambda d: d.status}
     | {kind: (lambda d, k=kind: d.dates[k].date.iso if k in d.dates else None) for kind in DEAL_DATE_KINDS}
     | {
         "parties": lambda d: [f"{p.actor} ({p.role})" for p in d.parties],
@@ -196,7 +255,7 @@ CSV_COLUMNS: dict[type[Dossier], Columns] = {
     | _TAIL,
     Event: _COMMON
     | {
-        "title": lambda e: e.title,
+        "title": TextColumn("title"),
         "kind": lambda e: e.kind,
         "date": lambda e: e.date and e.date.date.iso,
         "place": lambda e: e.place,

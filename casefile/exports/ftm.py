@@ -7,6 +7,9 @@ What has no FtM property of its own (a state as someone's country when its code 
 a party that is neither buyer nor supplier) becomes an ``UnknownLink`` with its role. Each right of reply
 (a request for comment and what came of it, or a report that a party has not commented) becomes a ``Note``
 on the dossier's entity and on each party asked, with the reports that carry it as its ``proof``.
+
+FtM properties take many values: a text written in several languages (a summary, a title) gives each its own,
+the default language's first, and a reply's note has a description in each language of the claims it answers.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from casefile.content.model import Actor, Answerable, Deal, Dossier, Event, Reply, Source
+from casefile.content.translations import pick
 from casefile.investigation.resolve import Investigation
 
 FILE = "entities.ftm.json"
@@ -67,6 +71,11 @@ def entities_jsonl(investigation: Investigation) -> str:
 class Exporter:
     investigation: Investigation
 
+    @property
+    def default(self) -> str:
+        """The site's default language: a text in it comes first."""
+        return self.investigation.config.default_language
+
     @cached_property
     def countries(self) -> dict[str, str]:
         """State dossier id → ISO country code, for the states whose name or alias Babel knows."""
@@ -92,7 +101,7 @@ class Exporter:
 
     def _main(self, dossier: Dossier, schema: str) -> Entity:
         entity = Entity(entity_id(dossier.type, dossier.id), schema)
-        entity.add("summary", dossier.summary)
+        entity.add("summary", *forms(dossier.as_written.summary, self.default))
         entity.add("sourceUrl", self.investigation.config.absolute_url(dossier.page))
         return entity
 
@@ -124,7 +133,7 @@ class Exporter:
     def deal(self, deal: Deal) -> Iterator[Entity]:
         """A Contract with the buyer as its authority; each supplier's ContractAward; other parties linked."""
         contract = self._main(deal, "Contract")
-        contract.add("title", deal.title)
+        contract.add("title", *forms(deal.as_written.title, self.default))
         contract.add("type", deal.kind)
         contract.add("status", deal.status)
         dated = [deal.dates[k].date.start.iso for k in DEAL_DATE_ORDER if k in deal.dates]
@@ -150,7 +159,7 @@ class Exporter:
 
     def event(self, event: Event) -> Iterator[Entity]:
         entity = self._main(event, "Event")
-        entity.add("name", event.title)
+        entity.add("name", *forms(event.as_written.title, self.default))
         if event.date:
             entity.add("startDate", event.date.date.start.iso)
             entity.add("endDate", event.date.date.end and event.date.date.end.iso)
@@ -166,12 +175,15 @@ class Exporter:
     def replies(self, dossier: Answerable, main: Entity) -> Iterator[Entity]:
         """Each reply as a Note that Aleph shows on the dossier's entity and on each party asked."""
         dossiers = self.investigation.dossiers
+        languages = self.investigation.config.editions
         for number, reply in enumerate(dossier.replies, 1):
             asked = [dossiers[i] for i in dossier.asked(reply) if i in dossiers]
             note = Entity(entity_id("reply", dossier.id, str(number)), "Note")
             note.add("entity", main.id, *(entity_id("actor", actor.id) for actor in asked))
-            answered = [claim.text for claim in dossier.claims if claim.id and claim.id in reply.answers]
-            note.add("description", reply_text(reply, [actor.label for actor in asked], answered))
+            answered = [c.text for c in dossier.as_written.claims if c.id and c.id in reply.answers]
+            names = [actor.label for actor in asked]
+            in_each = [[pick(text, lang, self.default) for text in answered] for lang in languages]
+            note.add("description", *(reply_text(reply, names, claims) for claims in in_each))  # each sentence once
             note.add("proof", *(entity_id("source", ref.id) for ref in reply.sources if ref.id in dossiers))
             note.add("sourceUrl", self.investigation.config.absolute_url(dossier.page))
             yield note
@@ -190,6 +202,14 @@ class Exporter:
                 yield _documentation(source, backlink, "cites")
         for cited in source.cites:
             yield _documentation(self.investigation.dossiers[cited.id], source, "relies on")
+
+
+def forms(written: str | dict[str, str] | None, default: str) -> list[str]:
+    """A text in every language it is written in: in the ``default`` language first (else the first written)."""
+    if not written:
+        return []
+    first = pick(written, default, default)
+    return [first, *(form for form in written.values() if form != first)] if isinstance(written, dict) else [first]
 
 
 def reply_text(reply: Reply, asked: list[str], answered: list[str]) -> str:
