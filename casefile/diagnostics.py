@@ -99,9 +99,10 @@ class Diagnostics:
         return any(p.severity == "error" for p in self.problems)
 
 
-def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """A hint naming the closest candidate(s), or '' when none is close."""
-    matches = difflib.get_close_matches(word, sorted(set(candidates)), n=3, cutoff=0.6)
+def did_you_mean(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str:
+    """A hint naming the closest candidate(s), or '' when none is close (short words need a lower ``cutoff``:
+    one letter of two wrong is a ratio of 0.5)."""
+    matches = difflib.get_close_matches(word, sorted(set(candidates)), n=3, cutoff=cutoff)
     if not matches:
         return ""
     return "did you mean " + " or ".join(f"'{m}'" for m in matches) + "?"

@@ -25,8 +25,10 @@
   const META_WEIGHTS = { names: 50 };
   const NAMES_SEPARATOR = " · "; // between the names in data-pagefind-meta="names:…"
 
-  // Pagefind gives addresses from the site's root; the search page is at the root, so they become relative.
-  const relative = (url) => url.replace(/^\/+/, "");
+  // Pagefind gives addresses from the site's root, where its bundle's folder is: the search page of an edition in
+  // another language is a folder below it (ru/search.html), and the site may be served from a sub-path.
+  const siteRoot = new URL("../", new URL(root.dataset.bundle, location.href));
+  const relative = (url) => new URL(url.replace(/^\/+/, ""), siteRoot).href;
 
   // Names compared as a reader types them: in any case, with any spacing and punctuation.
   const folded = (text) =>

@@ -74,3 +74,22 @@ def test_an_edition_takes_a_language_tag_as_web_pages_write_it(tmp_path: Path, l
     assert result.returncode != 0
     assert message in result.stderr and "site.yaml" in result.stderr
     assert not (tmp_path / "output").exists()
+
+
+def test_serve_shows_a_text_written_by_language_in_the_sites_language(tmp_path: Path) -> None:
+    """``serve`` picks each text for the site's language as ``build`` does, on a site in one language too."""
+    from casefile.dev.incremental import Session
+    from casefile.settings import SitePaths
+
+    by_language = TRANSLATED_SUMMARY.replace("  ru: Вооружённые силы Мьянмы.\n", "")
+    site = make_site(tmp_path, {**BASE, "content/actors/tatmadaw.yaml": by_language})
+    session = Session(SitePaths(site, site / "output"))
+    assert session.full_build(), [p.format() for p in session.diagnostics.problems]
+    page = site / "output" / "actors" / "tatmadaw.html"
+    assert '<p class="summary" dir="auto" data-pagefind-meta="summary">Myanmar&#39;s armed forces.</p>' in (
+        page.read_text()
+    )
+    dossier = site / "content" / "actors" / "tatmadaw.yaml"
+    dossier.write_text(dossier.read_text().replace("en: Myanmar's armed forces.", "en: The armed forces of Myanmar."))
+    session.rebuild({str(dossier)})
+    assert 'data-pagefind-meta="summary">The armed forces of Myanmar.</p>' in page.read_text()

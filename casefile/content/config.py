@@ -7,7 +7,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, Field, TypeAdapter, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from casefile.content.dates import Date
@@ -153,17 +161,20 @@ class SiteConfig(Strict):
         """``languages: [en, ru]`` makes the first the site's ``language:``; both written, they must agree."""
         if not isinstance(data, dict) or not isinstance(data.get("languages"), list) or not data["languages"]:
             return data
-        first = data["languages"][0]
-        if "language" in data and data["language"] != first:
+        return data if "language" in data else {**data, "language": data["languages"][0]}
+
+    @field_validator("languages")
+    @classmethod
+    def _first_is_the_language(cls, languages: list[str], info: ValidationInfo) -> list[str]:
+        """Both ``language:`` and ``languages:`` written, they must agree: the first language is the default."""
+        language = info.data.get("language")
+        if languages and language is not None and language != languages[0]:
             raise PydanticCustomError(
                 "languages",
                 "'language: {language}' is not the first of 'languages:'",
-                {
-                    "language": data["language"],
-                    "hint": "remove `language:`: the first of `languages:` is the site's default language",
-                },
+                {"language": language, "hint": "remove `language:`: the first of `languages:` is the site's default"},
             )
-        return {**data, "language": first}
+        return languages
 
     @property
     def editions(self) -> list[str]:

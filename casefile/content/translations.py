@@ -53,7 +53,15 @@ def shown_in_other(dossier: Dossier) -> list[str]:
 
 def in_language(dossier: Dossier, language: str, default: str) -> Dossier:
     """``dossier`` as the edition in ``language`` shows it, its texts picked (the same object where nothing
-    changes: a one-language site costs nothing here)."""
+    changes: a one-language site costs nothing here). Made once per dossier loaded: ``serve`` keeps the dossiers
+    of unchanged files, and tells what an edit changed by whether a dossier is the same object."""
+    made = dossier.editions.get((language, default))
+    if made is None:
+        made = dossier.editions[language, default] = _picked(dossier, language, default)
+    return made
+
+
+def _picked(dossier: Dossier, language: str, default: str) -> Dossier:
     edition = dossier
     for path in texts(dossier):
         written = _at(dossier, path)
@@ -151,7 +159,13 @@ def problems(dossier: Dossier, languages: list[str]) -> list[ContentError]:
 
 def _unknown(tag: str, languages: list[str], where: Location) -> ContentError:
     listed = ", ".join(languages)
-    hint = did_you_mean(tag, languages) or f"add '{tag}' to `languages:` in site.yaml (now: {listed})"
+    # a two-letter tag with one letter wrong is half of it: close enough when the first letter is right (rx → ru)
+    same_start = [language for language in languages if language[:1] == tag[:1]]
+    hint = (
+        did_you_mean(tag, same_start, cutoff=0.5)
+        or did_you_mean(tag, languages)
+        or f"add '{tag}' to `languages:` in site.yaml (now: {listed})"
+    )
     return ContentError(where, f"'{tag}' is not one of the site's languages ({listed})", hint)
 
 

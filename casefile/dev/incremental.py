@@ -43,7 +43,7 @@ from casefile.pages.render import (
     make_environment,
     page_specs,
 )
-from casefile.pipeline import SitePaths, build, publishing_files, template_problem
+from casefile.pipeline import SitePaths, build, edition_of, publishing_files, template_problem
 from casefile.settings import Options
 
 
@@ -89,7 +89,8 @@ class Session:
     def _check(self, edited: set[str] | None = None) -> Investigation | None:
         self.diagnostics = Diagnostics()
         self.loaded = load_site(self.paths.site, self.diagnostics, self.cache, self.loaded, edited)
-        investigation = resolve(self.loaded, self.diagnostics, self.resolve_cache)
+        language = self.loaded.config.language if self.loaded.config is not None else None
+        investigation = resolve(edition_of(self.loaded, language), self.diagnostics, self.resolve_cache)
         gallery = evidence.prepare(investigation, self.diagnostics) if investigation is not None else None
         return None if gallery is None else with_quotes(dataclasses.replace(investigation, media=gallery))
 

@@ -16,7 +16,7 @@ from casefile.content.model import (
     Sourced,
     SourceRef,
 )
-from casefile.content.translations import lang_attribute
+from casefile.content.translations import Untranslated
 from casefile.investigation import provenance
 from casefile.investigation.provenance import Corroboration, Provenance
 from casefile.investigation.resolve import Investigation
@@ -43,6 +43,7 @@ class PageContext:
     used: set[str] = field(default_factory=set)  # dossiers shown in full (footnotes): rebuild when they change
     named: set[str] = field(default_factory=set)  # dossiers only linked to: rebuild when their name changes
     _counts: dict[str, int] = field(default_factory=dict)  # ids made so far, by prefix
+    _within: str | None = None  # the language of the untranslated text being rendered, if one is
 
     def __post_init__(self) -> None:
         self.notes = Footnotes(self.investigation)
@@ -91,9 +92,24 @@ class PageContext:
         if isinstance(target, str) and target in self.investigation.drafts:  # left out: its name, unlinked
             return Markup("<bdi>%s</bdi>") % contain_bidi(text or self.investigation.drafts[target].label)
         dossier = self.investigation.dossiers[target] if isinstance(target, str) else target
-        label = text or dossier.label
-        shown = escape(contain_bidi(label))
-        return Markup(f'<a href="{escape(self.url(dossier))}"><bdi{lang_attribute(label)}>{shown}</bdi></a>')
+        shown = escape(contain_bidi(text or dossier.label))
+        language = "" if text else self._language_of(dossier.label)  # words of the text around it are in its language
+        return Markup(f'<a href="{escape(self.url(dossier))}"><bdi{language}>{shown}</bdi></a>')
+
+    def _language_of(self, label: str) -> str:
+        """`` lang="…"`` for a dossier's name where it is not in the language of the text around it: an untranslated
+        title on the page, or the edition's own title within an untranslated narrative."""
+        page = self.investigation.config.language
+        written = label.lang if isinstance(label, Untranslated) else page
+        return "" if written == (self._within or page) else f' lang="{escape(written)}"'
+
+    def _rendered(self, tokens: list, language: str | None) -> Markup:
+        """Markdown tokens as HTML, the links in them marked against ``language`` (None: the page's)."""
+        self._within = language
+        try:
+            return Markup(contain_bidi(markdown.render(tokens, self)))
+        finally:
+            self._within = None
 
     def cite(self, refs: list[SourceRef] | list[markdown.Citation]) -> Markup:
         """Footnote markers for ``refs``, ordered by number, joined to the word before them.
@@ -154,13 +170,13 @@ class PageContext:
         """A narrative; one not yet translated in a block marked with the language it is written in."""
         if document is None:
             return Markup("")
-        html = Markup(contain_bidi(markdown.render(document.tokens, self)))
+        html = self._rendered(document.tokens, document.lang)
         return Markup('<div lang="%s">%s</div>') % (document.lang, html) if document.lang else html
 
     def inline(self, claim: Claim) -> Markup:
-        html = Markup(contain_bidi(markdown.render(claim.tokens, self)))
-        language = lang_attribute(claim.text)
-        return Markup(f"<span{language}>{html}</span>") if language else html
+        within = claim.text.lang if isinstance(claim.text, Untranslated) else None
+        html = self._rendered(claim.tokens, within)
+        return Markup('<span lang="%s">%s</span>') % (within, html) if within else html
 
     def responses(self, dossier: Answerable) -> list[replies.Entry]:
         """The Response section's entries, as sentences with their footnotes (casefile.pages.replies)."""

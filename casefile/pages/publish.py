@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from casefile.content.config import SiteConfig
 from casefile.content.dates import FuzzyDate
 from casefile.content.model import Dossier
+from casefile.content.translations import Untranslated
 from casefile.investigation import corrections
 from casefile.investigation.corrections import Listed, all_corrections, last_updated
 from casefile.investigation.resolve import Investigation
@@ -118,8 +119,14 @@ def _entry(dossier: Dossier, config: SiteConfig) -> ET.Element:
     entry = _entry_head(dossier.label, url, last_updated(dossier))  # type: ignore[arg-type]
     ET.SubElement(entry, "category", term=dossier.type)
     if dossier.summary:
-        ET.SubElement(entry, "summary").text = dossier.summary
+        summary = ET.SubElement(entry, "summary", _language_of(dossier.summary))
+        summary.text = dossier.summary
     return entry
+
+
+def _language_of(text: str) -> dict[str, str]:
+    """``xml:lang`` for a text shown untranslated, in the language it is written in: not the feed's."""
+    return {XML_LANG: text.lang} if isinstance(text, Untranslated) else {}
 
 
 def _correction_entry(listed: Listed, config: SiteConfig) -> ET.Element:
@@ -136,7 +143,7 @@ def _correction_entry(listed: Listed, config: SiteConfig) -> ET.Element:
 
 def _entry_head(title: str, url: str, updated: FuzzyDate) -> ET.Element:
     entry = ET.Element("entry")
-    ET.SubElement(entry, "title").text = title
+    ET.SubElement(entry, "title", _language_of(title)).text = title
     ET.SubElement(entry, "link", href=url)
     ET.SubElement(entry, "id").text = url
     ET.SubElement(entry, "updated").text = _timestamp(updated)
