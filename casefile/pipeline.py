@@ -15,6 +15,7 @@ from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
 from jinja2.sandbox import SecurityError
 
 from casefile.content.loader import LoadedSite, load_site
+from casefile.content.model import Dossier
 from casefile.content.translations import in_language
 from casefile.diagnostics import ContentError, Diagnostics, Location
 from casefile.exports.data import RecordCache, data_files, dossier_json_path
@@ -157,12 +158,27 @@ class _Plan:
         }
 
 
-def edition_of(loaded: LoadedSite, language: str | None) -> LoadedSite:
-    """What was loaded, as the edition in ``language`` shows it (None: the site.yaml is broken, so is the edition)."""
+Made = dict[int, tuple[Dossier, str, str, Dossier]]  # id of a dossier loaded → it, language, default, its edition
+
+
+def edition_of(loaded: LoadedSite, language: str | None, made: Made | None = None) -> LoadedSite:
+    """What was loaded, as the edition in ``language`` shows it (None: the site.yaml is broken, so is the edition).
+
+    ``made`` keeps the editions of the last call: ``serve`` keeps the dossiers of unchanged files, and tells what
+    an edit changed by whether a dossier is the same object, so an unchanged dossier's edition is the same too.
+    """
     if loaded.config is None or language is None:
         return loaded
     default = loaded.config.default_language
-    dossiers = [in_language(dossier, language, default) for dossier in loaded.dossiers]
+    known = made or {}
+    dossiers = []
+    for dossier in loaded.dossiers:
+        last = known.get(id(dossier))
+        same = last is not None and last[0] is dossier and last[1:3] == (language, default)
+        dossiers.append(last[3] if same else in_language(dossier, language, default))  # type: ignore[index]
+    if made is not None:
+        made.clear()
+        made.update({id(d): (d, language, default, e) for d, e in zip(loaded.dossiers, dossiers, strict=True)})
     return dataclasses.replace(loaded, config=loaded.config.in_language(language), dossiers=dossiers)
 
 

@@ -28,7 +28,13 @@
   // Pagefind gives addresses from the site's root, where its bundle's folder is: the search page of an edition in
   // another language is a folder below it (ru/search.html), and the site may be served from a sub-path.
   const siteRoot = new URL("../", new URL(root.dataset.bundle, location.href));
-  const relative = (url) => new URL(url.replace(/^\/+/, ""), siteRoot).href;
+  const relative = (url) => {
+    const target = new URL(url.replace(/^\/+/, ""), siteRoot).pathname.split("/");
+    const here = location.pathname.split("/").slice(0, -1); // the search page's folders
+    let shared = 0;
+    while (shared < here.length && shared < target.length - 1 && here[shared] === target[shared]) shared += 1;
+    return "../".repeat(here.length - shared) + target.slice(shared).join("/");
+  };
 
   // Names compared as a reader types them: in any case, with any spacing and punctuation.
   const folded = (text) =>

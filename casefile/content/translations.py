@@ -53,15 +53,7 @@ def shown_in_other(dossier: Dossier) -> list[str]:
 
 def in_language(dossier: Dossier, language: str, default: str) -> Dossier:
     """``dossier`` as the edition in ``language`` shows it, its texts picked (the same object where nothing
-    changes: a one-language site costs nothing here). Made once per dossier loaded: ``serve`` keeps the dossiers
-    of unchanged files, and tells what an edit changed by whether a dossier is the same object."""
-    made = dossier.editions.get((language, default))
-    if made is None:
-        made = dossier.editions[language, default] = _picked(dossier, language, default)
-    return made
-
-
-def _picked(dossier: Dossier, language: str, default: str) -> Dossier:
+    changes: a one-language site costs nothing here)."""
     edition = dossier
     for path in texts(dossier):
         written = _at(dossier, path)

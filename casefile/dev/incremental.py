@@ -43,7 +43,7 @@ from casefile.pages.render import (
     make_environment,
     page_specs,
 )
-from casefile.pipeline import SitePaths, build, edition_of, publishing_files, template_problem
+from casefile.pipeline import Made, SitePaths, build, edition_of, publishing_files, template_problem
 from casefile.settings import Options
 
 
@@ -74,6 +74,7 @@ class Session:
     lists: SiteLists | None = None
     loaded: LoadedSite | None = None
     records: RecordCache = field(default_factory=RecordCache)  # each dossier's exported JSON
+    editions: Made = field(default_factory=dict)  # each dossier loaded as the site's language shows it
     written: dict[str, bytes] = field(default_factory=dict)  # file path -> digest of what was last written there
     _pending: Callable[[], bool] | None = None
     _indexing: threading.Thread | None = None
@@ -90,7 +91,8 @@ class Session:
         self.diagnostics = Diagnostics()
         self.loaded = load_site(self.paths.site, self.diagnostics, self.cache, self.loaded, edited)
         language = self.loaded.config.language if self.loaded.config is not None else None
-        investigation = resolve(edition_of(self.loaded, language), self.diagnostics, self.resolve_cache)
+        edition = edition_of(self.loaded, language, self.editions)
+        investigation = resolve(edition, self.diagnostics, self.resolve_cache)
         gallery = evidence.prepare(investigation, self.diagnostics) if investigation is not None else None
         return None if gallery is None else with_quotes(dataclasses.replace(investigation, media=gallery))
 

@@ -40,7 +40,6 @@ class Dossier(Sourced):
     reviewed: list[Review] = Field([], exclude=True)  # sign-offs: exported only where site.yaml says so
     _pointers: Pointers = PrivateAttr(default_factory=lambda: ([], [], []))
     _written: Dossier | None = PrivateAttr(None)  # an edition's copy: the dossier as its files say it
-    _editions: dict[tuple[str, str], Dossier] = PrivateAttr(default_factory=dict)  # casefile.content.translations
 
     def model_post_init(self, context: Any) -> None:
         self._pointers = find_pointers(self)  # from the fields alone, so equal dossiers stay equal
@@ -53,12 +52,6 @@ class Dossier(Sourced):
     def written_as(self, original: Dossier) -> None:
         """Mark this dossier as an edition's copy of ``original``."""
         self._written = original.as_written
-        self._editions = {}
-
-    @property
-    def editions(self) -> dict[tuple[str, str], Dossier]:
-        """This dossier as each edition shows it, by (language, default language), as made so far."""
-        return self._editions
 
     @property
     def label(self) -> str:
