@@ -3,6 +3,7 @@ byte for byte what a build from scratch gives, search index included, after ever
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -109,3 +110,46 @@ def test_a_broken_edit_keeps_the_last_site_and_the_next_edit_builds_right(site: 
     assert {
         p.relative_to(site / "output").as_posix(): p.read_bytes() for p in (site / "output").rglob("*") if p.is_file()
     } == cold
+
+
+def _as_a_ci_cache_restores_it(output: Path, archive: Path) -> None:
+    """``output`` replaced by a copy from a tar archive, as actions/cache gives it back: the same bytes and mtimes,
+    every file new to the file system (another inode, another ctime)."""
+    shutil.make_archive(str(archive), "tar", output)
+    shutil.rmtree(output)
+    shutil.unpack_archive(f"{archive}.tar", output)
+
+
+def test_an_output_folder_restored_from_a_ci_cache_is_checked_by_content_and_kept(site: Path, tmp_path: Path) -> None:
+    """The Pages workflow init writes restores output/ from GitHub's cache: every file's stamp is new, so the build
+    compares each by content with what the last build wrote, and then keeps what an edit cannot affect."""
+    _as_a_ci_cache_restores_it(site / "output", tmp_path / "restored")
+    restored = inodes(site / "output")
+    text = (site / "content/actors/asean.yaml").read_text(encoding="utf-8")
+    make_site(site, {"content/actors/asean.yaml": text.replace("summary: ", "summary: Restored. ", 1)})
+    _, cold = cached_and_cold(site, tmp_path)
+    after = inodes(site / "output")
+    kept = {path for path in after if restored.get(path) == after[path]}
+    assert UNRELATED in kept and len(kept) > len(after) // 2
+    assert "actors/asean.html" not in kept
+    built = {
+        p.relative_to(site / "output").as_posix(): p.read_bytes() for p in (site / "output").rglob("*") if p.is_file()
+    }
+    assert built == cold
+
+
+def test_a_restored_page_changed_under_its_old_mtime_and_size_is_never_kept(site: Path, tmp_path: Path) -> None:
+    """A restored folder whose page was altered, its length and mtime put back: its content differs from what the
+    last build wrote, so nothing is kept and the page is written again."""
+    _as_a_ci_cache_restores_it(site / "output", tmp_path / "restored")
+    page = site / "output" / UNRELATED
+    info = page.stat()
+    text = page.read_text(encoding="utf-8")
+    altered = text.replace("<main", "<MAIN", 1)
+    assert altered != text and len(altered) == len(text)
+    page.write_text(altered, encoding="utf-8")
+    os.utime(page, ns=(info.st_atime_ns, info.st_mtime_ns))
+    text = (site / "content/actors/asean.yaml").read_text(encoding="utf-8")
+    make_site(site, {"content/actors/asean.yaml": text.replace("summary: ", "summary: Altered. ", 1)})
+    _, cold = cached_and_cold(site, tmp_path)
+    assert page.read_bytes() == cold[UNRELATED]

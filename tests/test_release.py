@@ -247,7 +247,7 @@ def test_init_from_the_released_wheel_writes_a_workflow_that_installs_that_relea
     scripts = run_pages_workflow(site, runner, PIP_ENV | index)
     assert scripts[0] == 'python -m pip install "$CASEFILE"'
     assert installed_from(runner).is_relative_to(runner)
-    assert any(" check --strict " in script for script in scripts)
+    assert any(" build --strict " in script for script in scripts)
     assert (site / "output/index.html").is_file() and (site / "output/.nojekyll").is_file()
     home = (site / "output/index.html").read_text(encoding="utf-8")
     assert 'href="https://example-newsroom.github.io/ports/"' in home

@@ -70,12 +70,24 @@ def test_has_the_permissions_pages_needs_and_no_more(workflow: dict[str, Any]) -
     assert workflow["concurrency"]["group"] == "pages"
 
 
+def keeps_the_last_build(workflow: dict[str, Any]) -> bool:
+    """Whether the workflow restores the last build (the one init writes), as test_init_workflow_keeps… says."""
+    return any(s.get("uses", "").startswith("actions/cache@") for s in steps(workflow))
+
+
+def site_build(workflow: dict[str, Any]) -> str:
+    """The command that builds the investigation for the Pages address."""
+    (build,) = [c for c in commands(workflow) if '--site "$SITE"' in c and "--base-url" in c]
+    return build
+
+
 def test_uses_the_official_actions(workflow: dict[str, Any]) -> None:
     used = [s["uses"].split("@")[0] for s in steps(workflow) if "uses" in s]
     assert used == [
         "actions/checkout",
         "actions/setup-python",
         "actions/configure-pages",
+        *(["actions/cache"] if keeps_the_last_build(workflow) else []),
         "actions/upload-pages-artifact",
         "actions/deploy-pages",
     ]
@@ -84,16 +96,33 @@ def test_uses_the_official_actions(workflow: dict[str, Any]) -> None:
 
 def test_the_site_folder_is_a_setting_at_the_top(workflow: dict[str, Any]) -> None:
     assert workflow["env"]["SITE"] == "."
-    check, build = commands(workflow)[1:3]  # then, in the repository's, the guide
-    assert check.endswith(' check --strict --no-cache --site "$SITE"')
-    assert '--site "$SITE"' in build and "check" not in build
+    assert "check" not in site_build(workflow)
+    checks = [c for c in commands(workflow) if " check " in c]
+    assert all(c.endswith(' check --strict --no-cache --site "$SITE"') for c in checks)
     assert step_using(workflow, "actions/upload-pages-artifact")["with"]["path"] == "${{ env.SITE }}/output"
 
 
 def test_checks_strictly_then_builds_for_the_pages_address(workflow: dict[str, Any]) -> None:
-    build = commands(workflow)[2]
+    """``--strict``: a warning fails the build before anything is written, so nothing is published."""
+    build = site_build(workflow)
     assert "--strict" in build and '--base-url "${{ steps.pages.outputs.base_url }}/"' in build
     assert step_using(workflow, "actions/configure-pages")["id"] == "pages"
+
+
+def test_init_workflow_keeps_the_last_build_between_runs_and_only_that() -> None:
+    """Issue 28: a push that changes one dossier rebuilds the pages it affects. GitHub's cache gives back Casefile's
+    own cache folder (plain data, checked when read) and the output folder (checked by content): nothing else, and
+    a new entry every run, so the newest build is the one restored. Its build reads that cache, never --no-cache."""
+    workflow = load_workflow(NEW_SITE)
+    assert keeps_the_last_build(workflow) and not keeps_the_last_build(load_workflow(REPOSITORY))
+    cache = step_using(workflow, "actions/cache")["with"]
+    assert cache["path"].splitlines() == ["~/.cache/casefile", "${{ env.SITE }}/output"]
+    assert cache["key"] == "casefile-${{ github.run_id }}" and cache["restore-keys"] == "casefile-"
+    order = [s.get("uses", s.get("run", "")).split("@")[0] for s in steps(workflow)]
+    assert (
+        order.index("actions/cache") < order.index(site_build(workflow)) < order.index("actions/upload-pages-artifact")
+    )
+    assert "--no-cache" not in site_build(workflow)
 
 
 def test_uploads_output_with_its_dotfiles(workflow: dict[str, Any]) -> None:
@@ -169,7 +198,9 @@ def test_the_runner_reads_no_cache_and_a_committed_one_never_runs(tmp_path: Path
     must not run there. Every Casefile command reads no cache, and one planted in the repository is never read."""
     from test_planted_cache import hostile_pickle
 
-    assert all("--no-cache" in command for command in commands(workflow)[1:])
+    # every command reads no cache, but the init'ed build: it reads Casefile's cache folder, restored by actions/cache
+    assert all("--no-cache" in command for command in commands(workflow)[1:] if command != site_build(workflow))
+    assert "--no-cache" in site_build(workflow) or keeps_the_last_build(workflow)
     repository = tmp_path / "repository"
     make_site(repository, BASE)
     marker = tmp_path / "ran"

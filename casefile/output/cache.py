@@ -7,7 +7,7 @@ synced or shared folder, or a colleague's archive, and git could commit it. A ca
 inside the investigation, or that another user owns, is not used.
 
 What: ``state.json`` holds plain values only: a content hash of every file a build reads, what built it
-(Casefile's sources, Python, the installed libraries, the options), a stamp of every file it wrote and
+(Casefile's sources, Python, the installed libraries, the options), a stamp and a content hash of every file it wrote and
 the warnings it gave. ``pages.json``, vouched for by its hash in ``state.json``, holds what each page showed
 and the marks of the investigation (:mod:`casefile.output.staleness`). Both are checked field by field when
 read; anything unexpected is discarded with a one-line note and the build runs in full. Nothing read from
@@ -49,7 +49,7 @@ LEGACY_FOLDER = ".casefile-cache"  # where Casefile before 0.2 kept it, inside t
 STATE = "state.json"
 PAGES = "pages.json"  # what each page showed, and the marks: read only for a partial build
 JOURNAL = "dirty"  # present while a build may be changing the output: the state is not to be trusted
-FORMAT = 3  # raised when the state's layout changes
+FORMAT = 4  # raised when the state's layout changes
 RACY_NS = 2_000_000_000
 OVERRIDE = "CASEFILE_CACHE_DIR"
 DOSSIER_FOLDERS = ("actors", "deals", "events", "sources", "pages")  # under content/, by content.model's sections
@@ -157,10 +157,27 @@ def content_hash(path: str) -> bytes:
         return hashlib.blake2b(file.read(), digest_size=16).digest()
 
 
-def scan_output(out: Path) -> dict[str, Stamp | None]:
-    """Every file (with its stamp) and folder (None) of the output folder, by path inside it."""
+def scan_output(out: Path, known: dict[str, Entry], exact: bool = True) -> dict[str, Entry]:
+    """Every file of the output folder with its stamp and content hash, and every folder, by path inside it. The
+    hash of a ``known`` file is reused while its stamp is the same (not ``exact``, just after a build: its mtime,
+    size and inode; a page kept by a hard link has a new ctime). So an output folder restored from elsewhere (a CI
+    cache: every file new to the file system) is checked by content, at the cost of a hash per file."""
     top = str(out)
-    return {path[len(top) :]: stamp(info) if info else None for path, info in _walk(top)}
+    found: dict[str, Entry] = {}
+    for path, info in _walk(top):
+        name = path[len(top) :]
+        if info is None:
+            found[name] = (None, "dir")
+            continue
+        current = stamp(info)
+        recorded, digest = known.get(name, (None, ""))
+        same = recorded == current if exact else recorded is not None and _same_but_ctime(recorded, current)
+        found[name] = (current, digest if same else content_hash(path).hex())
+    return found
+
+
+def _same_but_ctime(recorded: Stamp, current: Stamp) -> bool:
+    return (recorded[0], recorded[2], recorded[3]) == (current[0], current[2], current[3])
 
 
 def key(paths: SitePaths, options: Options) -> list[Any]:
@@ -229,9 +246,13 @@ class BuildCache:
         return [_problem(fields) for fields in state["warnings"]]
 
     def _output_untouched(self) -> bool:
-        """Whether the output folder is the last build's, every file as it was written."""
+        """Whether the output folder is the last build's, every file as it was written (by its stamp, or where
+        that changed, by its content)."""
         assert self.state is not None
-        return self.state["out"] == str(self.paths.out) and self.state["outputs"] == scan_output(self.paths.out)
+        if self.state["out"] != str(self.paths.out):
+            return False
+        recorded = self.state["outputs"]
+        return _contents(scan_output(self.paths.out, recorded)) == _contents(recorded)
 
     def last_build(self) -> LastBuild | None:
         """What a partial build may keep of the last one, after :meth:`replay` found a change: None unless only
@@ -284,7 +305,7 @@ class BuildCache:
             "key": self.key,
             "inputs": self.inputs,
             "out": str(self.paths.out),
-            "outputs": scan_output(self.paths.out),
+            "outputs": scan_output(self.paths.out, self.state["outputs"] if self.state else {}, exact=False),
             "warnings": [_fields(w) for w in warnings],
             "pages": hashlib.blake2b(pages, digest_size=16).hexdigest(),
         }
@@ -327,7 +348,7 @@ def valid_state(data: object) -> dict | None:
             "key": data["key"],
             "inputs": {_text(path): _entry(entry) for path, entry in inputs.items()},
             "out": data["out"],
-            "outputs": {_text(path): _stamp(value) if value is not None else None for path, value in outputs.items()},
+            "outputs": {_text(path): _entry(entry) for path, entry in outputs.items()},
             "warnings": [_warning(fields) for fields in warnings],
             "pages": data["pages"],
         }
@@ -381,7 +402,7 @@ def _dossier_of(path: Path, site: Path) -> str | None:
     None for any other file, whose change needs a full build."""
     if path.parent.parent != site / "content" or path.parent.name not in DOSSIER_FOLDERS:
         return None
-    return path.stem if path.suffix in DOSSIER_SUFFIXES else None
+    return path.stem.partition(".")[0] if path.suffix in DOSSIER_SUFFIXES else None  # ID.ru.md is ID's
 
 
 def _contents(inputs: dict[str, Entry]) -> dict[str, str]:
