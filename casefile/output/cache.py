@@ -7,20 +7,19 @@ synced or shared folder, or a colleague's archive, and git could commit it. A ca
 inside the investigation, or that another user owns, is not used.
 
 What: ``state.json`` holds plain values only: a content hash of every file a build reads, what built it
-(Casefile's sources, Python, the installed libraries, the options), a stamp and a content hash of every file it wrote and
-the warnings it gave. ``pages.json``, vouched for by its hash in ``state.json``, holds what each page showed
-and the marks of the investigation (:mod:`casefile.output.staleness`). Both are checked field by field when
-read; anything unexpected is discarded with a one-line note and the build runs in full. Nothing read from
+(Casefile's sources, Python, the installed libraries, the options), a stamp and a content hash of every file it
+wrote and the warnings it gave. ``pages.json``, vouched for by its hash in ``state.json``, holds what each page
+showed and the marks of the investigation (:mod:`casefile.output.staleness`). Both are checked field by field
+when read; anything unexpected is discarded with a one-line note and the build runs in full. Nothing read from
 disk is ever unpickled, evaluated or imported.
 
-A run whose inputs hash the same and whose output folder is still exactly what was written prints the
-same warnings and is done. When only dossiers' own files changed (their YAML, narrative or stored text) and
-the output folder is untouched, the build is partial: the pages the change cannot have affected are kept
-from the last output (:meth:`BuildCache.last_build`). Anything else is a full build. After either the
-state is written anew. A file
-is hashed only when its stamp (mtime, ctime, size, inode) changed, as git's index does; a stamp younger
-than :data:`RACY_NS` when recorded is not trusted, as an edit in the same clock tick would not change it.
-Light imports only: this path must start without Jinja, pydantic or YAML.
+A run whose inputs hash the same and whose output folder is still exactly what was written prints the same
+warnings and is done. When only dossiers' own files changed (their YAML, narrative or stored text) and the output
+folder is untouched, the build is partial: the pages the change cannot have affected are kept from the last output
+(:meth:`BuildCache.last_build`). Anything else is a full build. After either the state is written anew. A file is
+hashed only when its stamp (mtime, ctime, size, inode) changed, as git's index does; a stamp younger than
+:data:`RACY_NS` when recorded is not trusted, as an edit in the same clock tick would not change it. Light imports
+only: this path must start without Jinja, pydantic or YAML.
 """
 
 from __future__ import annotations
@@ -35,11 +34,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from stat import S_ISDIR, S_ISLNK
 from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
 from casefile.diagnostics import ContentError, Location
+from casefile.output.cache_state import Entry, Stamp, valid_state
 from casefile.settings import PROJECT_ROOT, Options, SitePaths
 
 if TYPE_CHECKING:
@@ -54,12 +55,6 @@ RACY_NS = 2_000_000_000
 OVERRIDE = "CASEFILE_CACHE_DIR"
 DOSSIER_FOLDERS = ("actors", "deals", "events", "sources", "pages")  # under content/, by content.model's sections
 DOSSIER_SUFFIXES = (".yaml", ".yml", ".md", ".txt")  # a dossier, its narrative, a source's stored text
-
-Stamp = tuple[int, int, int, int]  # mtime, ctime, size, inode
-Entry = tuple[Stamp | None, str]  # (stamp, content hash in hex) of a file; (None, "dir") of a folder
-
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # what a replayed message may not bring to a terminal
-_HEX = re.compile(r"[0-9a-f]{32}")
 
 
 class Uncacheable(Exception):
@@ -130,26 +125,29 @@ def scan_inputs(roots: list[Path], known: dict[str, Entry]) -> dict[str, Entry]:
 
 
 def _walk(top: str) -> Iterator[tuple[str, os.stat_result | None]]:
-    """(path, stat) of every file at or under ``top``, (path, None) of every folder; a link is refused."""
+    """(path, stat) of every file at or under ``top``, (path, None) of every folder; a link is refused. In the file
+    system's order: sorting 30,000 names cost a tenth of the half second a build with nothing changed may take."""
     try:
         info = os.lstat(top)
     except FileNotFoundError:
         return
-    if os.path.islink(top):
+    if S_ISLNK(info.st_mode):
         raise Uncacheable(top)
-    if not os.path.isdir(top):
+    if not S_ISDIR(info.st_mode):
         yield top, info
         return
-    yield top, None
-    with os.scandir(top) as entries:
-        children = sorted(entries, key=lambda entry: entry.name)
-    for entry in children:
-        if entry.is_symlink():
-            raise Uncacheable(entry.path)
-        if entry.is_dir():
-            yield from _walk(entry.path)
-        else:
-            yield entry.path, entry.stat()
+    folders = [top]
+    while folders:
+        folder = folders.pop()
+        yield folder, None
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    raise Uncacheable(entry.path)
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                else:
+                    yield entry.path, entry.stat(follow_symlinks=False)
 
 
 def content_hash(path: str) -> bytes:
@@ -171,13 +169,13 @@ def scan_output(out: Path, known: dict[str, Entry], exact: bool = True) -> dict[
             continue
         current = stamp(info)
         recorded, digest = known.get(name, (None, ""))
-        same = recorded == current if exact else recorded is not None and _same_but_ctime(recorded, current)
+        same = recorded == current or not exact and recorded is not None and _but_ctime(recorded) == _but_ctime(current)
         found[name] = (current, digest if same else content_hash(path).hex())
     return found
 
 
-def _same_but_ctime(recorded: Stamp, current: Stamp) -> bool:
-    return (recorded[0], recorded[2], recorded[3]) == (current[0], current[2], current[3])
+def _but_ctime(stamp: Stamp) -> tuple[int, int, int]:
+    return stamp[0], stamp[2], stamp[3]
 
 
 def key(paths: SitePaths, options: Options) -> list[Any]:
@@ -329,74 +327,6 @@ class BuildCache:
         return True
 
 
-def valid_state(data: object) -> dict | None:
-    """``data`` as a state when every field has the shape :meth:`BuildCache.save` writes; None otherwise.
-
-    JSON gives lists where the state had tuples: stamps come back as tuples, so they compare with new scans.
-    """
-    if not isinstance(data, dict) or set(data) != {"key", "inputs", "out", "outputs", "warnings", "pages"}:
-        return None
-    if not isinstance(data["pages"], str) or not _HEX.fullmatch(data["pages"]):
-        return None
-    inputs, outputs, warnings = data["inputs"], data["outputs"], data["warnings"]
-    if not (isinstance(inputs, dict) and isinstance(outputs, dict) and isinstance(warnings, list)):
-        return None
-    if not (isinstance(data["key"], list) and isinstance(data["out"], str)):
-        return None
-    try:
-        return {
-            "key": data["key"],
-            "inputs": {_text(path): _entry(entry) for path, entry in inputs.items()},
-            "out": data["out"],
-            "outputs": {_text(path): _entry(entry) for path, entry in outputs.items()},
-            "warnings": [_warning(fields) for fields in warnings],
-            "pages": data["pages"],
-        }
-    except (TypeError, ValueError):
-        return None
-
-
-def _text(value: object) -> str:
-    if not isinstance(value, str) or _UNPRINTABLE.search(value):
-        raise ValueError(value)
-    return value
-
-
-def _number(value: object) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(value)
-    return value
-
-
-def _stamp(value: object) -> Stamp:
-    """Four whole numbers (``type is int``: no bool, no subclass); one check per part, as there are tens of
-    thousands of stamps at 10,000 dossiers and this runs before every build."""
-    if type(value) is not list or len(value) != 4 or not all(type(part) is int for part in value):
-        raise TypeError(value)
-    mtime, ctime, size, inode = value
-    return (mtime, ctime, size, inode)
-
-
-def _entry(value: object) -> Entry:
-    if not isinstance(value, list) or len(value) != 2:
-        raise TypeError(value)
-    recorded, digest = value
-    if digest == "dir" and recorded is None:
-        return (None, "dir")
-    if not isinstance(digest, str) or not _HEX.fullmatch(digest):
-        raise ValueError(digest)
-    return (_stamp(recorded) if recorded is not None else None, digest)
-
-
-def _warning(value: object) -> tuple:
-    if not isinstance(value, list) or len(value) != 7:
-        raise TypeError(value)
-    path, line, column, message, hint, severity, kind = value
-    if severity != "warning":  # a build with errors is never remembered
-        raise ValueError(severity)
-    return (_text(path), _number(line), _number(column), _text(message), _text(hint), severity, _text(kind))
-
-
 def _dossier_of(path: Path, site: Path) -> str | None:
     """The id of the dossier whose own file ``path`` is (its YAML, narrative or a source's stored text);
     None for any other file, whose change needs a full build."""
@@ -405,8 +335,8 @@ def _dossier_of(path: Path, site: Path) -> str | None:
     return path.stem.partition(".")[0] if path.suffix in DOSSIER_SUFFIXES else None  # ID.ru.md is ID's
 
 
-def _contents(inputs: dict[str, Entry]) -> dict[str, str]:
-    return {path: digest for path, (_, digest) in inputs.items()}
+def _contents(entries: dict[str, Entry]) -> dict[str, str]:
+    return {path: digest for path, (_, digest) in entries.items()}
 
 
 def _fields(problem: ContentError) -> tuple:
