@@ -37,6 +37,10 @@ class Untranslated(str):
         shown.lang = lang
         return shown
 
+    def __reduce__(self) -> tuple[type[Untranslated], tuple[str, str]]:
+        """Pickled with its language (render workers may send what they made back)."""
+        return Untranslated, (str(self), self.lang)
+
 
 def lang_attribute(text: object) -> str:
     """`` lang="en"`` for the element that holds ``text`` when it is shown untranslated, else nothing."""
