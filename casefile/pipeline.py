@@ -235,11 +235,10 @@ def build(
     plan = _Plan.make(paths, diagnostics, options)
     if plan is None:
         return None
-    if len(plan.editions) > 1:
-        last = None  # partial builds know one edition; a site in several languages is built whole
     marks, kept = None, {}
-    if last is not None:
-        marks = Marks.of(plan.renderer.investigation)
+    if last is not None or len(plan.editions) > 1:  # several: the cache needs every edition's, made here
+        marks = Marks.of_editions([edition.renderer.investigation for edition in plan.editions])
+    if last is not None and marks is not None:
         kept = plan.keepable(last, marks)
     records = RecordCache.kept_from(last.out, plan.renderer.investigation, last.changed) if last else RecordCache()
     kept_exports = {dossier_json_path(dossier.page) for dossier, _, _ in records.records.values()}

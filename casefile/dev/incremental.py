@@ -139,8 +139,8 @@ class Session:
         return config is not None and len(config.editions) > 1
 
     def _build_every_edition(self) -> bool:
-        """The whole site built as ``build`` builds it, drafts shown: the pages an edit affects are worked out for
-        one edition only, so with several each save builds them all."""
+        """The whole site built as ``build`` builds it, drafts shown: this session rebuilds one edition in memory,
+        so with several each save builds them all."""
         self.diagnostics = Diagnostics()
         built = build(self.paths, self.diagnostics, Options(drafts=True, jobs=self.jobs)) is not None
         self.investigation = None  # the next save builds every edition again

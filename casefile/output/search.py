@@ -11,6 +11,7 @@ a search for an outlet then finds its reports rather than every page that cites 
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
 import subprocess
@@ -77,6 +78,7 @@ class Indexing:
         for pattern in UNUSED_BUNDLES:
             for unused in self.fresh.glob(pattern):
                 unused.unlink()
+        _languages_in_order(self.fresh / "pagefind-entry.json")
         index = self.folder / FOLDER
         if index.exists():
             os.rename(index, self.stale)
@@ -96,6 +98,15 @@ class Indexing:
             self.process.kill()
             self.process.communicate()
         shutil.rmtree(self.fresh, ignore_errors=True)
+
+
+def _languages_in_order(entry: Path) -> None:
+    """Pagefind lists an index's languages in the order it met their pages, the file system's: sorted, a site in
+    several languages gets the same index however its pages were written (a partial build links most of them)."""
+    data = json.loads(entry.read_bytes())
+    if len(data.get("languages", ())) > 1:
+        data["languages"] = dict(sorted(data["languages"].items()))
+        entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def _lowest_priority(command: list[str]) -> list[str]:

@@ -10,6 +10,7 @@ checked field by field when read back (:func:`marks_from_json`), like the rest o
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -73,6 +74,24 @@ class Marks:
             for i, d in investigation.dossiers.items()
         }
         return cls(dossiers, feed_path(investigation))
+
+    @classmethod
+    def of_editions(cls, editions: list[Investigation]) -> Marks:
+        """The marks of a site in several languages, one investigation per edition: a dossier's link and
+        relations as every edition shows them, so that a change seen in any edition counts (the pages of every
+        edition are chosen by the same rules). One edition's are :meth:`of` it."""
+        if len(editions) == 1:
+            return cls.of(editions[0])
+        each = [cls.of(investigation) for investigation in editions]
+        dossiers = {
+            i: dataclasses.replace(
+                mark,
+                link=repr(tuple(marks.dossiers[i].link for marks in each)),
+                edges=None if mark.edges is None else tuple(e for marks in each for e in marks.dossiers[i].edges or ()),
+            )
+            for i, mark in each[0].dossiers.items()
+        }
+        return cls(dossiers, repr(tuple(marks.feed for marks in each)))
 
 
 def _pointing(item: object) -> str:

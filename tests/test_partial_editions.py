@@ -1,0 +1,63 @@
+"""A site in several languages rebuilt after a small edit (issues 28 and 30): every edition keeps the pages the
+edit cannot affect, and the output is byte for byte what a build from scratch gives, after each kind of edit of
+an original or a translation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import BASE, cached_and_cold, make_site, run_build, snapshot
+
+TATMADAW = BASE["content/actors/tatmadaw.yaml"].replace(
+    "summary: Myanmar's armed forces.", "summary:\n  en: Myanmar's armed forces.\n  ru: Вооружённые силы Мьянмы."
+)
+EDITIONS = {
+    **BASE,
+    "site.yaml": BASE["site.yaml"] + "languages: [en, ru]\nbase_url: https://example.org/inv/\n",
+    "content/actors/tatmadaw.yaml": TATMADAW,
+    "content/actors/min-aung-hlaing.ru.md": "Мин Аунг Хлайн командует [[tatmadaw]] [@myanmar-now-2021, p. 3].\n",
+}
+EDITS: dict[str, dict[str, str | None]] = {  # each on top of the ones before it, in this order
+    "a translated narrative": {
+        "content/actors/min-aung-hlaing.ru.md": "Мин Аунг Хлайн возглавляет [[tatmadaw]] [@myanmar-now-2021, p. 3].\n"
+    },
+    "the Russian form of a summary": {
+        "content/actors/tatmadaw.yaml": TATMADAW.replace("Вооружённые силы", "Армия"),
+    },
+    "the original of a summary": {
+        "content/actors/tatmadaw.yaml": TATMADAW.replace("Вооружённые силы", "Армия").replace(
+            "en: Myanmar's armed forces.", "en: The armed forces of Myanmar."
+        ),
+    },
+    "a new translation": {"content/actors/russia.ru.md": "Российская Федерация.\n"},
+    "a deleted translation": {"content/actors/min-aung-hlaing.ru.md": None},
+    "a new dossier": {"content/actors/new-analyst.yaml": "name: New Analyst\nkind: person\n"},
+    "a deleted dossier": {"content/actors/new-analyst.yaml": None},
+}
+UNTOUCHED = ("deals/pantsir-contract.html", "ru/deals/pantsir-contract.html")  # no edit above reaches them
+
+
+def inodes(output: Path) -> dict[str, int]:
+    return {p.relative_to(output).as_posix(): p.stat().st_ino for p in output.rglob("*.html")}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = make_site(tmp_path_factory.mktemp("partial-editions") / "site", EDITIONS)
+    result = run_build(site)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+@pytest.mark.parametrize("what", list(EDITS))
+def test_each_edit_keeps_what_it_cannot_affect_and_gives_a_cold_builds_output(
+    site: Path, tmp_path: Path, what: str
+) -> None:
+    before = inodes(site / "output")
+    make_site(site, EDITS[what])
+    _, cold = cached_and_cold(site, tmp_path)
+    assert snapshot(site / "output") == cold, f"after {what}: differs from a build from scratch"
+    after = inodes(site / "output")
+    kept = {path for path in after if before.get(path) == after[path]}
+    assert set(UNTOUCHED) <= kept, f"after {what}: a page of either edition the edit does not touch was written again"
