@@ -21,6 +21,7 @@ from casefile.diagnostics import ContentError, Diagnostics, Location
 from casefile.exports.data import RecordCache, data_files, dossier_json_path
 from casefile.investigation.chronology import check_dates
 from casefile.investigation.drafts import without_drafts
+from casefile.investigation.gallery import Gallery
 from casefile.investigation.lint import lint
 from casefile.investigation.policy import check_policy
 from casefile.investigation.quotes import quote_problems, with_quotes
@@ -80,13 +81,14 @@ class _Plan:
         with _collector_spared():
             loaded = load_site(paths.site, diagnostics)
         languages = loaded.config.editions if loaded.config is not None else [None]
-        editions = []
+        editions: list[_Edition] = []
         for language in languages:
             with _collector_spared():
                 investigation = resolve(edition_of(loaded, language), diagnostics)
                 if investigation is not None and not options.drafts:
                     investigation = without_drafts(investigation, diagnostics)
-            edition = _edition(investigation, paths, diagnostics, options, keep)
+            default = editions[0].renderer.investigation.media if editions else None
+            edition = _edition(investigation, paths, diagnostics, options, keep, default)
             if edition is None:
                 return None
             editions.append(edition)
@@ -183,12 +185,21 @@ def edition_of(loaded: LoadedSite, language: str | None, made: Made | None = Non
 
 
 def _edition(
-    investigation: Investigation | None, paths: SitePaths, diagnostics: Diagnostics, options: Options, keep: bool
+    investigation: Investigation | None,
+    paths: SitePaths,
+    diagnostics: Diagnostics,
+    options: Options,
+    keep: bool,
+    default: Gallery | None = None,
 ) -> _Edition | None:
-    """One edition's resolved investigation, its evidence and quotations checked, ready to render; None on errors."""
+    """One edition's resolved investigation, its evidence and quotations checked, ready to render; None on errors.
+    The evidence files are processed for the ``default`` edition; the others take its ``default`` gallery."""
     if investigation is None:
         return None
-    gallery = evidence.prepare(investigation, diagnostics, keep)
+    if default is None:
+        gallery = evidence.prepare(investigation, diagnostics, keep)
+    else:
+        gallery = evidence.in_edition(default, investigation, diagnostics)
     if gallery is None:
         return None
     investigation = with_quotes(dataclasses.replace(investigation, media=gallery))  # footnotes link passages

@@ -397,3 +397,49 @@ def _locked_pdf() -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def test_each_edition_shows_a_photo_with_its_own_caption_and_the_same_files(tmp_path: Path) -> None:
+    """A caption and an alt text written per language: each edition shows its own, with the files processed once
+    for the site and shared; a translated narrative embeds the photo too."""
+    deal = "content/deals/pantsir-contract.yaml"
+    captioned = (
+        (BASE[deal] + DELIVERY)
+        .replace(
+            "    caption: Crates unloaded at the port\n",
+            "    caption:\n      en: Crates unloaded at the port\n      ru: Ящики на причале\n",
+        )
+        .replace(
+            "    alt: Wooden crates stacked on a quay beside a grey ship\n",
+            "    alt:\n      en: Wooden crates stacked on a quay beside a grey ship\n"
+            "      ru: Деревянные ящики на причале\n",
+        )
+    )
+    site = media_site(
+        tmp_path / "site",
+        {
+            "site.yaml": BASE["site.yaml"] + "languages: [en, ru]\n",
+            deal: captioned,
+            "content/deals/pantsir-contract.ru.md": "Ящики прибыли в июне.\n\n![[delivery-photo]]\n",
+        },
+    )
+    result = run_build(site)
+    assert result.returncode == 0, result.stderr
+    pages = {
+        lang: load_html(site / "output" / folder / "deals/pantsir-contract.html")
+        for lang, folder in (("en", ""), ("ru", "ru"))
+    }
+    captions = {lang: [c.text for c in page.find_all("span", class_="caption")] for lang, page in pages.items()}
+    assert "Crates unloaded at the port" in captions["en"] and "Ящики на причале" not in " ".join(captions["en"])
+    assert "Ящики на причале" in captions["ru"] and "Crates unloaded at the port" not in " ".join(captions["ru"])
+    images = {
+        lang: [img for fig in page.find_all("figure") for img in fig.find_all("img")] for lang, page in pages.items()
+    }
+    alts = {lang: {img.attrs["alt"] for img in found} for lang, found in images.items()}
+    assert (
+        "Деревянные ящики на причале" in alts["ru"]
+        and "Wooden crates stacked on a quay beside a grey ship" in alts["en"]
+    )
+    sources = {lang: {img.attrs["src"].rsplit("/", 1)[-1] for img in found} for lang, found in images.items()}
+    assert sources["en"] == sources["ru"] and all((site / "output/media" / name).is_file() for name in sources["en"])
+    assert not (site / "output/ru/media").exists()

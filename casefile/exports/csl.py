@@ -13,7 +13,6 @@ from typing import Any
 
 from casefile.content.dates import Day, FuzzyDate
 from casefile.content.model import Source
-from casefile.content.model.fields import plain
 from casefile.investigation.resolve import Investigation
 
 FILE = "sources.csl.json"
@@ -54,7 +53,7 @@ def csl_item(source: Source) -> dict[str, Any]:
     if source.language:
         item["language"] = source.language
     if source.summary:
-        item["abstract"] = plain(source.summary)  # picked by the edition; as written only in serve's one language
+        item["abstract"] = source.summary
     if source.archived:
         item["note"] = f"Archived copy: {source.archived.url} (captured {source.archived.date.iso})"
     return item

@@ -25,7 +25,6 @@ from xml.sax.saxutils import escape, quoteattr
 from casefile.content.config import SiteConfig
 from casefile.content.model import DEAL_DATE_KINDS, SECTION_TITLES, Actor, Deal, Dossier, Event, Source
 from casefile.content.review import review_state
-from casefile.content.translations import pick
 from casefile.exports import csl, ftm
 from casefile.interrupt import held
 from casefile.investigation.resolve import Investigation, relations, typed_relations
@@ -188,18 +187,8 @@ class TextColumn:
     field: str
 
     def __call__(self, dossier: Dossier) -> object:
-        """The text as the dossier holds it."""
+        """The text as the default edition shows it: in the default language, else the first form written."""
         return getattr(dossier, self.field)
-
-    def in_default(self, default: str) -> Callable[[Dossier], str | None]:
-        """The text in the ``default`` language, else the first form written (an edition's text is picked already,
-        the one ``serve`` resolves for a site in one language is not)."""
-
-        def form(dossier: Dossier) -> str | None:
-            text = getattr(dossier, self.field)
-            return None if text is None else pick(text, default, default)
-
-        return form
 
     def in_language(self, language: str) -> Callable[[Dossier], str | None]:
         """The text's form in ``language`` as written, or None (an empty cell) where it is not translated."""
@@ -217,7 +206,7 @@ def _with_languages(columns: Columns, languages: list[str]) -> Columns:
     found: Columns = {}
     for header, get in columns.items():
         if isinstance(get, TextColumn):
-            found[header] = get.in_default(languages[0])
+            found[header] = get
             found |= {f"{header}_{language}": get.in_language(language) for language in languages[1:]}
         else:
             found[header] = get

@@ -11,6 +11,7 @@ staged site: a failed build publishes none.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import logging
 import shutil
@@ -71,6 +72,19 @@ def prepare(investigation: Investigation, diagnostics: Diagnostics, keep: bool =
         return None
     _warn(investigation, gallery, found, diagnostics)
     return gallery
+
+
+def in_edition(gallery: Gallery, investigation: Investigation, diagnostics: Diagnostics) -> Gallery | None:
+    """The default edition's ``gallery`` as another edition's ``investigation`` shows it: the same processed files,
+    nothing read or hashed again, each with that edition's caption and alt text; its own narratives' ``![[id]]``
+    checked. None on errors."""
+    edition = Gallery()
+    for owner, items in gallery.by_owner.items():
+        listed = iter([media for media in investigation.dossiers[owner].media if media.publish])
+        for item in items:  # in the order of `media:`, the files published; a source's own file has no Media
+            edition.add(item if item.media is None else dataclasses.replace(item, media=next(listed)))
+    check_markdown(investigation, edition, diagnostics)
+    return None if diagnostics.has_errors() else edition
 
 
 def _warn(investigation: Investigation, gallery: Gallery, found: list[Entry], diagnostics: Diagnostics) -> None:
