@@ -249,6 +249,14 @@ def built_site(root: Path, files: dict[str, str | bytes | None], *args: str) -> 
     return site, result.stderr
 
 
+def built_output(site: Path) -> Path:
+    """``site`` built by the real ``build.py``, which must succeed (a fixture that does not build is a broken test):
+    its output folder."""
+    result = run_build(site)
+    assert result.returncode == 0, result.stderr
+    return site / "output"
+
+
 def run_builds(jobs: list[tuple[Path, tuple[str, ...]]]) -> list[subprocess.CompletedProcess[str]]:
     """``run_build(site, *args)`` for every job, a few at a time (each build is a fresh Python)."""
     with ThreadPoolExecutor(max_workers=(os.cpu_count() or 1) + 1) as pool:

@@ -166,7 +166,12 @@ def _blocker(holder: _Context) -> Callable[[Any], None]:
 
 @pytest.fixture(scope="module")
 def contexts(browser: Browser) -> Iterator[Callable[..., _Context]]:
-    """``contexts(width, js, scheme, axe)``: one guarded context per combination, made when first asked for.
+    yield from guarded_contexts(browser)
+
+
+def guarded_contexts(browser: Browser) -> Iterator[Callable[..., _Context]]:
+    """The ``contexts`` fixture of a module: ``contexts(width, js, scheme, axe)`` gives one guarded context per
+    combination (requests that would leave 127.0.0.1 are recorded and blocked), made when first asked for.
 
     With ``axe``, every page of the context loads axe-core before its own scripts: one compile per context,
     not one per page, which keeps the run over every page of the example quick.

@@ -24,22 +24,18 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import pytest
-from conftest import make_site, run_build, static_server
+from conftest import built_output, make_site, static_server
 from test_browser import (
     AXE_OPTIONS,
     AXE_REVIEW_FAILS,
     EVERY_PAGE_VIEWS,
-    HEIGHT,
     OVERFLOW_JS,
-    TIMEOUT_MS,
     Visit,
-    _axe_script,
-    _blocker,
     _Context,
     _http_status,
-    _is_external,
     _listen,
     _load_problems,
+    guarded_contexts,
     visit_each,
 )
 from test_editions import EDITIONS, RUSSIAN_WORD, edition_pages, site_path
@@ -56,10 +52,7 @@ SAMPLE = ["index.html", ACTOR, "deals/pantsir-contract.html", "search.html", "ti
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The two-language fixture site, built by the real ``build.py`` with its search index: its output folder."""
-    folder = make_site(tmp_path_factory.mktemp("editions-browser") / "site", EDITIONS)
-    result = run_build(folder)
-    assert result.returncode == 0, result.stderr
-    out = folder / "output"
+    out = built_output(make_site(tmp_path_factory.mktemp("editions-browser") / "site", EDITIONS))
     assert (out / "pagefind" / "pagefind.js").is_file(), "the build wrote no search index"
     return out
 
@@ -73,26 +66,7 @@ def base(site: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def contexts(browser: Browser) -> Iterator[Callable[..., _Context]]:
-    """``contexts(width, scheme, axe)``: one guarded context per combination (requests that would leave 127.0.0.1
-    are recorded and blocked), made when first asked for; with ``axe``, axe-core is loaded into every page."""
-    made: dict[tuple[int, str, bool], _Context] = {}
-
-    def get(width: int, scheme: str = "light", axe: bool = False) -> _Context:
-        key = (width, scheme, axe)
-        if key not in made:
-            context = browser.new_context(viewport={"width": width, "height": HEIGHT}, color_scheme=scheme)
-            context.set_default_timeout(TIMEOUT_MS)
-            if axe:
-                context.add_init_script(script=_axe_script())
-            made[key] = holder = _Context(context)
-            context.route(_is_external, _blocker(holder))
-        return made[key]
-
-    yield get
-    for holder in made.values():
-        holder.context.close()
-    strays = [url for holder in made.values() for url in holder.stray]
-    assert not strays, "requests tried to leave 127.0.0.1 between tests:\n" + "\n".join(strays)
+    yield from guarded_contexts(browser)
 
 
 @contextmanager
@@ -254,7 +228,7 @@ def test_a_page_of_each_kind_in_each_edition_passes_axe(
             visit.page, f"{path} at {width} px, {scheme} colour scheme"
         )
 
-    failures = visit_each(contexts(width, scheme, axe=True), base, paths, check)
+    failures = visit_each(contexts(width, scheme=scheme, axe=True), base, paths, check)
     assert not failures, "\n\n".join(failures)
 
 

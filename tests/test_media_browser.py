@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import run_build
+from conftest import built_output
 from test_browser import (  # noqa: F401 - base_url, contexts, open_page: its fixtures, over this module's `site`
     OVERFLOW_JS,
     SCREENSHOTS,
@@ -29,10 +29,7 @@ IMAGES_JS = """() => [...document.querySelectorAll('img')].map(img => ({
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The media fixture site, built by the real build.py (overrides test_browser's example site)."""
-    folder = media_site(tmp_path_factory.mktemp("media-browser") / "site")
-    result = run_build(folder)
-    assert result.returncode == 0, result.stderr
-    return folder / "output"
+    return built_output(media_site(tmp_path_factory.mktemp("media-browser") / "site"))
 
 
 @pytest.mark.parametrize("width", (375, 1280))

@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 import pytest
-from conftest import run_build, static_server
+from conftest import built_output, static_server
 from test_browser import (  # noqa: F401 - the example's fixtures: site, base_url, editions, contexts
     EDITIONS,
     IN_VIEW_JS,
@@ -67,10 +67,7 @@ def test_the_response_section_is_visible_on_a_phone_without_sideways_scroll(
 @pytest.fixture(scope="module")
 def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture site with a reply of every kind (test_replies_pages), built by the real build.py."""
-    folder = replies_site(tmp_path_factory.mktemp("replies-browser") / "site")
-    result = run_build(folder)
-    assert result.returncode == 0, result.stderr
-    return folder / "output"
+    return built_output(replies_site(tmp_path_factory.mktemp("replies-browser") / "site"))
 
 
 def test_a_claims_response_link_leads_to_the_reply_on_a_phone(browser, fixture_site: Path) -> None:
