@@ -217,6 +217,10 @@ class SiteConfig(Strict):
             path = path.removesuffix("index.html")
         return self.base_url + path
 
+    def edition_url(self, path: str) -> str:
+        """The public address of ``path`` in this edition (``ru/`` before it in Russian); '' when not known."""
+        return self.absolute_url(self.folder + path) or ""
+
     def accepts(self, kind: str, subject: str) -> bool:
         """Whether site.yaml says this warning about ``subject`` was looked at and is fine."""
         return subject in self.accepted_warnings.of(kind)

@@ -4,6 +4,7 @@ figures and translated labels; and what the page showed, so that ``serve`` knows
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from markupsafe import Markup, escape
 
@@ -69,7 +70,7 @@ class PageContext:
         for language in config.editions:
             path = config.folder_of(language) + local
             href = relative_url(self.path, path)
-            name = _capitalised(i18n.language_name(language, language))
+            name = _own_name(language)
             alternates.append(
                 Alternate(language, name, href, config.absolute_url(path) or href, language == config.language)
             )
@@ -207,8 +208,10 @@ class Alternate:
     current: bool
 
 
-def _capitalised(name: str) -> str:
-    """A language's name as a switcher shows it: "Русский", as a menu item starts."""
+@cache
+def _own_name(language: str) -> str:
+    """A language's name in itself, as a switcher shows it: "Русский", as a menu item starts (once per build)."""
+    name = i18n.language_name(language, language)
     return name[:1].upper() + name[1:]
 
 

@@ -85,7 +85,7 @@ def atom_feed(investigation: Investigation) -> str:
     dated = [d for d in investigation.dossiers.values() if last_updated(d) is not None]
     newest_first = sorted(dated, key=lambda d: last_updated(d).sort_key, reverse=True)  # type: ignore[union-attr]
     config = investigation.config
-    feed_id = config.absolute_url(config.folder) or ""
+    feed_id = config.edition_url("")
     return _feed(config, FEED, feed_id, [_entry(dossier, config) for dossier in newest_first])
 
 
@@ -93,7 +93,7 @@ def corrections_feed(investigation: Investigation) -> str:
     """Every correction, newest first (there is one: see :func:`corrections.feed_path`)."""
     config = investigation.config
     entries = [_correction_entry(listed, config) for listed in all_corrections(investigation)]
-    return _feed(config, corrections.FEED, config.absolute_url(config.folder + corrections.FEED) or "", entries)
+    return _feed(config, corrections.FEED, config.edition_url(corrections.FEED), entries)
 
 
 def _feed(config: SiteConfig, path: str, feed_id: str, entries: list[ET.Element]) -> str:
@@ -105,8 +105,8 @@ def _feed(config: SiteConfig, path: str, feed_id: str, entries: list[ET.Element]
     ET.SubElement(feed, "title").text = config.title
     if config.description:
         ET.SubElement(feed, "subtitle").text = config.description
-    ET.SubElement(feed, "link", href=config.absolute_url(config.folder) or "")
-    ET.SubElement(feed, "link", rel="self", href=config.absolute_url(config.folder + path) or "")
+    ET.SubElement(feed, "link", href=config.edition_url(""))
+    ET.SubElement(feed, "link", rel="self", href=config.edition_url(path))
     ET.SubElement(feed, "id").text = feed_id
     ET.SubElement(feed, "updated").text = entries[0].findtext("updated")
     ET.SubElement(ET.SubElement(feed, "author"), "name").text = config.title
@@ -115,7 +115,7 @@ def _feed(config: SiteConfig, path: str, feed_id: str, entries: list[ET.Element]
 
 
 def _entry(dossier: Dossier, config: SiteConfig) -> ET.Element:
-    url = config.absolute_url(config.folder + dossier.page) or ""
+    url = config.edition_url(dossier.page)
     entry = _entry_head(dossier.label, url, last_updated(dossier))  # type: ignore[arg-type]
     ET.SubElement(entry, "category", term=dossier.type)
     if dossier.summary:
@@ -134,7 +134,7 @@ def _correction_entry(listed: Listed, config: SiteConfig) -> ET.Element:
     gettext = site_labels(config).gettext
     title = gettext("Correction to %(name)s") % {"name": listed.dossier.label}
     correction = listed.correction
-    entry = _entry_head(title, config.absolute_url(config.folder + listed.page) or "", correction.date)
+    entry = _entry_head(title, config.edition_url(listed.page), correction.date)
     ET.SubElement(entry, "category", term="correction")
     what, why = gettext("What changed:"), gettext("Why:")
     ET.SubElement(entry, "summary").text = f"{what} {correction.what}\n{why} {correction.why}"
