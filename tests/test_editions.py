@@ -322,6 +322,22 @@ def test_russian_text_is_never_marked_as_english(out: Path) -> None:
     assert not problems, "\n".join(problems)
 
 
+def test_the_network_marks_an_untranslated_title_in_its_own_language(out: Path) -> None:
+    """In the Russian network, a node's tooltip (its link's title) and its label are read in the language they are
+    written in: the naval visit has no Russian title, so English; the deal has one, so the page's Russian."""
+    svg = only(load_html(out / "ru" / "graph.html").find_all("svg", class_="graph"), "network on ru/graph.html")
+    nodes = {a.attrs["href"].rsplit("/", 1)[-1]: a for a in svg.find_all("a")}
+    visit, deal = nodes["naval-visit.html"], nodes["pantsir-contract.html"]
+    assert only(visit.find_all("title"), "visit title").text == "Russian naval delegation visits Myanmar"
+    assert visit.attrs.get("lang") == "en" and lang_of(visit) == "en"
+    assert only(deal.find_all("title"), "deal title").text == DEAL_RU and lang_of(deal) == "ru"
+    labels = {text.text.replace(" ", ""): text.attrs.get("lang") for text in svg.find_all("text")}  # lines: tspans
+    expected = {"Russian naval delegation visits Myanmar": "en", DEAL_RU: None}
+    assert labels == labels | {title.replace(" ", ""): lang for title, lang in expected.items()}, labels
+    english = only(load_html(out / "graph.html").find_all("svg", class_="graph"), "network on graph.html")
+    assert not [node.attrs for node in english.iter() if "lang" in node.attrs], "the default edition marks its own"
+
+
 # --------------------------------------------------------------------------------------------
 # Sitemap, feeds, shared files
 # --------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from html import escape
 import networkx as nx
 
 from casefile.content.model import ACTOR_KINDS
+from casefile.content.translations import lang_attribute
 from casefile.investigation.graph import NODE_TYPES, Term
 from casefile.pages.graphlayout import FONT_SIZE, LINE_HEIGHT, Drawing, Label, Position, force_drawing, radial_drawing
 from casefile.text import contain_bidi, isolate
@@ -118,7 +119,7 @@ def graph_svg(
             *(_node(graph, n, drawing, url_for(n), n == highlight) for n in nodes),
             "</g>",
             f'<g class="labels" aria-hidden="true" pointer-events="none" fill="currentColor" font-size="{FONT_SIZE}">',
-            *(_label(label) for _, label in names),
+            *(_label(label, lang_attribute(graph.nodes[node]["label"])) for node, label in names),
             "</g>",
             "</svg>",
         ]
@@ -160,7 +161,8 @@ def _node(graph: nx.Graph, node: str, drawing: Drawing, href: str, current: bool
     shape = _shape(data["type"], drawing.positions[node], drawing.radii[node])
     aria = ' aria-current="page"' if current else ""
     title = escape(contain_bidi(data["label"]))
-    return f'<a href="{escape(href)}"{aria}><title>{title}</title><{shape} class="{classes}" {paint}/></a>'
+    lang = lang_attribute(data["label"])  # an untranslated title: its tooltip is read in its own language
+    return f'<a href="{escape(href)}"{aria}{lang}><title>{title}</title><{shape} class="{classes}" {paint}/></a>'
 
 
 def _fill(data: dict) -> str:
@@ -179,16 +181,16 @@ def _shape(node_type: str, position: Position, radius: float) -> str:
     return f'circle cx="{_num(x)}" cy="{_num(y)}" r="{_num(radius)}"'
 
 
-def _label(label: Label) -> str:
-    """One line, or a ``<tspan>`` per line of a wrapped label."""
+def _label(label: Label, lang: str = "") -> str:
+    """One line, or a ``<tspan>`` per line of a wrapped label; ``lang``: the attribute of an untranslated one."""
     x, lines = _num(label.x), [escape(contain_bidi(line)) for line in label.lines]
-    anchor = f' text-anchor="{label.anchor}"'
+    attributes = f' text-anchor="{label.anchor}"{lang}'
     if len(lines) == 1:
-        return f'<text class="label" x="{x}" y="{_num(label.y)}"{anchor}>{lines[0]}</text>'
+        return f'<text class="label" x="{x}" y="{_num(label.y)}"{attributes}>{lines[0]}</text>'
     spans = "".join(
         f'<tspan x="{x}" dy="{0 if i == 0 else LINE_HEIGHT}">{line}</tspan>' for i, line in enumerate(lines)
     )
-    return f'<text class="label" x="{x}" y="{_num(label.y)}"{anchor}>{spans}</text>'
+    return f'<text class="label" x="{x}" y="{_num(label.y)}"{attributes}>{spans}</text>'
 
 
 LOCAL_NEIGHBOURS = 40  # at most on a dossier page's map; its page lists them all
