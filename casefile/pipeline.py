@@ -108,9 +108,9 @@ class _Plan:
         diagnostics: Diagnostics,
         options: Options,
         kept: dict[str, PageRecord] | None = None,
-    ) -> BuiltSite | None:
-        """Every page but the ``kept`` ones rendered (into the folder ``into``, if any), and all linted;
-        None when there are errors."""
+    ) -> list[PageRecord] | None:
+        """Every page but the ``kept`` ones rendered (into the folder ``into``, if any): the records of all, or
+        None after a template error."""
         kept = kept or {}
         rendered: list[PageRecord] = list(kept.values())
         for edition in self.editions:
@@ -122,7 +122,13 @@ class _Plan:
                 diagnostics.add(records)
                 return None
             rendered += records
-        rendered.sort(key=lambda r: r.path)
+        return sorted(rendered, key=lambda r: r.path)
+
+    def checked(
+        self, rendered: list[PageRecord], paths: SitePaths, diagnostics: Diagnostics, options: Options
+    ) -> BuiltSite | None:
+        """The rendered site linted, its dates, policy and (with the options) quotations and outside links
+        checked; None when there are errors. A build runs it while the search index is being made."""
         investigation = self.renderer.investigation
         sizes = {r.path: r.size for r in rendered} | {
             path: len(text.encode("utf-8")) for path, text in self.files.items() if path.endswith(".html")
@@ -232,7 +238,8 @@ def _collector_spared() -> Iterator[None]:
 def check(paths: SitePaths, diagnostics: Diagnostics, options: Options = DEFAULT_OPTIONS) -> BuiltSite | None:
     """Everything but writing: load, resolve, render, lint; None when there are errors."""
     plan = _Plan.make(paths, diagnostics, options, keep=False)
-    return None if plan is None else plan.render(None, paths, diagnostics, options)
+    rendered = None if plan is None else plan.render(None, paths, diagnostics, options)
+    return None if plan is None or rendered is None else plan.checked(rendered, paths, diagnostics, options)
 
 
 def build(
@@ -258,10 +265,13 @@ def build(
     def render_and_check(staging: Path) -> bool:
         if last is not None:
             link_files(last.out, staging, [*kept, *kept_exports])
-        site = plan.render(staging, paths, diagnostics, options, kept)
-        if site is None or (options.strict and diagnostics.warnings):
+        rendered = plan.render(staging, paths, diagnostics, options, kept)
+        if rendered is None:
             return False
         with indexing(staging, diagnostics, options.search) as index_ready:  # the pages are final: index them
+            site = plan.checked(rendered, paths, diagnostics, options)
+            if site is None or (options.strict and diagnostics.warnings):
+                return False
             exports = data_files(site.investigation, records)
             add_files({path: text for path, text in exports.items() if path not in kept_exports}, staging)
             evidence.stage(site.investigation.media, staging)
