@@ -5,7 +5,8 @@
 Generates an investigation (benchmarks/generate.py), builds it from clean, then changes one actor's summary
 and builds again (a partial build), each in this process with a timer around every stage function of the
 pipeline and the cache. Stages overlap where the build overlaps them: Pagefind indexes in its own process
-while the exports are made and written, so "waiting for the search index" is only what is left of it then.
+while the site is linted and its dates checked and the exports are made and written, so "waiting for the
+search index" is only what is left of it then.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ STAGES = {  # module → functions timed, in the order a build reaches them
         "link_files",
         "render_pages",
         "lint",
+        "check_dates",
         "data_files",
         "add_files",
         "check_folder",
