@@ -27,10 +27,11 @@ from casefile.investigation.policy import check_policy
 from casefile.investigation.quotes import quote_problems, with_quotes
 from casefile.investigation.resolve import Investigation, resolve
 from casefile.output import evidence
+from casefile.output.cache import BuildCache
 from casefile.output.linkcheck import PageLinks, check_external, check_folder, page_links
 from casefile.output.parallel import PageRecord, render_pages
 from casefile.output.search import indexing
-from casefile.output.staleness import LastBuild, Marks, Staleness
+from casefile.output.staleness import LastBuild, Marks, Staleness, shown_to_json
 from casefile.output.write import add_files, link_files, write_site
 from casefile.pages import graphlayout
 from casefile.pages.i18n import site_labels
@@ -288,6 +289,17 @@ def build(
     for line in evidence.removal_report(plan.renderer.investigation.media, Path.cwd()):
         print(line, file=sys.stderr)
     return built[0]
+
+
+def remembered_build(paths: SitePaths, diagnostics: Diagnostics, options: Options, cache: BuildCache) -> bool:
+    """A build from what ``cache`` remembers of the last one (after an edit of dossiers, only the pages it
+    affects, in every edition), remembered in turn for the next."""
+    with cache.recording():
+        site = build(paths, diagnostics, options, cache.last_build())
+        if site is not None:
+            marks = site.marks or Marks.of(site.investigation)  # a partial build has them already
+            cache.save(diagnostics.warnings, shown_to_json({page.path: page for page in site.pages}, marks))
+    return site is not None
 
 
 def _still_sound(

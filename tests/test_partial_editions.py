@@ -61,3 +61,27 @@ def test_each_edit_keeps_what_it_cannot_affect_and_gives_a_cold_builds_output(
     after = inodes(site / "output")
     kept = {path for path in after if before.get(path) == after[path]}
     assert set(UNTOUCHED) <= kept, f"after {what}: a page of either edition the edit does not touch was written again"
+
+
+def test_serve_rebuilds_after_an_edit_only_what_it_reaches_in_every_edition(tmp_path: Path) -> None:
+    """The dev server, on a site in two languages: a saved translation is on its page at once, and the pages of
+    both editions the edit cannot reach are the files they were (the build cache's partial build, not a full one).
+    Its output is the same as ``build``'s with drafts shown, file for file."""
+    from casefile.dev.incremental import Session
+    from casefile.settings import SitePaths
+
+    site = make_site(tmp_path / "site", EDITIONS)
+    session = Session(SitePaths(site, site / "output"))
+    assert session.full_build(), [p.format() for p in session.diagnostics.problems]
+    before = inodes(site / "output")
+    story = site / "content/actors/min-aung-hlaing.ru.md"
+    story.write_text(EDITS["a translated narrative"]["content/actors/min-aung-hlaing.ru.md"], encoding="utf-8")
+    assert session.rebuild({str(story)}), [p.format() for p in session.diagnostics.problems]
+    after = inodes(site / "output")
+    assert "возглавляет" in (site / "output/ru/actors/min-aung-hlaing.html").read_text(encoding="utf-8")
+    assert after["ru/actors/min-aung-hlaing.html"] != before["ru/actors/min-aung-hlaing.html"]
+    kept = {path for path in after if before.get(path) == after[path]}
+    assert set(UNTOUCHED) <= kept and len(kept) > len(after) // 2, f"{len(kept)} of {len(after)} pages kept"
+    result = run_build(site, "--drafts", "--no-cache", out=tmp_path / "cold")
+    assert result.returncode == 0, result.stderr
+    assert snapshot(site / "output") == snapshot(tmp_path / "cold")

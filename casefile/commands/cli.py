@@ -203,17 +203,10 @@ def _build(paths: SitePaths, options: Options, diagnostics: Diagnostics, cache: 
         return _replayed(warnings, diagnostics)
     with importing():
         from casefile import pipeline
-        from casefile.output.staleness import Marks, shown_to_json
 
     if cache is None:
         return pipeline.build(paths, diagnostics, options) is not None
-    with cache.recording():
-        site = pipeline.build(paths, diagnostics, options, cache.last_build())
-        if site is not None:
-            marks = site.marks or Marks.of(site.investigation)  # a partial build has them already
-            pages = shown_to_json({page.path: page for page in site.pages}, marks)
-            cache.save(diagnostics.warnings, pages)
-    return site is not None
+    return pipeline.remembered_build(paths, diagnostics, options, cache)
 
 
 def _replayed(warnings: list[ContentError], diagnostics: Diagnostics) -> bool:

@@ -29,6 +29,7 @@ from casefile.exports.data import RecordCache, data_files, dossier_json_path
 from casefile.investigation.quotes import with_quotes
 from casefile.investigation.resolve import Investigation, ResolveCache, resolve
 from casefile.output import evidence
+from casefile.output.cache import BuildCache
 from casefile.output.outdir import write_problem
 from casefile.output.parallel import render_pages
 from casefile.output.search import Indexing, indexing
@@ -43,7 +44,7 @@ from casefile.pages.render import (
     make_environment,
     page_specs,
 )
-from casefile.pipeline import Made, SitePaths, build, edition_of, publishing_files, template_problem
+from casefile.pipeline import Made, SitePaths, edition_of, publishing_files, remembered_build, template_problem
 from casefile.settings import Options
 
 
@@ -139,12 +140,17 @@ class Session:
         return config is not None and len(config.editions) > 1
 
     def _build_every_edition(self) -> bool:
-        """The whole site built as ``build`` builds it, drafts shown: this session rebuilds one edition in memory,
-        so with several each save builds them all."""
+        """The site built as ``build`` builds it, drafts shown: this session rebuilds one edition in memory, so with
+        several each save goes through the build cache, which renders in every edition only what the edit affects."""
         self.diagnostics = Diagnostics()
-        built = build(self.paths, self.diagnostics, Options(drafts=True, jobs=self.jobs)) is not None
-        self.investigation = None  # the next save builds every edition again
-        return built
+        options = Options(drafts=True, jobs=self.jobs)
+        cache = BuildCache(self.paths, options)
+        self.investigation = None  # the next save goes through here again
+        if (warnings := cache.replay()) is not None:  # a save that changed nothing the last build read
+            for warning in warnings:
+                self.diagnostics.add(warning)
+            return True
+        return remembered_build(self.paths, self.diagnostics, options, cache)
 
     def rebuild(self, edited: set[str] | None = None) -> bool:
         """Apply the edits since the last build, every affected page; False when nothing changed."""
