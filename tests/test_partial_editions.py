@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import BASE, cached_and_cold, make_site, run_build, snapshot
+from conftest import BASE, cache_of, cached_and_cold, make_site, run_build, snapshot
 
 TATMADAW = BASE["content/actors/tatmadaw.yaml"].replace(
     "summary: Myanmar's armed forces.", "summary:\n  en: Myanmar's armed forces.\n  ru: Вооружённые силы Мьянмы."
@@ -85,3 +85,21 @@ def test_serve_rebuilds_after_an_edit_only_what_it_reaches_in_every_edition(tmp_
     result = run_build(site, "--drafts", "--no-cache", out=tmp_path / "cold")
     assert result.returncode == 0, result.stderr
     assert snapshot(site / "output") == snapshot(tmp_path / "cold")
+
+
+def test_serve_with_no_cache_builds_every_edition_in_full_and_remembers_nothing(tmp_path: Path) -> None:
+    """``serve --no-cache`` keeps its word: each save builds the site from scratch, and no build cache is read or
+    written."""
+    from casefile.dev.incremental import Session
+    from casefile.settings import SitePaths
+
+    site = make_site(tmp_path / "site", EDITIONS)
+    session = Session(SitePaths(site, site / "output"), remember=False)
+    assert session.full_build(), [p.format() for p in session.diagnostics.problems]
+    before = inodes(site / "output")
+    story = site / "content/actors/min-aung-hlaing.ru.md"
+    story.write_text(EDITS["a translated narrative"]["content/actors/min-aung-hlaing.ru.md"], encoding="utf-8")
+    assert session.rebuild({str(story)}), [p.format() for p in session.diagnostics.problems]
+    after = inodes(site / "output")
+    assert not {path for path in after if before.get(path) == after[path]}, "a page was kept from the last build"
+    assert not cache_of(site).exists() or not any(cache_of(site).iterdir())

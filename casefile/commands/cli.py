@@ -166,7 +166,7 @@ def _run(verb: str, paths: SitePaths, options: Options, args: argparse.Namespace
                         from casefile.dev.incremental import Session
                         from casefile.dev.serve import serve
 
-                    return serve(Session(paths, jobs=options.jobs), args.host, args.port)
+                    return serve(Session(paths, jobs=options.jobs, remember=not args.no_cache), args.host, args.port)
                 ok = _build(paths, options, diagnostics, cache)
     except ContentError as problem:  # the output folder refused, taken, or not writable
         diagnostics.add(problem)

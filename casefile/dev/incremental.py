@@ -44,7 +44,15 @@ from casefile.pages.render import (
     make_environment,
     page_specs,
 )
-from casefile.pipeline import Made, SitePaths, edition_of, publishing_files, remembered_build, template_problem
+from casefile.pipeline import (
+    Made,
+    SitePaths,
+    build,
+    edition_of,
+    publishing_files,
+    remembered_build,
+    template_problem,
+)
 from casefile.settings import Options
 
 
@@ -63,6 +71,7 @@ class Session:
 
     paths: SitePaths
     jobs: int = 1  # processes rendering a full build's pages; 1 renders here, in this process
+    remember: bool = True  # a site in several languages is rebuilt through the build cache (not with --no-cache)
     cache: LoadCache = field(default_factory=LoadCache)
     resolve_cache: ResolveCache = field(default_factory=ResolveCache)
     investigation: Investigation | None = None
@@ -144,8 +153,10 @@ class Session:
         several each save goes through the build cache, which renders in every edition only what the edit affects."""
         self.diagnostics = Diagnostics()
         options = Options(drafts=True, jobs=self.jobs)
-        cache = BuildCache(self.paths, options)
         self.investigation = None  # the next save goes through here again
+        if not self.remember:
+            return build(self.paths, self.diagnostics, options) is not None
+        cache = BuildCache(self.paths, options)
         if (warnings := cache.replay()) is not None:  # a save that changed nothing the last build read
             for warning in warnings:
                 self.diagnostics.add(warning)
