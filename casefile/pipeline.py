@@ -239,8 +239,10 @@ def _collector_spared() -> Iterator[None]:
 def check(paths: SitePaths, diagnostics: Diagnostics, options: Options = DEFAULT_OPTIONS) -> BuiltSite | None:
     """Everything but writing: load, resolve, render, lint; None when there are errors."""
     plan = _Plan.make(paths, diagnostics, options, keep=False)
-    rendered = None if plan is None else plan.render(None, paths, diagnostics, options)
-    return None if plan is None or rendered is None else plan.checked(rendered, paths, diagnostics, options)
+    if plan is None:
+        return None
+    rendered = plan.render(None, paths, diagnostics, options)
+    return None if rendered is None else plan.checked(rendered, paths, diagnostics, options)
 
 
 def build(

@@ -63,21 +63,27 @@ def test_each_edit_keeps_what_it_cannot_affect_and_gives_a_cold_builds_output(
     assert set(UNTOUCHED) <= kept, f"after {what}: a page of either edition the edit does not touch was written again"
 
 
-def test_serve_rebuilds_after_an_edit_only_what_it_reaches_in_every_edition(tmp_path: Path) -> None:
-    """The dev server, on a site in two languages: a saved translation is on its page at once, and the pages of
-    both editions the edit cannot reach are the files they were (the build cache's partial build, not a full one).
-    Its output is the same as ``build``'s with drafts shown, file for file."""
+def served_and_saved(tmp_path: Path, remember: bool) -> tuple[Path, dict[str, int], dict[str, int]]:
+    """The site in two languages built by a dev server's session (``remember``: through the build cache), then
+    its Russian narrative saved and rebuilt: the site, and every page's inode before and after the save."""
     from casefile.dev.incremental import Session
     from casefile.settings import SitePaths
 
     site = make_site(tmp_path / "site", EDITIONS)
-    session = Session(SitePaths(site, site / "output"))
+    session = Session(SitePaths(site, site / "output"), remember=remember)
     assert session.full_build(), [p.format() for p in session.diagnostics.problems]
     before = inodes(site / "output")
     story = site / "content/actors/min-aung-hlaing.ru.md"
     story.write_text(EDITS["a translated narrative"]["content/actors/min-aung-hlaing.ru.md"], encoding="utf-8")
     assert session.rebuild({str(story)}), [p.format() for p in session.diagnostics.problems]
-    after = inodes(site / "output")
+    return site, before, inodes(site / "output")
+
+
+def test_serve_rebuilds_after_an_edit_only_what_it_reaches_in_every_edition(tmp_path: Path) -> None:
+    """The dev server, on a site in two languages: a saved translation is on its page at once, and the pages of
+    both editions the edit cannot reach are the files they were (the build cache's partial build, not a full one).
+    Its output is the same as ``build``'s with drafts shown, file for file."""
+    site, before, after = served_and_saved(tmp_path, remember=True)
     assert "возглавляет" in (site / "output/ru/actors/min-aung-hlaing.html").read_text(encoding="utf-8")
     assert after["ru/actors/min-aung-hlaing.html"] != before["ru/actors/min-aung-hlaing.html"]
     kept = {path for path in after if before.get(path) == after[path]}
@@ -90,16 +96,6 @@ def test_serve_rebuilds_after_an_edit_only_what_it_reaches_in_every_edition(tmp_
 def test_serve_with_no_cache_builds_every_edition_in_full_and_remembers_nothing(tmp_path: Path) -> None:
     """``serve --no-cache`` keeps its word: each save builds the site from scratch, and no build cache is read or
     written."""
-    from casefile.dev.incremental import Session
-    from casefile.settings import SitePaths
-
-    site = make_site(tmp_path / "site", EDITIONS)
-    session = Session(SitePaths(site, site / "output"), remember=False)
-    assert session.full_build(), [p.format() for p in session.diagnostics.problems]
-    before = inodes(site / "output")
-    story = site / "content/actors/min-aung-hlaing.ru.md"
-    story.write_text(EDITS["a translated narrative"]["content/actors/min-aung-hlaing.ru.md"], encoding="utf-8")
-    assert session.rebuild({str(story)}), [p.format() for p in session.diagnostics.problems]
-    after = inodes(site / "output")
+    site, before, after = served_and_saved(tmp_path, remember=False)
     assert not {path for path in after if before.get(path) == after[path]}, "a page was kept from the last build"
     assert not cache_of(site).exists() or not any(cache_of(site).iterdir())

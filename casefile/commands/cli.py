@@ -183,8 +183,8 @@ def _check(
 ) -> bool:
     """Validate, or replay the warnings of the last build when nothing it read has changed; with ``report``,
     print the editor's sourcing report of a valid investigation."""
-    if cache is not None and (warnings := cache.replay(with_output=False)) is not None:
-        return _replayed(warnings, diagnostics)
+    if cache is not None and cache.replayed(diagnostics, with_output=False):
+        return True
     with importing():
         from casefile import pipeline
 
@@ -199,20 +199,14 @@ def _check(
 def _build(paths: SitePaths, options: Options, diagnostics: Diagnostics, cache: BuildCache | None) -> bool:
     """Build, unless the last build read the same files and its output is untouched (only the pages a change
     affects, when it changed only dossiers); remember this one."""
-    if cache is not None and (warnings := cache.replay()) is not None:
-        return _replayed(warnings, diagnostics)
+    if cache is not None and cache.replayed(diagnostics):
+        return True
     with importing():
         from casefile import pipeline
 
     if cache is None:
         return pipeline.build(paths, diagnostics, options) is not None
     return pipeline.remembered_build(paths, diagnostics, options, cache)
-
-
-def _replayed(warnings: list[ContentError], diagnostics: Diagnostics) -> bool:
-    for warning in warnings:
-        diagnostics.add(warning)
-    return True
 
 
 def _shown(folder: Path) -> str:

@@ -157,9 +157,7 @@ class Session:
         if not self.remember:
             return build(self.paths, self.diagnostics, options) is not None
         cache = BuildCache(self.paths, options)
-        if (warnings := cache.replay()) is not None:  # a save that changed nothing the last build read
-            for warning in warnings:
-                self.diagnostics.add(warning)
+        if cache.replayed(self.diagnostics):  # a save that changed nothing the last build read
             return True
         return remembered_build(self.paths, self.diagnostics, options, cache)
 

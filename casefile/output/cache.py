@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
-from casefile.diagnostics import ContentError, Location
+from casefile.diagnostics import ContentError, Diagnostics, Location
 from casefile.output.cache_state import Entry, Stamp, valid_state
 from casefile.settings import PROJECT_ROOT, Options, SitePaths
 
@@ -242,6 +242,14 @@ class BuildCache:
         if state["inputs"] != self.inputs:  # touched but unchanged files: hash them no more
             self._save(state | {"inputs": self.inputs})
         return [_problem(fields) for fields in state["warnings"]]
+
+    def replayed(self, diagnostics: Diagnostics, with_output: bool = True) -> bool:
+        """Whether nothing the last build read has changed (see :meth:`replay`); if so, its warnings are given
+        again to ``diagnostics``, and no build is needed."""
+        warnings = self.replay(with_output)
+        for warning in warnings or ():
+            diagnostics.add(warning)
+        return warnings is not None
 
     def _output_untouched(self) -> bool:
         """Whether the output folder is the last build's, every file as it was written (by its stamp, or where
