@@ -70,13 +70,17 @@ class Actor(Answerable):
     @property
     def label_language(self) -> str:
         """The language tag of the form the actor is named by ('' for a plain ``name:``)."""
-        forms = self.name_forms
-        base = self._language.partition("-")[0]
-        return next((tag for tag in (self._language, base) if tag in forms), next(iter(forms)))
+        if not isinstance(forms := self.name, dict):
+            return ""
+        language = self._language  # read once: a private attribute is a slow lookup, and pages ask a lot
+        base = language.partition("-")[0]
+        return next((tag for tag in (language, base) if tag in forms), next(iter(forms)))
 
     @property
     def label(self) -> str:
-        return self.name_forms[self.label_language]
+        """The name the pages call the actor by: asked for on every line that names it, so a plain ``name:``
+        is answered without working out a language."""
+        return self.name if isinstance(self.name, str) else self.name[self.label_language]
 
     @property
     def other_names(self) -> list[tuple[str, str]]:
