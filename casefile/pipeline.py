@@ -6,7 +6,7 @@ import dataclasses
 import gc
 import sys
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,15 +109,21 @@ class _Plan:
         diagnostics: Diagnostics,
         options: Options,
         kept: dict[str, PageRecord] | None = None,
+        meanwhile: Callable[[], object] = lambda: None,
     ) -> list[PageRecord] | None:
         """Every page but the ``kept`` ones rendered (into the folder ``into``, if any): the records of all, or
-        None after a template error."""
+        None after a template error. ``meanwhile`` is done while the first edition's pages are rendered."""
         kept = kept or {}
         rendered: list[PageRecord] = list(kept.values())
-        for edition in self.editions:
+        for number, edition in enumerate(self.editions):
             specs = [spec for spec in edition.specs if spec.path not in kept]
             records = render_pages(
-                edition.renderer, specs, into, options.jobs, lambda exc: template_problem(exc, paths)
+                edition.renderer,
+                specs,
+                into,
+                options.jobs,
+                lambda exc: template_problem(exc, paths),
+                meanwhile if number == 0 else lambda: None,
             )
             if isinstance(records, ContentError):
                 diagnostics.add(records)
@@ -265,18 +271,20 @@ def build(
     kept_exports = {dossier_json_path(dossier.page) for dossier, _, _ in records.records.values()}
     built: list[BuiltSite] = []
 
+    def export(staging: Path) -> None:
+        exports = data_files(plan.renderer.investigation, records)
+        add_files({path: text for path, text in exports.items() if path not in kept_exports}, staging)
+
     def render_and_check(staging: Path) -> bool:
         if last is not None:
             link_files(last.out, staging, [*kept, *kept_exports])
-        rendered = plan.render(staging, paths, diagnostics, options, kept)
+        rendered = plan.render(staging, paths, diagnostics, options, kept, meanwhile=lambda: export(staging))
         if rendered is None:
             return False
         with indexing(staging, diagnostics, options.search) as index_ready:  # the pages are final: index them
             site = plan.checked(rendered, paths, diagnostics, options)
             if site is None or (options.strict and diagnostics.warnings):
                 return False
-            exports = data_files(site.investigation, records)
-            add_files({path: text for path, text in exports.items() if path not in kept_exports}, staging)
             evidence.stage(site.investigation.media, staging)
             root_path = site.investigation.config.root_path
             links = plan.link_tables(site.pages)

@@ -18,8 +18,11 @@ _STOPS = {signal.SIGINT, signal.SIGTERM}
 _WORK: list[Callable[[range], object]] = []  # in a worker process: the work it inherited at the fork
 
 
-def forked_map(work: Callable[[range], T], count: int, jobs: int, size: int) -> Iterator[T]:
-    """``work`` over ``range(count)`` in slices of ``size``, by ``jobs`` forked processes, results in order.
+def forked_map(
+    work: Callable[[range], T], count: int, jobs: int, size: int, meanwhile: Callable[[], object] = lambda: None
+) -> Iterator[T]:
+    """``work`` over ``range(count)`` in slices of ``size``, by ``jobs`` forked processes, results in order;
+    this process does ``meanwhile`` once the workers have started, rather than wait for them with nothing to do.
 
     The caller may stop early (at an error, say): the workers are ended when the iteration is.
     """
@@ -34,7 +37,9 @@ def forked_map(work: Callable[[range], T], count: int, jobs: int, size: int) -> 
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     with pool:
-        yield from pool.imap(_run, slices)  # type: ignore[misc]
+        results = pool.imap(_run, slices)
+        meanwhile()
+        yield from results  # type: ignore[misc]
 
 
 def _adopt(work: Callable[[range], object]) -> None:

@@ -71,9 +71,11 @@ def render_pages(
     into: Path | None,
     jobs: int,
     locate: Callable[[TemplateError], ContentError],
+    meanwhile: Callable[[], object] = lambda: None,
 ) -> list[PageRecord] | ContentError:
     """Render ``specs`` (into the folder ``into``, if any) with ``jobs`` processes; the records by path,
-    or the first template error in a fixed order of pages, whatever the number of jobs."""
+    or the first template error in a fixed order of pages, whatever the number of jobs. This process does
+    ``meanwhile`` while the workers render, rather than wait with a core idle after them."""
     job = _Job(renderer, sorted(specs, key=_heavy_first), into, locate)
     for folder in {posixpath.dirname(spec.path) for spec in specs} if into is not None else ():
         # made once here: a mkdir per page locks the folder above, and two workers then spin on that lock
@@ -81,9 +83,10 @@ def render_pages(
     size = max(1, min(SLICE, -(-len(specs) // (jobs * TASKS_PER_JOB))))
     if jobs <= 1 or len(specs) <= size:
         results: Iterable[list[PageRecord] | ContentError] = [job.run(range(len(specs)))]
+        meanwhile()
     else:
         _warm(renderer)
-        results = forked_map(job.run, len(specs), jobs, size)
+        results = forked_map(job.run, len(specs), jobs, size, meanwhile)
     records = []
     for result in results:
         if isinstance(result, ContentError):

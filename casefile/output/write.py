@@ -9,6 +9,7 @@ that Ctrl-C and SIGTERM wait for. The previous site is then deleted in the backg
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -74,10 +75,11 @@ def _stage(files: dict[str, str], static_dirs: list[Path], staging: Path) -> Non
 
 def add_files(files: dict[str, str], folder: Path) -> None:
     """``files`` (text by path) written under ``folder``."""
+    for parent in {posixpath.dirname(path) for path in files}:
+        # once per folder: a mkdir per file locks the folder, which the page writers share (see render_pages)
+        (folder / parent).mkdir(parents=True, exist_ok=True)
     for path, text in sorted(files.items()):
-        target = folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8", newline="\n")
+        (folder / path).write_text(text, encoding="utf-8", newline="\n")
 
 
 def link_files(source: Path, folder: Path, paths: Iterable[str]) -> None:
