@@ -87,3 +87,26 @@ def test_help_and_new_load_no_heavy_library(tmp_path: Path) -> None:
         assert "casefile" in modules, args
         assert not modules & set(HEAVY), (args, sorted(modules & set(HEAVY)))
     assert (site / "content" / "actors" / "new-person.yaml").is_file()
+
+
+def test_work_done_meanwhile_runs_beside_the_workers_and_a_failure_in_it_ends_them() -> None:
+    """The build makes its exports while the workers render: the pages come back all the same, and when the
+    exports fail (a full disk) the workers are ended with the build, not left rendering."""
+    script = f"""
+import multiprocessing, sys, time
+sys.path.insert(0, {str(ROOT)!r})
+from casefile.workers import forked_map
+done = []
+print(sum(sum(tasks) for tasks in forked_map(list, 100, 2, 10, lambda: done.append(1))), done)
+def slow(tasks):
+    time.sleep(30)
+    return list(tasks)
+def full_disk():
+    raise OSError(28, "No space left on device")
+try:
+    list(forked_map(slow, 100, 2, 10, full_disk))
+except OSError as error:
+    print(error.strerror, len(multiprocessing.active_children()))
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=25)
+    assert result.stdout == "4950 [1]\nNo space left on device 0\n", result.stderr
