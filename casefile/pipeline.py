@@ -278,13 +278,17 @@ def build(
     def render_and_check(staging: Path) -> bool:
         if last is not None:
             link_files(last.out, staging, [*kept, *kept_exports])
-        rendered = plan.render(staging, paths, diagnostics, options, kept, meanwhile=lambda: export(staging))
+        # the exports are made beside work that leaves a core idle: the search index's, or else the pages'
+        beside_pages = (lambda: export(staging)) if not options.search else lambda: None
+        rendered = plan.render(staging, paths, diagnostics, options, kept, meanwhile=beside_pages)
         if rendered is None:
             return False
         with indexing(staging, diagnostics, options.search) as index_ready:  # the pages are final: index them
             site = plan.checked(rendered, paths, diagnostics, options)
             if site is None or (options.strict and diagnostics.warnings):
                 return False
+            if options.search:
+                export(staging)
             evidence.stage(site.investigation.media, staging)
             root_path = site.investigation.config.root_path
             links = plan.link_tables(site.pages)
