@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from conftest import ROOT, missing_tool, start_serve, stop_serve
+from conftest import ROOT, missing_tool, start_serve, stop_serve, wait_for
 from test_serve import SITE_FILES
 
 if TYPE_CHECKING:
@@ -83,6 +83,28 @@ def test_saving_reloads_the_open_page_under_the_sites_own_csp(browser: Browser, 
         "!document.querySelector('.casefile-errors') && document.querySelector('h1').textContent.includes('Fixed')",
     )
     assert errors == []
+    context.close()
+
+
+def test_a_save_made_while_the_page_connects_still_reloads_it(browser: Browser, served: tuple[Path, str]) -> None:
+    """A page connects for reloads a moment after it has loaded; a save rebuilt in that moment used to reach no
+    one, and the page stayed stale until the next save. Here the reload client reaches the page late, as on a
+    slow network, and the save is rebuilt before it connects: the page reloads all the same."""
+    site, base = served
+    context = browser.new_context()
+    page = context.new_page()
+    held: list = []
+    page.route("**/livereload.js*", lambda route: held.append(route))
+    page.goto(f"{base}/actors/anna.html", wait_until="commit")
+    assert "Anna Example" in page.locator("h1").inner_text()
+    (site / ANNA_PATH).write_text(ANNA.replace("Anna Example", "Anna Edited"))
+    built = site / "output" / "actors" / "anna.html"
+    wait_for(lambda: "Anna Edited" in built.read_text(encoding="utf-8"), what="serve to rebuild the page")
+    page.wait_for_timeout(1_000)  # serve tells the open pages (none connected) just after writing the page
+    assert "Anna Example" in page.locator("h1").inner_text()
+    held[0].continue_()
+    page.unroute("**/livereload.js*")
+    page.wait_for_function("() => document.querySelector('h1').textContent.includes('Anna Edited')", timeout=15_000)
     context.close()
 
 

@@ -169,11 +169,21 @@ class _Private:
             self.write(body)  # type: ignore[attr-defined]
 
 
+RELOAD = json.dumps({"command": "reload", "path": "*", "liveCSS": True, "liveImg": True})
+
+
 class ReloadSocket(_Private, LiveReloadHandler):
-    """livereload's socket, open only to pages of this server."""
+    """livereload's socket, open only to pages of this server.
+
+    A page connects a moment after it has loaded, and a reload called in that moment would not reach it: so
+    each page served is noted with the number of reloads called so far, and a page that connects having
+    missed one is told to reload then.
+    """
 
     joined = 0  # pages that have connected so far: a page told to reload connects again once it has loaded
     _joining = Condition()  # notified at each of them
+    reloads = 0  # reloads called since the server started
+    served: dict[str, int] = {}  # the path of each page served → the reloads called before it was
 
     def initialize(self, audience: Audience) -> None:
         self.audience = audience
@@ -187,6 +197,15 @@ class ReloadSocket(_Private, LiveReloadHandler):
         if not known and self in LiveReloadHandler.waiters:
             ReloadSocket.joined += 1
             ReloadSocket._joining.notify_all()
+            if self.missed_a_reload(json.loads(message).get("url")):
+                self.write_message(RELOAD)
+
+    @classmethod
+    def missed_a_reload(cls, url: object) -> bool:
+        """Whether the page at ``url`` was served before the last reload was called (its socket, just connected,
+        was not there to hear it)."""
+        path = urlsplit(url).path if isinstance(url, str) else ""
+        return cls.served.get(path, cls.reloads) < cls.reloads
 
     @classmethod
     async def until_joined(cls, count: int, within: float) -> None:
@@ -199,13 +218,13 @@ class ReloadSocket(_Private, LiveReloadHandler):
     @classmethod
     def reload_all(cls) -> int:
         """Tell every open page to reload itself; how many were told."""
-        message = json.dumps({"command": "reload", "path": "*", "liveCSS": True, "liveImg": True})
+        cls.reloads += 1
         told = 0
         for waiter in list(LiveReloadHandler.waiters):
             if waiter.ws_connection is None or waiter.ws_connection.is_closing():
                 LiveReloadHandler.waiters.discard(waiter)
             else:
-                waiter.write_message(message)
+                waiter.write_message(RELOAD)
                 told += 1
         return told
 
@@ -267,6 +286,8 @@ class SitePage(_Private, web.RequestHandler):
         body = target.read_bytes()
         content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if content_type == "text/html":
+            if with_body and status == 200:  # a page of the site loaded: as many as the site has, at most
+                ReloadSocket.served[self.request.path] = ReloadSocket.reloads
             page = dev_page(body.decode("utf-8"), self.request.host, self.state.problems(), self.state.site)
             body, content_type = page.encode("utf-8"), "text/html; charset=utf-8"
         self.send(body, content_type, with_body, status)
