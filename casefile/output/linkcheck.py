@@ -36,7 +36,8 @@ OTHER_SCHEMES = ("mailto", "data")  # the only non-web links a page may carry (m
 Verdict = tuple[str, str] | None  # (message, hint) for a link that leads nowhere
 _UNSEEN = ("", "")  # no verdict yet
 
-_TAG = re.compile(r"<!--.*?-->|<[a-zA-Z][^>]*>", re.DOTALL)
+# A comment, or a tag holding one of the attributes below: most tags hold none, and are passed over in the regex
+_TAG = re.compile(r"<!--.*?-->|<[a-zA-Z][^>]*?\s(?:id|href|src|xlink:href)\s*=[^>]*>", re.DOTALL | re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"""\s(id|href|src|xlink:href)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 
 
