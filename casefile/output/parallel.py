@@ -9,7 +9,6 @@ the tests want.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from jinja2 import TemplateError
 
 from casefile.diagnostics import ContentError
 from casefile.output.linkcheck import PageLinks, page_links
+from casefile.output.write import make_folders
 from casefile.pages.render import PageSpec, Renderer
 from casefile.workers import forked_map
 
@@ -77,9 +77,8 @@ def render_pages(
     or the first template error in a fixed order of pages, whatever the number of jobs. This process does
     ``meanwhile`` while the workers render, rather than wait with a core idle after them."""
     job = _Job(renderer, sorted(specs, key=_heavy_first), into, locate)
-    for folder in {posixpath.dirname(spec.path) for spec in specs} if into is not None else ():
-        # made once here: a mkdir per page locks the folder above, and two workers then spin on that lock
-        (into / folder).mkdir(parents=True, exist_ok=True)
+    if into is not None:
+        make_folders(into, (spec.path for spec in specs))  # here, once, not by each worker
     size = max(1, min(SLICE, -(-len(specs) // (jobs * TASKS_PER_JOB))))
     if jobs <= 1 or len(specs) <= size:
         results: Iterable[list[PageRecord] | ContentError] = [job.run(range(len(specs)))]

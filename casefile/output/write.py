@@ -73,11 +73,16 @@ def _stage(files: dict[str, str], static_dirs: list[Path], staging: Path) -> Non
     add_files(files, staging)
 
 
+def make_folders(folder: Path, paths: Iterable[str]) -> None:
+    """The folders under ``folder`` that hold ``paths``, each made once: a mkdir per file locks the folder above
+    it, and the processes writing pages into the same folder then wait on that lock."""
+    for parent in sorted({posixpath.dirname(path) for path in paths}):
+        (folder / parent).mkdir(parents=True, exist_ok=True)
+
+
 def add_files(files: dict[str, str], folder: Path) -> None:
     """``files`` (text by path) written under ``folder``."""
-    for parent in {posixpath.dirname(path) for path in files}:
-        # once per folder: a mkdir per file locks the folder, which the page writers share (see render_pages)
-        (folder / parent).mkdir(parents=True, exist_ok=True)
+    make_folders(folder, files)
     for path, text in sorted(files.items()):
         (folder / path).write_text(text, encoding="utf-8", newline="\n")
 
@@ -88,10 +93,10 @@ def link_files(source: Path, folder: Path, paths: Iterable[str]) -> None:
     Nothing is ever written into a linked file (pages rendered again, exports and the index are new files),
     so the previous site, which shares them until it is deleted, stays exactly as it was.
     """
-    for path in sorted(paths):
-        target = folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.link(source / path, target)
+    ordered = sorted(paths)
+    make_folders(folder, ordered)
+    for path in ordered:
+        os.link(source / path, folder / path)
 
 
 def _swap(staging: Path, out: Path, previous: Path) -> None:
