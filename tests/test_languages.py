@@ -61,7 +61,9 @@ def test_burmese_site_has_burmese_labels_with_the_site_override(sites: dict[str,
     assert deal.find("h2", id="parties-title").text == "စာချုပ်ဝင်များ"
     assert deal.find("p", class_="kicker").text == "စာချုပ်"  # the deal's kind, from the model's vocabulary
     assert deal.find("h2", id="footnotes-title").text == "ရင်းမြစ်များ"
-    assert load_html(sites["my"] / "timeline.html").find("title").text.startswith("ဖြစ်စဉ်ပြဇယား")
+    timeline = load_html(sites["my"] / "timeline.html")
+    assert timeline.find("title").text.startswith("ဖြစ်စဉ်ပြဇယား")
+    assert timeline.find("h1").text == "ဖြစ်စဉ်ပြဇယား"  # written into the compiled template, override and all
 
 
 def test_burmese_dates_keep_their_precision_in_burmese_digits(sites: dict[str, Path]) -> None:

@@ -40,6 +40,7 @@ from casefile.messages import N_
 from casefile.pages import i18n, network
 from casefile.pages.context import PageContext
 from casefile.pages.i18n import kind_label
+from casefile.pages.labels import FoldedLabels
 from casefile.pages.publish import feed_path
 from casefile.settings import default_folder
 from casefile.text import contain_bidi, finalize, isolate
@@ -254,7 +255,7 @@ def make_environment(templates: list[Path]) -> Environment:
         keep_trailing_newline=True,
         auto_reload=False,
         finalize=finalize,
-        extensions=["jinja2.ext.i18n"],
+        extensions=[FoldedLabels],
     )
     env.policies["ext.i18n.trimmed"] = True  # a {% trans %} block's msgid has no line breaks or indentation
     env.filters["kind_label"] = kind_label
