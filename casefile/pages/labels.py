@@ -91,9 +91,14 @@ class FoldedLabels(InternationalizationExtension):
         return super()._make_node(singular, plural, context, variables, plural_expr, vars_referenced, num_called_num)
 
 
+def shown_label(translate: Callable[[str], str], msgid: str) -> Markup:
+    """``msgid`` as a template's ``_(msgid)`` shows it: translated, marked safe, ``%%`` made ``%``."""
+    return Markup(translate(msgid)) % {}
+
+
 def _folded(translate: Callable[[str], str], msgid: str) -> str | None:
     try:
-        return str(Markup(translate(msgid)) % {})
+        return str(shown_label(translate, msgid))
     except (ValueError, TypeError, KeyError):
         return None
 

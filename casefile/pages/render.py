@@ -40,12 +40,12 @@ from casefile.messages import N_
 from casefile.pages import i18n, network
 from casefile.pages.context import PageContext
 from casefile.pages.i18n import kind_label
-from casefile.pages.labels import FoldedLabels
+from casefile.pages.labels import FoldedLabels, shown_label
 from casefile.pages.publish import feed_path
 from casefile.settings import default_folder
 from casefile.text import contain_bidi, finalize, isolate
 
-NAVIGATION = [  # the labels are msgids: the template translates them
+NAVIGATION = [  # the labels are msgids: each Renderer translates them once, for every page
     ("actors/index.html", N_("Actors")),
     ("deals/index.html", N_("Deals")),
     ("events/index.html", N_("Events")),
@@ -294,7 +294,10 @@ class Renderer:
         self.lists = lists or SiteLists(investigation)
         self.feed = feed_path(investigation)
         self.sourcing = Provenance(investigation.dossiers)
-        env.install_gettext_translations(i18n.site_labels(investigation.config), newstyle=True)  # type: ignore[attr-defined]
+        labels = i18n.site_labels(investigation.config)
+        env.install_gettext_translations(labels, newstyle=True)  # type: ignore[attr-defined]
+        # translated here rather than by ``_(label)`` in the template: six calls through Jinja on every page
+        self.navigation = [(target, shown_label(labels.gettext, msgid)) for target, msgid in NAVIGATION]
 
     def render(self, spec: PageSpec) -> tuple[str, PageContext]:
         """The page's HTML and its context, which knows the dossiers the page showed."""
@@ -307,7 +310,7 @@ class Renderer:
             site=self.investigation,
             config=self.investigation.config,
             spec=spec,
-            nav=NAVIGATION,
+            nav=self.navigation,
             feed=self.feed,
         )
         return html, page
