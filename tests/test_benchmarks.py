@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from conftest import ROOT, parse_html, run_build, snapshot
@@ -77,8 +78,10 @@ def test_run_py_with_peers_prints_both_tables_and_the_targets() -> None:
     """Without the peers (absent in CI): Casefile's part runs, and the targets against the peers say so."""
     command = [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", str(N), "--runs", "1", "--peers"]
     command += ["--hugo=", "--mkdocs=", "--pelican=", "--eleventy="]
+    before = set(Path(tempfile.gettempdir()).glob("casefile-bench-*"))
     result = subprocess.run(command, capture_output=True, text=True, timeout=180)
     assert result.returncode == 0, result.stderr
+    assert set(Path(tempfile.gettempdir()).glob("casefile-bench-*")) <= before  # the outputs moved aside went too
     plain, rich = result.stdout.split("\n## ")
     assert plain.startswith("## The peers' corpus") and rich.startswith("Casefile's own corpus")
     for report in (plain, rich):
