@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
+from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SecurityError
 
 from casefile.content.loader import LoadedSite, load_site
@@ -40,6 +40,7 @@ from casefile.pages.render import PageSpec, Renderer, make_environment, page_spe
 from casefile.settings import Options, SitePaths
 
 DEFAULT_OPTIONS = Options()
+MACROS_IMPORT = '{% import "macros.html" as m with context %}'  # in base.html, for every page template
 
 
 @dataclass(frozen=True)
@@ -357,4 +358,16 @@ def template_problem(exc: TemplateError, paths: SitePaths) -> ContentError:
     hint = "the templates are code: undo the last change to them, or ask a developer"
     if isinstance(exc, SecurityError):
         hint = "a template may show the investigation's data, never reach into Python: remove what it names"
+    if isinstance(exc, UndefinedError) and message == "'m' is undefined" and (own := _own_base(paths)):
+        return ContentError(
+            Location(own, 1, 1),
+            "template error: this base.html does not import the macros that the page templates use as 'm'",
+            f"add {MACROS_IMPORT} at its top, as Casefile's own base.html does since 0.2",
+        )
     return ContentError(where, f"template error: {message or exc}", hint)
+
+
+def _own_base(paths: SitePaths) -> Path | None:
+    """The investigation's own base.html, which may come from a Casefile before page templates used its macros."""
+    own = paths.templates[0] / "base.html"
+    return own if own.is_file() else None

@@ -270,6 +270,15 @@ CASES: dict[str, Case] = {
         {"templates/actor.html": "<!doctype html>\n<title>x</title>\n<p>{{ no_such_thing }}</p>\n"},
         Expected("templates/actor.html:3:1", r"'no_such_thing' is undefined", r"templates"),
     ),
+    # a base.html copied before page templates used the macros it imports
+    "base-without-macros": Case(
+        {"templates/base.html": "<!doctype html>\n<title>{{ config.title }}</title>{% block content %}{% endblock %}"},
+        Expected(
+            "templates/base.html:1:1",
+            r"this base\.html does not import the macros that the page templates use as 'm'",
+            r'add \{% import "macros\.html" as m with context %\} at its top',
+        ),
+    ),
     "template-missing-include": Case(
         {"templates/actor.html": "<!doctype html>\n{% include 'gone.html' %}\n"},
         Expected("templates/actor.html:2:1", r"the template 'gone\.html' does not exist", r"templates"),
