@@ -40,6 +40,7 @@ class PageContext:
     path: str
     investigation: Investigation
     sourcing: Provenance  # shared by every page: what each source rests on is worked out once per build
+    root: str | None = None  # the 404 page's: GitHub Pages serves it at any depth, so its links start from the root
     notes: Footnotes = field(init=False)
     used: set[str] = field(default_factory=set)  # dossiers shown in full (footnotes): rebuild when they change
     named: set[str] = field(default_factory=set)  # dossiers only linked to: rebuild when their name changes
@@ -58,6 +59,13 @@ class PageContext:
         if _in_edition(target):
             target = self.investigation.config.folder + target
         return relative_url(self.path, target)
+
+    def href(self, target: Dossier | str) -> str:
+        """A link of the page's frame (styles, navigation, footer): as :meth:`url`, but from the site's ``root``
+        on the 404 page."""
+        if self.root is None:
+            return self.url(target)
+        return self.root + (target if isinstance(target, str) else target.page)
 
     def editions(self) -> list[Alternate]:
         """This page in each language of the site, for its alternates and the language switcher; none when

@@ -301,12 +301,13 @@ class Renderer:
 
     def render(self, spec: PageSpec) -> tuple[str, PageContext]:
         """The page's HTML and its context, which knows the dossiers the page showed."""
-        page = PageContext(spec.path, self.investigation, self.sourcing)
         template = self.env.get_template(spec.template)
         data = spec.data(self.lists) if spec.dossier is None else _dossier_data(self.lists, spec.dossier)
+        page = PageContext(spec.path, self.investigation, self.sourcing, data.get("site_root"))
         html = template.render(
             data,
             page=page,
+            href=page.href,
             site=self.investigation,
             config=self.investigation.config,
             spec=spec,
