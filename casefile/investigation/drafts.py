@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from casefile.content import markdown
-from casefile.content.model import Dossier, SourceRef
+from casefile.content.model import Dossier, MarkdownText, SourceRef
 from casefile.diagnostics import Diagnostics, Location
 from casefile.investigation.lint import warn
 from casefile.investigation.resolve import Backlinks, Investigation, _ReferenceChecker, _source_id
@@ -56,8 +55,8 @@ class _DraftChecker(_ReferenceChecker):
     def _check_citing(self, ref: SourceRef, locate, path: tuple) -> None:
         """Checked already, with the drafts."""
 
-    def _check_tokens(self, tokens: list, locate) -> None:
-        for ref in markdown.references(tokens):
+    def _check_text(self, text: MarkdownText, locate) -> None:
+        for ref in text.references:
             if ref.target not in self.published.drafts:
                 continue
             where = locate(ref.line, ref.markup)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from casefile.content import markdown
 from casefile.content.model import (
     Actor,
     Claim,
@@ -24,6 +23,7 @@ from casefile.content.model import (
     Dossier,
     Event,
     Item,
+    MarkdownText,
     Media,
     Participant,
     Party,
@@ -148,7 +148,7 @@ class _Linter:
     def check_facts(self, dossier: Dossier) -> None:
         """Facts without sources in a dossier that has none of its own to fall back on."""
         for path, fact in _facts(dossier):
-            if not fact.sources and not (isinstance(fact, Claim) and _cites(fact.tokens)):
+            if not fact.sources and not (isinstance(fact, Claim) and _cites(fact)):
                 self.warn(
                     "fact-without-sources",
                     dossier.id,
@@ -213,18 +213,17 @@ class _Linter:
 
 def _has_any_source(dossier: Dossier) -> bool:
     """A citation anywhere: the dossier's or a fact's ``sources:``, or ``[@id]`` in a text."""
-    return any(True for _ in source_refs(dossier)) or any(_cites(tokens) for tokens in _texts(dossier))
+    return any(True for _ in source_refs(dossier)) or any(_cites(text) for text in _texts(dossier))
 
 
-def _texts(dossier: Dossier) -> Iterator[list[Any]]:
+def _texts(dossier: Dossier) -> Iterator[MarkdownText]:
     if dossier.narrative is not None:
-        yield dossier.narrative.tokens
-    for claim in dossier.claims:
-        yield claim.tokens
+        yield dossier.narrative
+    yield from dossier.claims
 
 
-def _cites(tokens: list[Any]) -> bool:
-    return any(ref.kind == "cite" for ref in markdown.references(tokens))
+def _cites(text: MarkdownText) -> bool:
+    return any(ref.kind == "cite" for ref in text.references)
 
 
 def _facts(dossier: Dossier) -> Iterator[tuple[tuple, Sourced]]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from casefile.content import markdown
 from casefile.content.model import Answerable, Deal, Dossier, Event, Reply, YamlPath
 from casefile.diagnostics import ContentError, Location, did_you_mean
 
@@ -104,6 +103,6 @@ def namings(dossier: Dossier) -> Iterator[Naming]:
         for index, participant in enumerate(dossier.participants):
             yield Naming(dossier, ("participants", index, "actor"), participant.actor, "as a participant")
     for index, claim in enumerate(dossier.claims):
-        for ref in markdown.references(claim.tokens):
+        for ref in claim.references:
             if ref.kind == "link" and ref.target != dossier.id:
                 yield Naming(dossier, ("claims", index, "text"), ref.target, "in a claim")

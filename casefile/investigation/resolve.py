@@ -26,6 +26,7 @@ from casefile.content.model import (
     Document,
     Dossier,
     Event,
+    MarkdownText,
     Page,
     Participant,
     Party,
@@ -210,9 +211,9 @@ class _ReferenceChecker:
                     "`of:` names the other actor the role is held in, e.g. the organisation",
                 )
         for index, claim in enumerate(dossier.claims):
-            self._check_tokens(claim.tokens, lambda line, markup, i=index: origin.location(("claims", i, "text")))
+            self._check_text(claim, lambda line, markup, i=index: origin.location(("claims", i, "text")))
         if (document := dossier.narrative) is not None:
-            self._check_tokens(document.tokens, lambda line, markup: _markdown_location(document, line, markup))
+            self._check_text(document, lambda line, markup: _markdown_location(document, line, markup))
 
     def _expect(self, target: str, kinds: tuple[str, ...], where: Location) -> None:
         """Report a reference to a missing id, or to a dossier of the wrong type."""
@@ -242,10 +243,10 @@ class _ReferenceChecker:
                     f"add `- {cited}` to cites: in {source.id}.yaml",
                 )
 
-    def _check_tokens(self, tokens: list, locate) -> None:
-        for ref in markdown.references(tokens):
+    def _check_text(self, text: MarkdownText, locate) -> None:
+        for ref in text.references:
             self._expect(ref.target, ("source",) if ref.kind == "cite" else _TYPES, locate(ref.line, ref.markup))
-        for href, line in markdown.unsafe_links(tokens):
+        for href, line in markdown.unsafe_links(text.tokens):
             self.diagnostics.error(
                 locate(line, href),
                 f"the link '{href}' is not allowed",
@@ -369,8 +370,8 @@ def _markdown_targets(dossier: Dossier) -> tuple[list[str], list[str]]:
     """The ids the dossier's markdown links to and the sources it cites, each once, in order."""
     links: list[str] = []
     cites: list[str] = []
-    documents = [dossier.narrative.tokens] if dossier.narrative is not None else []
-    for tokens in documents + [claim.tokens for claim in dossier.claims]:
-        for ref in markdown.references(tokens):
+    texts: list[MarkdownText] = [dossier.narrative] if dossier.narrative is not None else []
+    for text in texts + list(dossier.claims):
+        for ref in text.references:
             (cites if ref.kind == "cite" else links).append(ref.target)
     return _unique(links), _unique(cites)

@@ -93,9 +93,14 @@ class Fact(Sourced):
 
 
 class MarkdownText:
-    """The media references of a parsed markdown text (its ``tokens``), found once per text: the dev server
-    checks every dossier's embeds again after each edit. (No ``tokens`` annotation here: pydantic would take
-    it for a field of :class:`Claim`.)"""
+    """The links, citations and media references of a parsed markdown text (its ``tokens``), found once per text:
+    a build reads a narrative's links four times (checks, lint, the data, the map), and the dev server checks every
+    dossier's embeds again after each edit. (No ``tokens`` annotation here: pydantic would take it for a field of
+    :class:`Claim`.)"""
+
+    @cached_property
+    def references(self) -> tuple[markdown.Reference, ...]:
+        return tuple(markdown.references(self.tokens))
 
     @cached_property
     def embeds(self) -> list[markdown.Reference]:
