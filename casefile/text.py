@@ -34,7 +34,7 @@ def contain_bidi(text: str) -> str:
     Closers without an opener are dropped and openers left open are closed at the end,
     following the bidi algorithm's pairing (a PDI also closes embeddings opened inside its isolate).
     """
-    if not _CONTROLS.search(text):
+    if text.isascii() or not _CONTROLS.search(text):  # isascii: a flag of the string, read at no cost
         return text
     kept: list[str] = []
     open_: list[str] = []
@@ -61,7 +61,7 @@ def isolate(text: str) -> str:
     Left-to-right text cannot reorder its neighbours in our left-to-right pages: it is left as it is.
     """
     text = str(text)
-    return f"{FSI}{contain_bidi(text)}{PDI}" if _RIGHT_TO_LEFT.search(text) else text
+    return f"{FSI}{contain_bidi(text)}{PDI}" if not text.isascii() and _RIGHT_TO_LEFT.search(text) else text
 
 
 def finalize(value: Any) -> Any:
