@@ -360,7 +360,6 @@ def main(argv: list[str] | None = None) -> None:
         title = "The peers' corpus: N actors with narratives, and N/10 sources (generate.py --shape plain)"
         corpora.insert(0, Corpus(title, "plain", with_peers=True))
     with tempfile.TemporaryDirectory(prefix="casefile-bench-") as temporary:
-        TRASH.parent.mkdir(parents=True, exist_ok=True)
         try:
             for size in args.sizes:
                 for measured in corpora:

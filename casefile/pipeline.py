@@ -110,7 +110,7 @@ class _Plan:
         diagnostics: Diagnostics,
         options: Options,
         kept: dict[str, PageRecord] | None = None,
-        meanwhile: Callable[[], object] = lambda: None,
+        meanwhile: Callable[[], object] | None = None,
     ) -> list[PageRecord] | None:
         """Every page but the ``kept`` ones rendered (into the folder ``into``, if any): the records of all, or
         None after a template error. ``meanwhile`` is done while the first edition's pages are rendered."""
@@ -124,7 +124,7 @@ class _Plan:
                 into,
                 options.jobs,
                 lambda exc: template_problem(exc, paths),
-                meanwhile if number == 0 else lambda: None,
+                meanwhile if number == 0 else None,
             )
             if isinstance(records, ContentError):
                 diagnostics.add(records)
@@ -280,7 +280,8 @@ def build(
         if last is not None:
             link_files(last.out, staging, [*kept, *kept_exports])
         # the exports are made beside work that leaves a core idle: the search index's, or else the pages'
-        beside_pages = (lambda: export(staging)) if not options.search else lambda: None
+        beside_index = options.search
+        beside_pages = None if beside_index else lambda: export(staging)
         rendered = plan.render(staging, paths, diagnostics, options, kept, meanwhile=beside_pages)
         if rendered is None:
             return False
@@ -288,7 +289,7 @@ def build(
             site = plan.checked(rendered, paths, diagnostics, options)
             if site is None or (options.strict and diagnostics.warnings):
                 return False
-            if options.search:
+            if beside_index:
                 export(staging)
             evidence.stage(site.investigation.media, staging)
             root_path = site.investigation.config.root_path

@@ -19,7 +19,7 @@ _WORK: list[Callable[[range], object]] = []  # in a worker process: the work it 
 
 
 def forked_map(
-    work: Callable[[range], T], count: int, jobs: int, size: int, meanwhile: Callable[[], object] = lambda: None
+    work: Callable[[range], T], count: int, jobs: int, size: int, meanwhile: Callable[[], object] | None = None
 ) -> Iterator[T]:
     """``work`` over ``range(count)`` in slices of ``size``, by ``jobs`` forked processes, results in order;
     this process does ``meanwhile`` once the workers have started, rather than wait for them with nothing to do.
@@ -38,7 +38,8 @@ def forked_map(
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     with pool:
         results = pool.imap(_run, slices)
-        meanwhile()
+        if meanwhile is not None:
+            meanwhile()
         yield from results  # type: ignore[misc]
 
 

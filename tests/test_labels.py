@@ -7,7 +7,7 @@ from __future__ import annotations
 import gettext
 
 import pytest
-from jinja2 import DictLoader, Environment, UndefinedError
+from jinja2 import DictLoader, Environment
 
 from casefile.pages.labels import FoldedLabels
 
@@ -82,7 +82,7 @@ def test_a_label_jinja_cannot_format_fails_as_it_would_at_run_time() -> None:
     broken = {"page.html": '{{ _("%(missing)s left") }}'}
     with pytest.raises(KeyError):
         _render("jinja2.ext.i18n", RUSSIAN, broken)
-    with pytest.raises((KeyError, UndefinedError)):
+    with pytest.raises(KeyError):
         _render(FoldedLabels, RUSSIAN, broken)
 
 

@@ -36,7 +36,7 @@ from casefile.content.model import (
     walk,
 )
 from casefile.diagnostics import ContentError, Diagnostics, Location, did_you_mean
-from casefile.investigation.resolve import Investigation
+from casefile.investigation.resolve import Investigation, markdown_texts
 from casefile.text import shorten
 
 MAX_PAGE_BYTES = 500_000  # beyond this a page is slow to load and to scroll through on a phone
@@ -213,13 +213,7 @@ class _Linter:
 
 def _has_any_source(dossier: Dossier) -> bool:
     """A citation anywhere: the dossier's or a fact's ``sources:``, or ``[@id]`` in a text."""
-    return any(True for _ in source_refs(dossier)) or any(_cites(text) for text in _texts(dossier))
-
-
-def _texts(dossier: Dossier) -> Iterator[MarkdownText]:
-    if dossier.narrative is not None:
-        yield dossier.narrative
-    yield from dossier.claims
+    return any(True for _ in source_refs(dossier)) or any(_cites(text) for text, _ in markdown_texts(dossier))
 
 
 def _cites(text: MarkdownText) -> bool:

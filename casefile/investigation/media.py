@@ -7,15 +7,15 @@ Every problem is located at the YAML line that names the file. Nothing is writte
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from functools import partial
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from casefile.content.loader import DOCUMENT_SUFFIXES, IMAGE_SUFFIXES, MEDIA_SUFFIXES, suggest_slug
-from casefile.content.model import Dossier, MarkdownText, Media, Source
-from casefile.diagnostics import ContentError, Diagnostics, Location, did_you_mean
+from casefile.content.model import Dossier, Media, Source
+from casefile.diagnostics import ContentError, Diagnostics, did_you_mean
 from casefile.investigation.gallery import Entry, Gallery
+from casefile.investigation.resolve import markdown_texts
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -146,7 +146,7 @@ def broken(entry: Entry, what: str) -> ContentError:
 def check_markdown(investigation: Investigation, gallery: Gallery, diagnostics: Diagnostics) -> None:
     """Every ``![[id]]`` names a published file, and no image is loaded from another server."""
     for dossier in investigation.dossiers.values():
-        for text, locate in _texts(dossier):
+        for text, locate in markdown_texts(dossier):
             for ref in text.embeds:
                 if ref.target not in gallery.items:
                     hint = did_you_mean(ref.target, gallery.items) or "list the file under `media:` with this `id:`"
@@ -157,17 +157,6 @@ def check_markdown(investigation: Investigation, gallery: Gallery, diagnostics: 
                     f"the image '{url}' is on another server, which would learn the address of every reader",
                     "save the file in content/media/, list it under `media:` and show it with ![[id]]",
                 )
-
-
-def _texts(dossier: Dossier) -> Iterator[tuple[MarkdownText, Callable[[int, str], Location]]]:
-    """The markdown of ``dossier`` (its narrative, each claim), each with what locates a line of it."""
-    from casefile.investigation.resolve import _markdown_location
-
-    if (document := dossier.narrative) is not None:
-        yield document, partial(_markdown_location, document)
-    for index, claim in enumerate(dossier.claims):
-        where = dossier.origin.location(("claims", index, "text"))
-        yield claim, lambda line, markup, where=where: where
 
 
 _GPS, _EXIF = 0x8825, 0x8769  # IFD pointers

@@ -9,9 +9,9 @@ work from it, never from files.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -210,10 +210,8 @@ class _ReferenceChecker:
                     f"'{dossier.id}' holds a role of itself",
                     "`of:` names the other actor the role is held in, e.g. the organisation",
                 )
-        for index, claim in enumerate(dossier.claims):
-            self._check_text(claim, lambda line, markup, i=index: origin.location(("claims", i, "text")))
-        if (document := dossier.narrative) is not None:
-            self._check_text(document, lambda line, markup: _markdown_location(document, line, markup))
+        for text, locate in markdown_texts(dossier):
+            self._check_text(text, locate)
 
     def _expect(self, target: str, kinds: tuple[str, ...], where: Location) -> None:
         """Report a reference to a missing id, or to a dossier of the wrong type."""
@@ -284,6 +282,15 @@ def _report_circles(dossiers: dict[str, Dossier], diagnostics: Diagnostics) -> N
                 f"'{member}' {verb}: {chain}",
                 "break the circle: remove one of these links",
             )
+
+
+def markdown_texts(dossier: Dossier) -> Iterator[tuple[MarkdownText, Callable[[int, str], Location]]]:
+    """The markdown of ``dossier`` (its narrative, each claim), each with what locates a line of it."""
+    if (document := dossier.narrative) is not None:
+        yield document, partial(_markdown_location, document)
+    for index, claim in enumerate(dossier.claims):
+        where = dossier.origin.location(("claims", index, "text"))
+        yield claim, lambda line, markup, where=where: where
 
 
 def _markdown_location(document: Document, line: int, markup: str) -> Location:
@@ -370,8 +377,7 @@ def _markdown_targets(dossier: Dossier) -> tuple[list[str], list[str]]:
     """The ids the dossier's markdown links to and the sources it cites, each once, in order."""
     links: list[str] = []
     cites: list[str] = []
-    texts: list[MarkdownText] = [dossier.narrative] if dossier.narrative is not None else []
-    for text in texts + list(dossier.claims):
+    for text, _ in markdown_texts(dossier):
         for ref in text.references:
             (cites if ref.kind == "cite" else links).append(ref.target)
     return _unique(links), _unique(cites)

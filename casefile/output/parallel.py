@@ -71,7 +71,7 @@ def render_pages(
     into: Path | None,
     jobs: int,
     locate: Callable[[TemplateError], ContentError],
-    meanwhile: Callable[[], object] = lambda: None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[PageRecord] | ContentError:
     """Render ``specs`` (into the folder ``into``, if any) with ``jobs`` processes; the records by path,
     or the first template error in a fixed order of pages, whatever the number of jobs. This process does
@@ -82,7 +82,8 @@ def render_pages(
     size = max(1, min(SLICE, -(-len(specs) // (jobs * TASKS_PER_JOB))))
     if jobs <= 1 or len(specs) <= size:
         results: Iterable[list[PageRecord] | ContentError] = [job.run(range(len(specs)))]
-        meanwhile()
+        if meanwhile is not None:
+            meanwhile()
     else:
         _warm(renderer)
         results = forked_map(job.run, len(specs), jobs, size, meanwhile)
