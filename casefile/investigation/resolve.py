@@ -288,9 +288,8 @@ def markdown_texts(dossier: Dossier) -> Iterator[tuple[MarkdownText, Callable[[i
     """The markdown of ``dossier`` (its narrative, each claim), each with what locates a line of it."""
     if (document := dossier.narrative) is not None:
         yield document, partial(_markdown_location, document)
-    for index, claim in enumerate(dossier.claims):
-        where = dossier.origin.location(("claims", index, "text"))
-        yield claim, lambda line, markup, where=where: where
+    for index, claim in enumerate(dossier.claims):  # located only when asked: most texts have nothing to report
+        yield claim, lambda line, markup, i=index: dossier.origin.location(("claims", i, "text"))
 
 
 def _markdown_location(document: Document, line: int, markup: str) -> Location:
