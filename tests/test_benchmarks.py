@@ -12,6 +12,7 @@ from pathlib import Path
 
 from conftest import ROOT, parse_html, run_build, snapshot
 
+from benchmarks import search_records
 from benchmarks.generate import Counts, generate
 from benchmarks.peers import HUGO, MKDOCS, PELICAN, corpus, eleventy, write
 from benchmarks.run import CASEFILE, HUGO_ALONE, HUGO_PAGEFIND, UNSEARCHED, Row, edits, targets
@@ -144,3 +145,35 @@ def test_profile_py_prints_where_a_cold_and_a_partial_build_spend_their_time() -
     cold, partial = (float(value.removesuffix(" s")) for value in rows["render_pages"])
     assert partial < cold / 2
     assert rows["link_files"][0] == "—" and rows["link_files"][1].endswith(" s")
+
+
+def test_search_records_py_indexes_the_same_pages_read_sent_as_pages_and_sent_as_records(built_base: Path) -> None:
+    """Issue 28's second way: the table times Pagefind fed the pages' text through its service, and the three
+    indexes hold every page with a body (the script fails otherwise)."""
+    output = built_base / "output"
+    bodies = sum(1 for page in output.rglob("*.html") if "data-pagefind-body" in page.read_text())
+    command = [sys.executable, str(ROOT / "benchmarks" / "search_records.py"), str(output), "--runs", "1"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    rows = [line.strip("|").split("|") for line in result.stdout.splitlines()[2:]]
+    assert [row[0].strip() for row in rows] == ["pages read", "pages sent", "records sent"]
+    assert {int(row[1].replace(",", "")) for row in rows} == {bodies} and bodies >= 5
+    assert all(re.fullmatch(r" \d+\.\d\d s ", row[4]) for row in rows)
+
+
+def test_a_record_is_the_text_pagefind_indexes_with_the_pages_own_title(tmp_path: Path) -> None:
+    """What is sent as a record leaves out the parts search ignores (footnotes, the map) and the map's SVG titles."""
+    page = tmp_path / "actors" / "x.html"
+    page.parent.mkdir()
+    page.write_text(
+        '<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8"><title>X · Site</title></head><body>'
+        "<nav>Menu</nav><article data-pagefind-body><h1>X</h1><p>Said <em>this</em>.<br>Then</p>"
+        "<section data-pagefind-ignore><svg><title>Map</title></svg><p>Cited by</p></section><p>that.</p>"
+        "</article><footer>Footer</footer></body></html>"
+    )
+    (tmp_path / "index.html").write_text(
+        "<!DOCTYPE html><html><head><title>Home</title></head><body>no body</body></html>"
+    )
+    assert search_records.pages(tmp_path) == [
+        search_records.Page("/actors/x.html", page.read_text(), "ru", "X · Site", "X Said this . Then that.")
+    ]
