@@ -107,6 +107,27 @@ def test_a_planted_pickle_never_runs_and_the_build_starts_over(site: Path, tmp_p
     assert json.loads((cache_of(site) / "state.json").read_text(encoding="utf-8"))["out"]  # written anew, as data
 
 
+def test_a_state_another_casefile_wrote_is_set_aside_without_calling_it_unreadable(site: Path, reference: dict) -> None:
+    """After an upgrade the state is in an older layout (issue 28 added "pages") under another key: nothing is
+    wrong with it, so the build says nothing of it; the same state under this build's own key is damaged."""
+    state = cache_of(site) / "state.json"
+    current = json.loads(state.read_bytes())
+    older = {field: value for field, value in current.items() if field != "pages"}
+    older["key"] = [current["key"][0] - 1, "0" * 32, *current["key"][2:]]
+    state.write_text(json.dumps(older), encoding="utf-8")
+    (site / "output" / "index.html").unlink()
+    result = clean_build(site, "--no-search")
+    assert "cache" not in result.stderr
+    assert snapshot(site / "output") == reference
+    assert json.loads(state.read_bytes())["key"] == current["key"]  # written anew by this version
+
+    state.write_text(json.dumps(older | {"key": current["key"]}), encoding="utf-8")
+    (site / "output" / "index.html").unlink()
+    result = clean_build(site, "--no-search")
+    assert f"the build cache in {cache_of(site)} was not readable and is rebuilt" in result.stderr
+    assert snapshot(site / "output") == reference
+
+
 def build_with(site: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, str(BUILD), "--site", ".", "--no-search"]
     return subprocess.run(command, cwd=site, env=env, capture_output=True, text=True, timeout=120)

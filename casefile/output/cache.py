@@ -219,11 +219,12 @@ class BuildCache:
             return None
         except (OSError, ValueError, RecursionError):
             data = None
+        if isinstance(data, dict) and "key" in data and data["key"] != self.key:
+            return None  # made by another version of Casefile, or with other options: nothing wrong with it
         state = valid_state(data)
         if state is None:
             note(f"the build cache in {self.folder} was not readable and is rebuilt")
-            return None
-        return state if state["key"] == self.key else None
+        return state
 
     def replay(self, with_output: bool = True) -> list[ContentError] | None:
         """The last build's warnings when nothing it read has changed since (and, ``with_output``, its
