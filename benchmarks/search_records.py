@@ -34,6 +34,11 @@ from typing import Any
 
 from pagefind_bin import get_executable
 
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from casefile.output.search import pagefind_command  # noqa: E402
+
 
 @dataclass(frozen=True)
 class Page:
@@ -139,8 +144,10 @@ class Timing:
 
 
 def read_by_pagefind(site: Path, index: Path) -> Timing:
+    """The command the build runs (:func:`casefile.output.search.pagefind_command`)."""
+    command = pagefind_command(site, index)
+    assert command is not None, "Pagefind is not installed: run the README's setup command"
     started = time.perf_counter()
-    command = [str(get_executable()), "--site", str(site), "--output-path", str(index), "--silent", "--keep-index-url"]
     subprocess.run(command, check=True)
     return Timing(None, time.perf_counter() - started, _counted(index))
 

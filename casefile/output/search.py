@@ -40,20 +40,14 @@ class Indexing:
         self.folder = folder
         self.fresh, self.stale = folder / f".{FOLDER}.new", folder / f".{FOLDER}.old"
         self.process: subprocess.Popen | None = None
-        try:
-            from pagefind_bin import get_executable
-        except ImportError:
+        command = pagefind_command(folder, self.fresh)
+        if command is None:
             return
         for leftover in (self.fresh, self.stale):
             shutil.rmtree(leftover, ignore_errors=True)
-        # --keep-index-url: the home page's result is "index.html", not "/", which the search page, itself at the
-        # root and linking relatively, would turn into a link to itself
-        command = [str(get_executable()), "--site", str(folder), "--output-path", str(self.fresh)]
         if background:  # the dev server's next rebuild must not wait for it
             command = _lowest_priority(command)
-        self.process = subprocess.Popen(
-            [*command, "--silent", "--keep-index-url"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def finish(self) -> ContentError | None:
         """Wait for the index and put it in place; the problem, if Pagefind failed. A full disk raises OSError,
@@ -98,6 +92,18 @@ class Indexing:
             self.process.kill()
             self.process.communicate()
         shutil.rmtree(self.fresh, ignore_errors=True)
+
+
+def pagefind_command(site: Path, index: Path) -> list[str] | None:
+    """Pagefind over the pages of ``site``, its index written to ``index``; None when it is not installed.
+
+    --keep-index-url: the home page's result is "index.html", not "/", which the search page, itself at the root
+    and linking relatively, would turn into a link to itself."""
+    try:
+        from pagefind_bin import get_executable
+    except ImportError:
+        return None
+    return [str(get_executable()), "--site", str(site), "--output-path", str(index), "--silent", "--keep-index-url"]
 
 
 def _languages_in_order(entry: Path) -> None:
