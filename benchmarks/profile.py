@@ -43,6 +43,7 @@ STAGES = {  # module → functions timed, in the order a build reaches them
     "casefile.output.search": ["Indexing.finish"],
     "casefile.output.staleness": ["Marks.of"],
 }
+PAGES = "pages rendered"
 NAMES = {"Indexing.finish": "waiting for the search index", "Marks.of": "marks of the investigation"}
 
 
@@ -59,6 +60,8 @@ def instrument(totals: list[dict[str, float]]) -> None:
 
             @functools.wraps(original)
             def timed(*args, __original=original, __key=dotted, **kwargs):
+                if __key == "render_pages":  # a count beside the time, which a busy machine cannot skew
+                    totals[-1][PAGES] += len(args[1])
                 start = time.perf_counter()
                 try:
                     return __original(*args, **kwargs)
@@ -92,6 +95,7 @@ def table(runs: dict[str, tuple[float, dict[str, float]]]) -> str:
     for key in keys:
         cells = [f"{runs[t][1][key]:.2f} s" if key in runs[t][1] else "—" for t in titles]
         lines.append(f"| {NAMES.get(key, key)} | " + " | ".join(cells) + " |")
+    lines.append(f"| {PAGES} | " + " | ".join(f"{int(runs[t][1].get(PAGES, 0)):,}" for t in titles) + " |")
     lines.append(
         "| **whole build (in this process, imports done)** | "
         + " | ".join(f"{runs[t][0]:.2f} s" for t in titles)

@@ -132,7 +132,8 @@ def test_each_target_says_the_figure_measured_and_whether_it_is_met() -> None:
 
 
 def test_profile_py_prints_where_a_cold_and_a_partial_build_spend_their_time() -> None:
-    """The partial build after one edit renders fewer pages than the cold build: the profile shows it."""
+    """The partial build after one edit renders fewer pages than the cold build: the profile shows it (by count:
+    its times swing with whatever else the machine is doing)."""
     command = [sys.executable, str(ROOT / "benchmarks" / "profile.py"), "--dossiers", str(N)]
     result = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
@@ -142,8 +143,9 @@ def test_profile_py_prints_where_a_cold_and_a_partial_build_spend_their_time() -
         if line.startswith("| ") and (cells := [cell.strip() for cell in line.strip("|").split("|")])
     }
     assert rows["stage"] == ["from clean", "one summary changed"]
-    cold, partial = (float(value.removesuffix(" s")) for value in rows["render_pages"])
-    assert partial < cold / 2
+    cold, partial = (int(value.replace(",", "")) for value in rows["pages rendered"])
+    assert 0 < partial < cold / 2 and cold > N
+    assert all(value.endswith(" s") for value in rows["render_pages"])
     assert rows["link_files"][0] == "—" and rows["link_files"][1].endswith(" s")
 
 
