@@ -110,6 +110,14 @@ CASES: dict[str, Case] = {
         {"content/actors/russia.yaml": "name: [Russia, Russian Federation]\nkind: state\n"},
         Expected("content/actors/russia.yaml:1:7", r"'name'.*text", r"quote"),
     ),
+    "blank-name": Case(
+        {"content/actors/russia.yaml": 'name: ""\nkind: state\n'},
+        Expected("content/actors/russia.yaml:1:7", r"^'name' is empty$", r"write the value after `name:`$"),
+    ),
+    "blank-optional-text": Case(
+        {"content/actors/russia.yaml": 'name: Russia\nkind: state\nsummary: "  "\n'},
+        Expected("content/actors/russia.yaml:3:10", r"^'summary' is empty$", r"`summary:`, or remove the line$"),
+    ),
     "wrong-choice": Case(
         {"content/actors/russia.yaml": "name: Russia\nkind: stat\n"},
         Expected("content/actors/russia.yaml:2:7", r"'stat'", r"'state'"),

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 from conftest import BASE, BUILD, make_site, snapshot
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from casefile.content.model import ACTOR_KINDS, EVENT_KINDS, PARTY_ROLES, SOURCE_KINDS
@@ -197,6 +197,7 @@ def test_any_markdown_builds_or_is_reported(narrative: str, page: str, claim: st
 
 @IN_PROCESS
 @given(st.lists(st.tuples(st.integers(0, len(FIELDS) - 1), TEXT, st.booleans()), min_size=1, max_size=4))
+@example([(2, "", False), (7, "", False)])  # an actor and a deal with empty names once crashed the network's layout
 def test_any_yaml_string_builds_or_is_reported(changes: list[tuple[int, str, bool]]) -> None:
     assert audit(build_or_content_error(with_fields(changes))) == []
 

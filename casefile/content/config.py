@@ -21,7 +21,7 @@ from pydantic_core import PydanticCustomError
 from casefile.content.dates import Date
 from casefile.content.languages import check_label, check_language, check_overrides
 from casefile.content.links import link_problem
-from casefile.content.model import ACTOR_KINDS, Strict, Url, check_url
+from casefile.content.model import ACTOR_KINDS, Line, Strict, Url, check_url
 from casefile.content.validation import validate
 from casefile.content.yamlio import DEFAULT_MAX_FILE_MB, load_yaml
 from casefile.diagnostics import ContentError, Location
@@ -130,7 +130,7 @@ class Policy(Strict):
 
 
 class SiteConfig(Strict):
-    title: str
+    title: Line
     description: str | None = None
     language: Annotated[str, AfterValidator(check_language)] = "en"  # the interface's; with languages:, the first
     # one edition per language, the first at the site's root and the others in folders of their own (ru/…)

@@ -70,8 +70,9 @@ def _translate(error: Any, model: type[BaseModel], doc: YamlDocument) -> Content
         return ContentError(
             doc.location(path, at_key=at_key), f"expected one of: {', '.join(choices)} — but got '{value}'", hint
         )
-    if kind in _TYPE_NAMES and value is None:
-        return ContentError(doc.location(path), f"'{field}' is empty", f"write the value after `{field}:`")
+    if kind == "blank" or (kind in _TYPE_NAMES and value is None):
+        optional = ", or remove the line" if kind == "blank" and _optional(model, loc) else ""
+        return ContentError(doc.location(path), f"'{field}' is empty", f"write the value after `{field}:`{optional}")
     if kind in _TYPE_NAMES:
         return ContentError(
             doc.location(path), f"'{field}' should be {_TYPE_NAMES[kind]}, not {_describe(value)}", _type_hint(kind)
@@ -150,6 +151,13 @@ def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
             if field is not None:
                 current = _unwrap_model(field.annotation)
     return current
+
+
+def _optional(model: type[BaseModel], loc: tuple) -> bool:
+    """Whether the field at ``loc`` may be left out."""
+    owner = _model_at(model, loc[:-1])
+    info = owner and next((f for n, f in owner.model_fields.items() if (f.alias or n) == loc[-1]), None)
+    return info is not None and not info.is_required()
 
 
 def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:

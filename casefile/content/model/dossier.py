@@ -16,7 +16,7 @@ from pydantic_core import PydanticCustomError
 from casefile.content.dates import Date, FuzzyDate
 from casefile.content.languages import check_language
 from casefile.content.model.facts import Claim, Correction, Document, MediaList, Reply, Review, Sourced
-from casefile.content.model.fields import Text
+from casefile.content.model.fields import Text, check_filled
 from casefile.content.model.walk import Pointers, find_pointers
 
 
@@ -92,7 +92,7 @@ class Answerable(Dossier):
 def _check_name(value: Any) -> Any:
     """A name is text, or a mapping of language tags to the name in each script (``{en: …, my: …}``)."""
     if isinstance(value, str):
-        return value
+        return check_filled(value)
     if value is None:
         raise PydanticCustomError("name_forms", "'name' is empty", {"hint": "write the value after `name:`"})
     if not isinstance(value, dict):

@@ -29,6 +29,7 @@ from casefile.content.model.fields import (
     REPLY_CHANNELS,
     REPLY_RESPONSES,
     ActorId,
+    Line,
     Slug,
     SourceId,
     Strict,
@@ -142,7 +143,7 @@ FactDate = Annotated[DatedFact, BeforeValidator(date_shorthand, json_schema_inpu
 
 
 class Role(Fact):
-    title: str
+    title: Line
     of: ActorId | None = None
     start: FactDate | None = Field(None, alias="from")
     end: FactDate | None = Field(None, alias="to")

@@ -91,8 +91,20 @@ class Translatable:
     """Marks a text field that may be written once per language: ``summary: {en: …, ru: …}``."""
 
 
+def check_filled(value: str) -> str:
+    """A blank text would make an empty heading, link or footnote: it is refused where it is written."""
+    if not value.strip():
+        raise PydanticCustomError("blank", "the text is empty")  # named by its field: see content.validation
+    return value
+
+
+Line = Annotated[str, AfterValidator(check_filled)]  # plain text that must say something: a title, a publisher
+
+
 def _check_text(value: Any) -> Any:
     """Text, or a mapping of language tags to the text in each language (checked against site.yaml later)."""
+    if isinstance(value, str):
+        return check_filled(value)
     if isinstance(value, dict):
         if not value:
             raise PydanticCustomError("text_forms", "the text is an empty mapping", {"hint": _TEXT_HINT})

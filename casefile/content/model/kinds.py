@@ -38,6 +38,7 @@ from casefile.content.model.fields import (
     SOURCE_KINDS,
     ActorId,
     EventId,
+    Line,
     RefTo,
     Slug,
     SourceId,
@@ -137,8 +138,8 @@ class Source(Dossier):
     model_config = ConfigDict(json_schema_extra=access_schema)  # with the base's: unknown keys refused
     type: ClassVar[str] = "source"
     section: ClassVar[str] = "sources"
-    title: str
-    publisher: str
+    title: Line
+    publisher: Line
     authors: list[str] = []
     date: FactDate | None = None
     url: Url | None = None
