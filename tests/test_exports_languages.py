@@ -14,6 +14,7 @@ SUMMARY = {"en": "Myanmar's armed forces.", "ru": "Вооружённые сил
 TITLE = {"en": "Russian naval delegation visits Myanmar", "ru": "Российская военно-морская делегация в Мьянме"}
 CLAIM = {"en": "The purpose of the visit was not made public.", "ru": "Цель визита не была обнародована."}
 RU_NARRATIVE = "Мин Аунг Хлайн командует [[tatmadaw]].\n"
+BURMESE_NAME = "မင်းအောင်လှိုင်"
 
 TWO_LANGUAGES = BASE | {
     "site.yaml": BASE["site.yaml"] + "languages: [en, ru]\n",
@@ -21,6 +22,12 @@ TWO_LANGUAGES = BASE | {
         f"summary: {SUMMARY['en']}", f"summary:\n  en: {SUMMARY['en']}\n  ru: {SUMMARY['ru']}"
     ),
     "content/actors/min-aung-hlaing.ru.md": RU_NARRATIVE,
+    "content/actors/min-aung-hlaing.yaml": BASE["content/actors/min-aung-hlaing.yaml"].replace(
+        "name: Min Aung Hlaing", f"name:\n  en: Min Aung Hlaing\n  my: {BURMESE_NAME}"
+    ),
+    "content/actors/russia.yaml": BASE["content/actors/russia.yaml"].replace(
+        "name: Russia", "name:\n  ru: Россия\n  en: Russia"
+    ),
     "content/events/naval-visit.yaml": BASE["content/events/naval-visit.yaml"]
     .replace(f"title: {TITLE['en']}", f"title:\n  en: {TITLE['en']}\n  ru: {TITLE['ru']}")
     .replace(
@@ -87,6 +94,22 @@ def test_csv_has_a_column_per_other_language_after_each_text(data: Path, built_b
     assert "title_ru" not in source, "a source's title is written in one language only"
     one_language = read_csv(built_base / "output" / "data" / "actors.csv")
     assert not any(name.endswith("_ru") for name in one_language[0])
+
+
+def test_a_name_in_several_scripts_is_exported_as_text_in_each(data: Path) -> None:
+    """Not a mapping's Python form in a spreadsheet cell, nor an object where FtM wants text."""
+    actors = {row["id"]: row for row in read_csv(data / "data" / "actors.csv")}
+    assert (actors["min-aung-hlaing"]["name"], actors["min-aung-hlaing"]["other_names"]) == (
+        "Min Aung Hlaing",
+        f"my: {BURMESE_NAME}",
+    )
+    assert (actors["russia"]["name"], actors["russia"]["other_names"]) == ("Russia", "ru: Россия")
+    assert actors["tatmadaw"]["other_names"] == ""
+    path = data / "data" / "entities.ftm.json"
+    entities = {e["id"]: e["properties"] for e in map(json.loads, path.read_text(encoding="utf-8").splitlines())}
+    assert entities["casefile-actor-min-aung-hlaing"]["name"] == ["Min Aung Hlaing", BURMESE_NAME]
+    assert entities["casefile-actor-russia"]["name"] == ["Russia", "Россия"]
+    assert entities["casefile-actor-russia"]["country"] == ["ru"], "a state named in two scripts is still Russia"
 
 
 def test_followthemoney_gives_each_language_its_value(data: Path) -> None:

@@ -224,7 +224,8 @@ _TAIL: Columns = {
 CSV_COLUMNS: dict[type[Dossier], Columns] = {
     Actor: _COMMON
     | {
-        "name": lambda a: a.name,
+        "name": lambda a: a.label,  # as the pages call the actor; its forms in other scripts come next
+        "other_names": lambda a: [f"{tag}: {form}" for tag, form in a.other_names],
         "kind": lambda a: a.kind,
         "aliases": lambda a: a.aliases,
         "country": lambda a: a.country,

@@ -83,7 +83,14 @@ class Exporter:
         found = {}
         for actor in self.investigation.actors:
             if actor.kind == "state":
-                code = next((names[n.casefold()] for n in [actor.name, *actor.aliases] if n.casefold() in names), None)
+                code = next(
+                    (
+                        names[n.casefold()]
+                        for n in [*actor.name_forms.values(), *actor.aliases]
+                        if n.casefold() in names
+                    ),
+                    None,
+                )
                 if code:
                     found[actor.id] = code
         return found
@@ -108,7 +115,7 @@ class Exporter:
     def actor(self, actor: Actor) -> Iterator[Entity]:
         """The actor; a Membership for each role in an organisation, other roles as its ``position``."""
         entity = self._main(actor, ACTOR_SCHEMATA[actor.kind])
-        entity.add("name", actor.name)
+        entity.add("name", actor.label, *actor.name_forms.values())  # the name the pages use comes first
         entity.add("alias", *actor.aliases)
         entity.add("country", self.countries.get(actor.id), self.countries.get(actor.country or ""))
         memberships = []
