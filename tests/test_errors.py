@@ -118,6 +118,14 @@ CASES: dict[str, Case] = {
         {"content/actors/russia.yaml": 'name: Russia\nkind: state\nsummary: "  "\n'},
         Expected("content/actors/russia.yaml:3:10", r"^'summary' is empty$", r"`summary:`, or remove the line$"),
     ),
+    "list-for-a-choice": Case(
+        {
+            "content/sources/myanmar-now-2021.yaml": (
+                "title: Report\npublisher: Myanmar Now\nurl: https://example.org/r\nkind: [article]\n"
+            )
+        },
+        Expected("content/sources/myanmar-now-2021.yaml:4:7", r"expected one of: article.* but got a list$", r"one of"),
+    ),
     "wrong-choice": Case(
         {"content/actors/russia.yaml": "name: Russia\nkind: stat\n"},
         Expected("content/actors/russia.yaml:2:7", r"'stat'", r"'state'"),

@@ -67,9 +67,10 @@ def _translate(error: Any, model: type[BaseModel], doc: YamlDocument) -> Content
         choices = [str(c) for c in _literal_choices(model, loc)]
         at_key = "[key]" in loc
         hint = did_you_mean(str(value), choices) or "choose one of the values listed"
-        return ContentError(
-            doc.location(path, at_key=at_key), f"expected one of: {', '.join(choices)} — but got '{value}'", hint
-        )
+        if isinstance(value, list | dict):  # `kind: [article]`: one value is meant
+            hint = "write one of the values listed on its own, without brackets"
+        message = f"expected one of: {', '.join(choices)} — but got {_describe(value)}"
+        return ContentError(doc.location(path, at_key=at_key), message, hint)
     if kind == "blank" or (kind in _TYPE_NAMES and value is None):
         optional = ", or remove the line" if kind == "blank" and _optional(model, loc) else ""
         return ContentError(doc.location(path), f"'{field}' is empty", f"write the value after `{field}:`{optional}")

@@ -165,8 +165,9 @@ class Source(Dossier):
     @classmethod
     def _access_of_its_kind(cls, data: Any) -> Any:
         """A letter to or from a party is confidential unless the source says how else it is held (KIND_ACCESS)."""
-        if isinstance(data, dict) and data.get("kind") in KIND_ACCESS and "access" not in data:
-            return {**data, "access": KIND_ACCESS[data["kind"]]}
+        kind = data.get("kind") if isinstance(data, dict) else None  # not yet checked: it may be a list
+        if isinstance(kind, str) and kind in KIND_ACCESS and "access" not in data:
+            return {**data, "access": KIND_ACCESS[kind]}
         return data
 
     def keep_text(self, stored: StoredText) -> None:
