@@ -83,14 +83,8 @@ class Exporter:
         found = {}
         for actor in self.investigation.actors:
             if actor.kind == "state":
-                code = next(
-                    (
-                        names[n.casefold()]
-                        for n in [*actor.name_forms.values(), *actor.aliases]
-                        if n.casefold() in names
-                    ),
-                    None,
-                )
+                called = [*actor.name_forms.values(), *actor.aliases]  # in every script it is written in
+                code = next((names[n.casefold()] for n in called if n.casefold() in names), None)
                 if code:
                     found[actor.id] = code
         return found
