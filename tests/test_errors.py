@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import make_site, run_builds, snapshot
+from conftest import BASE, make_site, run_builds, snapshot
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,7 @@ class Case:
     expected: Expected
 
 
+DEAL = BASE["content/deals/pantsir-contract.yaml"]
 CASES: dict[str, Case] = {
     "yaml-syntax": Case(
         {"content/actors/russia.yaml": "name: Russia\nkind: state\nsummary: Russia: the federation\n"},
@@ -125,6 +126,10 @@ CASES: dict[str, Case] = {
             )
         },
         Expected("content/sources/myanmar-now-2021.yaml:4:7", r"expected one of: article.* but got a list$", r"one of"),
+    ),
+    "wrong-choice-of-key": Case(
+        {"content/deals/pantsir-contract.yaml": DEAL.replace("signed:", "signd:")},  # a key that names a kind of date
+        Expected("content/deals/pantsir-contract.yaml:25:3", r"one of: signed, announced.* got 'signd'$", r"'signed'"),
     ),
     "wrong-choice": Case(
         {"content/actors/russia.yaml": "name: Russia\nkind: stat\n"},

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Literal, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from casefile.content.yamlio import YamlDocument, YamlPath
 from casefile.diagnostics import ContentError, did_you_mean
@@ -148,16 +149,29 @@ def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
         if current is None:
             return None
         if isinstance(part, str) and part != "[key]":
-            field = next((f for n, f in current.model_fields.items() if (f.alias or n) == part), None)
+            field = _field_named(current, part)
             if field is not None:
                 current = _unwrap_model(field.annotation)
     return current
 
 
+def _field_named(model: type[BaseModel], name: str) -> FieldInfo | None:
+    """The field of ``model`` written ``name`` in YAML: its alias, else its name."""
+    return next((info for key, info in model.model_fields.items() if (info.alias or key) == name), None)
+
+
+def _field_at(model: type[BaseModel], loc: tuple) -> FieldInfo | None:
+    """The field that holds the value at ``loc``: its last named part, where a list index or a mapping's key
+    may follow (``("dates", "signd", "[key]")``: the key 'signd' of the field 'dates')."""
+    keys = {i - 1 for i, part in enumerate(loc) if part == "[key]"}  # "[key]" follows the key it is about
+    named = [i for i, part in enumerate(loc) if isinstance(part, str) and part != "[key]" and i not in keys]
+    owner = _model_at(model, loc[: named[-1]]) if named else None
+    return None if owner is None else _field_named(owner, loc[named[-1]])
+
+
 def _optional(model: type[BaseModel], loc: tuple) -> bool:
     """Whether the field at ``loc`` may be left out."""
-    owner = _model_at(model, loc[:-1])
-    info = owner and next((f for n, f in owner.model_fields.items() if (f.alias or n) == loc[-1]), None)
+    info = _field_at(model, loc)
     return info is not None and not info.is_required()
 
 
@@ -170,11 +184,7 @@ def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
 
 def _literal_choices(model: type[BaseModel], loc: tuple) -> list[Any]:
     """The allowed values of the Literal field (or dict key) at ``loc``."""
-    field_name = next(p for p in reversed(loc) if isinstance(p, str) and p != "[key]")
-    owner = _model_at(model, loc[: max(i for i, p in enumerate(loc) if p == field_name)])
-    if owner is None:
-        return []
-    info = next((f for n, f in owner.model_fields.items() if (f.alias or n) == field_name), None)
+    info = _field_at(model, loc)
     return _find_literal(info.annotation) if info else []
 
 

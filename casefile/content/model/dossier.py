@@ -91,10 +91,8 @@ class Answerable(Dossier):
 
 def _check_name(value: Any) -> Any:
     """A name is text, or a mapping of language tags to the name in each script (``{en: …, my: …}``)."""
-    if isinstance(value, str):
-        return check_filled(value)
-    if value is None:
-        raise PydanticCustomError("name_forms", "'name' is empty", {"hint": "write the value after `name:`"})
+    if value is None or isinstance(value, str):
+        return check_filled(value or "")  # `name:` with nothing or only spaces after it: "'name' is empty"
     if not isinstance(value, dict):
         shown = "a list" if isinstance(value, list) else f"'{value}'"
         hint = "put quotes around the value if it is meant as text; " + _NAME_HINT
