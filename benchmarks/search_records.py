@@ -103,6 +103,8 @@ class Service:
         )
         self.answers: list[dict[str, Any]] = []
         self.sent = 0
+        self.stopped = False  # its output has ended
+        self.arrived = threading.Condition()
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
@@ -110,7 +112,12 @@ class Service:
         assert self.process.stdout is not None
         while chunk := self.process.stdout.read1(1 << 20):
             *messages, pending = (pending + chunk).split(b",")
-            self.answers.extend(json.loads(base64.b64decode(message))["payload"] for message in messages)
+            with self.arrived:
+                self.answers.extend(json.loads(base64.b64decode(message))["payload"] for message in messages)
+                self.arrived.notify()
+        with self.arrived:
+            self.stopped = True
+            self.arrived.notify()
 
     def send(self, payload: dict[str, Any]) -> None:
         assert self.process.stdin is not None
@@ -122,10 +129,10 @@ class Service:
         """Every answer to what was sent; fails on any error."""
         assert self.process.stdin is not None
         self.process.stdin.flush()
-        while len(self.answers) < self.sent:
-            if self.process.poll() is not None:
-                raise SystemExit(f"pagefind --service stopped ({self.process.returncode})")
-            time.sleep(0.001)
+        with self.arrived:  # woken by the reader, not by polling beside the Pagefind being timed
+            self.arrived.wait_for(lambda: self.stopped or len(self.answers) >= self.sent)
+        if len(self.answers) < self.sent:
+            raise SystemExit(f"pagefind --service stopped ({self.process.wait()})")
         if errors := [answer for answer in self.answers if answer.get("type") == "Error"]:
             raise SystemExit(f"pagefind --service: {errors[0]}")
         return self.answers
